@@ -1,0 +1,1 @@
+"""Platform adapters: translate platform payloads into ``Command`` and render ``Message``."""

@@ -1,0 +1,67 @@
+"""Renders a :class:`Message` as plain text for a terminal or a log."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.message import Message, Section, Table
+
+# Terminal control sequences in a stranger's text could move the cursor, recolour or
+# rewrite the screen; control characters other than newline and tab are dropped.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def render_text(message: Message) -> str:
+    lines: list[str] = []
+    title = clean(message.title)
+    if message.tone == "error":
+        title = f"✗ {title}"
+    lines += [title, "=" * _width(title)]
+    for section in message.sections:
+        lines += ["", *_section(section)]
+    if message.chart is not None:
+        lines += ["", f"[chart: {clean(message.chart.alt_text)}]"]
+    if message.footnotes:
+        lines.append("")
+        lines += [f"· {clean(note)}" for note in message.footnotes]
+    return "\n".join(lines)
+
+
+def _section(section: Section) -> list[str]:
+    lines: list[str] = []
+    if section.title:
+        lines.append(clean(section.title))
+    if section.text:
+        lines += clean(section.text).splitlines()
+    if section.fields:
+        width = max(_width(clean(field.label)) for field in section.fields)
+        for field in section.fields:
+            label = clean(field.label)
+            pad = " " * (width - _width(label))
+            lines.append(f"  {label}{pad}  {clean(field.value)}")
+    if section.table is not None:
+        lines += _table(section.table)
+    if section.code:
+        lines += [f"  {line}" for line in clean(section.code).splitlines()]
+    return lines
+
+
+def _table(table: Table) -> list[str]:
+    cells = [[clean(cell) for cell in row] for row in (table.columns, *table.rows)]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(table.columns))]
+    rendered = [
+        "  " + "  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row))
+        for row in cells
+    ]
+    rendered.insert(1, "  " + "  ".join("-" * width for width in widths))
+    return [line.rstrip() for line in rendered]
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal (wide East Asian characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)

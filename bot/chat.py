@@ -1,0 +1,40 @@
+"""What an adapter hands the core: who asked what, in which channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Platform = Literal["slack", "discord", "console"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelKey:
+    """A channel, unique across platforms: Slack team and channel ids, Discord guild and
+    channel ids, or the console's single local channel."""
+
+    platform: Platform
+    workspace: str
+    channel: str
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.workspace}/{self.channel}"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One ``/momentum …`` invocation, as words after the command name.
+
+    ``can_manage`` is the adapter's verdict on whether this user may change the channel's
+    watch list and schedule (Slack workspace admins, Discord Manage Channels, …); the core
+    enforces it.
+    """
+
+    channel: ChannelKey
+    user: str
+    can_manage: bool
+    text: str
+
+    @property
+    def words(self) -> list[str]:
+        return self.text.split()

@@ -1,0 +1,132 @@
+"""The ``momentum`` command: the composition root that wires settings, store and adapters."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from adapters.console import CONSOLE_CHANNEL, ConsoleAdapter
+from bot import __version__
+from bot.adapter import Adapter
+from bot.commands import Router
+from bot.context import Context, utc_now
+from bot.demo import DEMO_LABEL, seed_demo
+from bot.settings import Settings, SettingsError, load_settings
+from storage import StoreUnavailable, open_store
+
+log = logging.getLogger("momentum")
+
+
+class StartupError(Exception):
+    """Momentum cannot start; ``str()`` is one line that says why."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="momentum",
+        description="Tells Slack and Discord channels which open-source repositories are "
+        "gaining or losing momentum, and why.",
+        epilog="Configuration comes from the environment and .env; see README.md.",
+    )
+    parser.add_argument("--version", action="version", version=f"momentum {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser(
+        "run",
+        help="start every configured adapter (the console when no Slack or Discord token is set)",
+    )
+    commands.add_parser("console", help="answer /momentum commands typed or piped on stdin")
+    demo = commands.add_parser(
+        "demo", help="run the console offline on synthetic data (a throwaway database)"
+    )
+    demo.add_argument(
+        "--database", type=Path, help="keep the demo database at this path instead"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.log_level,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            stream=sys.stderr,
+        )
+        if args.command == "demo":
+            return asyncio.run(_demo(settings, args.database))
+        if args.command == "console":
+            return asyncio.run(_serve(settings, console_only=True))
+        return asyncio.run(_serve(settings, console_only=False))
+    except (SettingsError, StartupError, StoreUnavailable) as exc:
+        print(f"momentum: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _serve(settings: Settings, *, console_only: bool) -> int:
+    store = await open_store(settings.database_url)
+    try:
+        router = Router(Context(store, settings, utc_now))
+        adapters = [ConsoleAdapter(router)] if console_only else _configured_adapters(
+            settings, router
+        )
+        await _run_all(adapters)
+    finally:
+        await store.close()
+    return 0
+
+
+def _configured_adapters(settings: Settings, router: Router) -> list[Adapter]:
+    platforms = [
+        name
+        for name, configured in (
+            ("Slack (SLACK_BOT_TOKEN)", settings.slack_configured),
+            ("Discord (DISCORD_TOKEN)", settings.discord_configured),
+        )
+        if configured
+    ]
+    if platforms:
+        raise StartupError(
+            f"{' and '.join(platforms)} configured, but this version of Momentum has no "
+            "adapter for it yet; unset the token to run on the console"
+        )
+    return [ConsoleAdapter(router)]
+
+
+async def _run_all(adapters: Sequence[Adapter]) -> None:
+    try:
+        async with asyncio.TaskGroup() as group:
+            for adapter in adapters:
+                group.create_task(adapter.run(), name=f"adapter-{adapter.name}")
+    finally:
+        for adapter in adapters:
+            await adapter.close()
+
+
+async def _demo(settings: Settings, database: Path | None) -> int:
+    with tempfile.TemporaryDirectory(prefix="momentum-demo-") as scratch:
+        path = database or Path(scratch) / "demo.db"
+        store = await open_store(f"sqlite:///{path}")
+        try:
+            now = utc_now()
+            if not await store.watch_list(CONSOLE_CHANNEL):
+                await seed_demo(store, CONSOLE_CHANNEL, now)
+            router = Router(Context(store, settings, utc_now))
+            console = ConsoleAdapter(router, banner=DEMO_LABEL)
+            if not sys.stdin.isatty():
+                print(DEMO_LABEL + "\n")
+            await _run_all([console])
+        finally:
+            await store.close()
+    return 0

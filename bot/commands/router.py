@@ -1,0 +1,64 @@
+"""Turns a :class:`Command` into a :class:`Message` by its first word."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.chat import Command
+from bot.commands.help import help_command
+from bot.commands.repo import repo_command
+from bot.commands.usage import groups
+from bot.commands.watch import watch_command
+from bot.context import Context
+from bot.message import Message, error
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Context, Command, list[str]], Awaitable[Message]]
+
+# Slack caps slash-command text at 4,000 characters; nothing legitimate is longer.
+MAX_COMMAND_CHARS = 4000
+
+
+class Router:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._handlers: dict[str, Handler] = {
+            "help": help_command,
+            "repo": repo_command,
+            "watch": watch_command,
+        }
+        assert set(self._handlers) == set(groups()), "every command needs help text"
+
+    async def handle(self, command: Command) -> Message:
+        if len(command.text) > MAX_COMMAND_CHARS:
+            return error(
+                "That command is too long",
+                f"Commands are at most {MAX_COMMAND_CHARS:,} characters.",
+            )
+        words = command.words
+        if not words:
+            return await help_command(self.ctx, command, [])
+        name, args = words[0].lower(), words[1:]
+        handler = self._handlers.get(name)
+        if handler is None:
+            return self._unknown(words[0])
+        try:
+            return await handler(self.ctx, command, args)
+        except Exception:
+            log.exception("command %r in %s failed", command.text, command.channel)
+            return error(
+                "Something went wrong on our side",
+                "The error was logged. Please try again in a moment.",
+            )
+
+    def _unknown(self, word: str) -> Message:
+        close = difflib.get_close_matches(word.lower(), groups(), n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        return error(
+            f"Unknown command '{word}'",
+            f"Commands: {', '.join(groups())}.{hint}",
+            usage="/momentum help",
+        )

@@ -1,0 +1,33 @@
+"""The command reference: one place that help replies, errors and README agree with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    group: str
+    syntax: str
+    summary: str
+
+
+COMMANDS: tuple[Usage, ...] = (
+    Usage("help", "/momentum help [command]", "Show this help, or the help for one command."),
+    Usage("repo", "/momentum repo owner/name", "A repository's stars, velocity, acceleration, "
+          "forks, latest release and a sparkline of daily stars."),
+    Usage("watch", "/momentum watch add owner/name [owner/name …]",
+          "Add repositories to this channel's watch list (space- or comma-separated; "
+          "github.com addresses work too)."),
+    Usage("watch", "/momentum watch remove owner/name [owner/name …]",
+          "Remove repositories from this channel's watch list."),
+    Usage("watch", "/momentum watch list", "Show this channel's watch list."),
+)
+
+
+def usage_of(group: str) -> str:
+    return "\n".join(usage.syntax for usage in COMMANDS if usage.group == group)
+
+
+def groups() -> list[str]:
+    return list(dict.fromkeys(usage.group for usage in COMMANDS))

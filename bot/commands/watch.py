@@ -1,0 +1,112 @@
+"""``/momentum watch add|remove|list``: a channel's own watch list."""
+
+from __future__ import annotations
+
+from bot.chat import Command
+from bot.commands.help import usage_error
+from bot.context import Context
+from bot.formatting import plural
+from bot.message import Message, Section, Table, error
+from bot.repo_ref import InvalidRepoRef, RepoRef, split_repo_words
+from bot.store import WatchListFull
+
+
+async def watch_command(ctx: Context, command: Command, args: list[str]) -> Message:
+    if not args:
+        return usage_error("Which watch command?", "watch")
+    action, rest = args[0].lower(), args[1:]
+    if action == "list":
+        if rest:
+            return usage_error("'watch list' takes no arguments", "watch")
+        return await _list(ctx, command)
+    if action in {"add", "remove"}:
+        if not command.can_manage:
+            return error(
+                "You can't change this channel's watch list",
+                "Only people allowed to manage this channel can add or remove repos. "
+                "Anyone can use /momentum watch list and /momentum repo.",
+            )
+        refs, problems = _parse_refs(rest)
+        if problems:
+            return usage_error(
+                "Nothing was changed: " + plural(len(problems), "repo name is", "repo names are")
+                + " not valid",
+                "watch",
+                "\n".join(problems),
+            )
+        if not refs:
+            return usage_error(f"Name at least one repo to {action}", "watch")
+        if action == "add":
+            return await _add(ctx, command, refs)
+        return await _remove(ctx, command, refs)
+    return usage_error(f"Unknown watch command '{args[0]}'", "watch")
+
+
+def _parse_refs(words: list[str]) -> tuple[list[RepoRef], list[str]]:
+    refs: list[RepoRef] = []
+    problems: list[str] = []
+    for item in split_repo_words(words):
+        try:
+            refs.append(RepoRef.parse(item))
+        except InvalidRepoRef as exc:
+            problems.append(str(exc))
+    return refs, problems
+
+
+async def _add(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
+    cap = ctx.settings.max_watch
+    try:
+        change = await ctx.store.add_to_watch_list(
+            command.channel, refs, command.user, ctx.now(), cap
+        )
+    except WatchListFull as full:
+        room = max(cap - full.size, 0)
+        return error(
+            "Nothing was added: the watch list would be too long",
+            f"This channel watches {full.size} of at most {cap} repos, so "
+            f"{plural(full.adding, 'more does', 'more do')} not fit "
+            f"(room for {room}). Remove some with /momentum watch remove first.",
+        )
+    sections = []
+    if change.changed:
+        names = ", ".join(map(str, change.changed))
+        sections.append(Section(text=f"Added {plural(len(change.changed), 'repo')}: {names}."))
+    if change.unchanged:
+        names = ", ".join(map(str, change.unchanged))
+        sections.append(Section(text=f"Already on the list: {names}."))
+    title = "Watch list updated" if change.changed else "Nothing to add"
+    return Message(title=title, sections=tuple(sections))
+
+
+async def _remove(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
+    change = await ctx.store.remove_from_watch_list(
+        command.channel, refs, command.user, ctx.now()
+    )
+    sections = []
+    if change.changed:
+        names = ", ".join(map(str, change.changed))
+        sections.append(Section(text=f"Removed {plural(len(change.changed), 'repo')}: {names}."))
+    if change.unchanged:
+        names = ", ".join(map(str, change.unchanged))
+        sections.append(Section(text=f"Not on the list: {names}."))
+    title = "Watch list updated" if change.changed else "Nothing to remove"
+    return Message(title=title, sections=tuple(sections))
+
+
+async def _list(ctx: Context, command: Command) -> Message:
+    watched = await ctx.store.watch_list(command.channel)
+    cap = ctx.settings.max_watch
+    if not watched:
+        return Message(
+            title="This channel watches no repos yet",
+            sections=(Section(text="Add some with /momentum watch add owner/name."),),
+        )
+    rows = tuple(
+        (str(number), str(item.repo.ref), item.added_by, f"{item.added_at:%Y-%m-%d}")
+        for number, item in enumerate(watched, start=1)
+    )
+    table = Table(columns=("#", "repo", "added by", "added"), rows=rows)
+    return Message(
+        title=f"Watch list: {len(watched)} of {cap} repos",
+        sections=(Section(table=table),),
+    )

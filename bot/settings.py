@@ -1,0 +1,98 @@
+"""Configuration from the environment and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LogLevel = Annotated[
+    Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
+    BeforeValidator(lambda value: value.upper() if isinstance(value, str) else value),
+]
+
+
+def _time_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("not an IANA time zone name, such as UTC or Europe/Berlin") from None
+    return name
+
+
+def _database_url(url: str) -> str:
+    if not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        raise ValueError("expected sqlite:///path/to/file.db or postgresql://…")
+    return url
+
+
+def _http_url(url: str) -> str:
+    if not url.startswith(("http://", "https://")):
+        raise ValueError("expected an http:// or https:// address")
+    return url.rstrip("/")
+
+
+TimeZoneName = Annotated[str, AfterValidator(_time_zone)]
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+
+
+class Settings(BaseSettings):
+    """Every setting, named by its environment variable."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, frozen=True
+    )
+
+    database_url: Annotated[str, AfterValidator(_database_url)] = Field(
+        "sqlite:///momentum.db", validation_alias="DATABASE_URL"
+    )
+    github_token: SecretStr | None = Field(None, validation_alias="GITHUB_TOKEN")
+    github_api_url: HttpUrl = Field("https://api.github.com", validation_alias="GITHUB_API_URL")
+    github_graphql_url: HttpUrl = Field(
+        "https://api.github.com/graphql", validation_alias="GITHUB_GRAPHQL_URL"
+    )
+    slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
+    slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
+    window_days: int = Field(7, ge=1, le=90, validation_alias="MOMENTUM_WINDOW_DAYS")
+    timezone: TimeZoneName = Field("UTC", validation_alias="MOMENTUM_TIMEZONE")
+    max_watch: int = Field(100, ge=1, le=1000, validation_alias="MOMENTUM_MAX_WATCH")
+    log_level: LogLevel = Field("INFO", validation_alias="LOG_LEVEL")
+
+    @property
+    def slack_configured(self) -> bool:
+        return self.slack_bot_token is not None
+
+    @property
+    def discord_configured(self) -> bool:
+        return self.discord_token is not None
+
+
+_SECRET_SUFFIXES = ("TOKEN", "SECRET")
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; ``str()`` is one line naming the variable."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, or raise :class:`SettingsError` naming the first bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    variable = str(first["loc"][0]) if first["loc"] else "a setting"
+    reason = str(first["msg"]).removeprefix("Value error, ")
+    value = first.get("input")
+    secret = variable.endswith(_SECRET_SUFFIXES)
+    shown = f"={value!r}" if isinstance(value, str | int) and not secret else ""
+    more = len(exc.errors()) - 1
+    tail = f" (and {more} more bad setting{'s' if more > 1 else ''})" if more else ""
+    return f"{variable}{shown} is invalid: {reason}{tail}"

@@ -1,0 +1,253 @@
+"""The storage contract the core relies on, and the records it trades in.
+
+``storage/`` implements :class:`Store` (SQLite now, PostgreSQL later); both must pass
+``tests/test_store_contract.py``. Times are timezone-aware UTC datetimes; days are UTC
+dates. Every method that changes something takes the moment as an argument, so tests and
+replays control the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal, Protocol
+
+from bot.chat import ChannelKey
+from bot.repo_ref import RepoRef
+
+RepoStatus = Literal["active", "gone"]
+EventKind = Literal["release", "pull_request"]
+ScheduleKind = Literal["weekly", "daily", "off"]
+DeliveryStatus = Literal["claimed", "done", "failed", "skipped"]
+
+
+@dataclass(frozen=True, slots=True)
+class RepoMetadata:
+    """What GitHub says about a repository; ``ref`` is its current name (it may have been
+    renamed or transferred since it was first watched)."""
+
+    ref: RepoRef
+    node_id: str | None = None
+    github_id: int | None = None
+    description: str | None = None
+    primary_language: str | None = None
+    topics: tuple[str, ...] = ()
+    created_at: datetime | None = None
+    pushed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RepoRecord:
+    id: int
+    ref: RepoRef
+    status: RepoStatus
+    added_at: datetime
+    metadata: RepoMetadata
+    metadata_fetched_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    taken_at: datetime
+    stars: int
+    forks: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RepoEvent:
+    """A release (``key``: tag) or merged pull request (``key``: number) of a repository."""
+
+    kind: EventKind
+    key: str
+    title: str
+    occurred_at: datetime
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSettings:
+    """A channel's own choices; ``None`` means the deployment's default setting."""
+
+    window_days: int | None = None
+    timezone: str | None = None
+    schedule: ScheduleKind = "weekly"
+    schedule_weekday: int = 0  # Monday; ignored unless weekly
+    schedule_time: str = "09:00"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRecord:
+    id: int
+    key: ChannelKey
+    settings: ChannelSettings
+    created_at: datetime
+    paused_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedRepo:
+    repo: RepoRecord
+    added_by: str
+    added_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WatchChange:
+    """The outcome of adding to or removing from a watch list."""
+
+    changed: list[RepoRef] = field(default_factory=list)
+    unchanged: list[RepoRef] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: datetime
+    user: str
+    action: Literal["add", "remove"]
+    ref: RepoRef
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    channel: ChannelKey
+    period: str
+    status: DeliveryStatus
+    claimed_by: str
+    claimed_at: datetime
+    finished_at: datetime | None = None
+    message_id: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    id: int
+    channel: ChannelKey
+    kind: str
+    statement: str
+    inputs: Mapping[str, object]
+    probability: float
+    made_at: datetime
+    due: date
+    outcome: bool | None = None
+    resolved_at: datetime | None = None
+
+
+class WatchListFull(Exception):
+    """Adding would take a channel's list past its cap; nothing was added."""
+
+    def __init__(self, size: int, adding: int, cap: int) -> None:
+        super().__init__(f"the list holds {size} of {cap} repos; {adding} more would not fit")
+        self.size = size
+        self.adding = adding
+        self.cap = cap
+
+
+class Store(Protocol):
+    async def close(self) -> None: ...
+
+    # Repositories
+    async def add_repo(self, ref: RepoRef, at: datetime) -> RepoRecord:
+        """The repository's record, created if it is new (returned as it is if not)."""
+        ...
+
+    async def find_repo(self, ref: RepoRef) -> RepoRecord | None: ...
+
+    async def save_repo_metadata(self, repo_id: int, metadata: RepoMetadata, at: datetime) -> None:
+        """Store what GitHub says; a new ``metadata.ref`` renames the repo, keeping history."""
+        ...
+
+    async def mark_repo_gone(self, repo_id: int) -> None: ...
+
+    async def watched_repos(self) -> list[RepoRecord]:
+        """Every repository on at least one watch list."""
+        ...
+
+    # Star counts and events
+    async def add_snapshot(self, repo_id: int, snapshot: Snapshot) -> None: ...
+
+    async def latest_snapshot(self, repo_id: int) -> Snapshot | None: ...
+
+    async def put_daily_stars(
+        self, repo_id: int, counts: Mapping[date, int], reported_at: datetime
+    ) -> None:
+        """Store GitHub's count for each day, replacing any earlier report of that day."""
+        ...
+
+    async def daily_stars(self, repo_id: int, start: date, end: date) -> dict[date, int]:
+        """Counts for the days ``start`` (inclusive) to ``end`` (exclusive) that are stored."""
+        ...
+
+    async def add_events(self, repo_id: int, events: Iterable[RepoEvent]) -> None:
+        """Store events; one already stored (same kind and key) is updated."""
+        ...
+
+    async def events(self, repo_id: int, since: datetime, until: datetime) -> list[RepoEvent]:
+        """Events with ``since <= occurred_at < until``, oldest first."""
+        ...
+
+    # Channels and watch lists
+    async def get_channel(self, key: ChannelKey) -> ChannelRecord | None: ...
+
+    async def add_channel(self, key: ChannelKey, at: datetime) -> ChannelRecord:
+        """The channel's record, created with default settings if it is new."""
+        ...
+
+    async def save_channel_settings(self, key: ChannelKey, settings: ChannelSettings) -> None: ...
+
+    async def watch_list(self, key: ChannelKey) -> list[WatchedRepo]:
+        """The channel's repositories in the order they were added."""
+        ...
+
+    async def add_to_watch_list(
+        self, key: ChannelKey, refs: Sequence[RepoRef], user: str, at: datetime, cap: int
+    ) -> WatchChange:
+        """Add all of ``refs`` or, raising :class:`WatchListFull`, none of them."""
+        ...
+
+    async def remove_from_watch_list(
+        self, key: ChannelKey, refs: Sequence[RepoRef], user: str, at: datetime
+    ) -> WatchChange: ...
+
+    async def watch_audit(self, key: ChannelKey) -> list[AuditEntry]:
+        """Who added and removed what, oldest first."""
+        ...
+
+    # Scheduled deliveries
+    async def claim_delivery(
+        self, key: ChannelKey, period: str, claimer: str, at: datetime
+    ) -> bool:
+        """Claim the channel's post for ``period``; False when it is claimed already."""
+        ...
+
+    async def finish_delivery(
+        self,
+        key: ChannelKey,
+        period: str,
+        status: DeliveryStatus,
+        at: datetime,
+        *,
+        message_id: str | None = None,
+        error: str | None = None,
+    ) -> None: ...
+
+    async def get_delivery(self, key: ChannelKey, period: str) -> Delivery | None: ...
+
+    # Predictions
+    async def add_prediction(
+        self,
+        key: ChannelKey,
+        kind: str,
+        statement: str,
+        inputs: Mapping[str, object],
+        probability: float,
+        made_at: datetime,
+        due: date,
+    ) -> int: ...
+
+    async def predictions(self, key: ChannelKey, *, open_only: bool = False) -> list[Prediction]:
+        """The channel's predictions, oldest first."""
+        ...
+
+    async def resolve_prediction(self, prediction_id: int, outcome: bool, at: datetime) -> None: ...
