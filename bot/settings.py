@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationError
+from pydantic import AfterValidator, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-LogLevel = Annotated[
-    Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
-    BeforeValidator(lambda value: value.upper() if isinstance(value, str) else value),
-]
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level(name: str) -> str:
+    if name.upper() not in LOG_LEVELS:
+        raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}")
+    return name.upper()
+
 
 
 def _time_zone(name: str) -> str:
@@ -60,7 +64,9 @@ class Settings(BaseSettings):
     window_days: int = Field(7, ge=1, le=90, validation_alias="MOMENTUM_WINDOW_DAYS")
     timezone: TimeZoneName = Field("UTC", validation_alias="MOMENTUM_TIMEZONE")
     max_watch: int = Field(100, ge=1, le=1000, validation_alias="MOMENTUM_MAX_WATCH")
-    log_level: LogLevel = Field("INFO", validation_alias="LOG_LEVEL")
+    log_level: Annotated[str, AfterValidator(_log_level)] = Field(
+        "INFO", validation_alias="LOG_LEVEL"
+    )
 
     @property
     def slack_configured(self) -> bool:

@@ -1,0 +1,166 @@
+"""The router, driven as a channel would drive it, on a real SQLite store."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from bot.chat import ChannelKey
+from bot.repo_ref import RepoRef
+from bot.store import RepoEvent, RepoMetadata, Snapshot, Store
+from bot.commands import Router
+from bot.context import Context
+from bot.settings import Settings
+from tests.support import Chat, Clock
+
+OTHER = ChannelKey("discord", "G1", "C9")
+
+
+async def listed(store: Store, chat: Chat) -> list[str]:
+    return [str(item.repo.ref) for item in await store.watch_list(chat.channel)]
+
+
+async def test_help_lists_every_command(chat: Chat) -> None:
+    for text in ("/momentum help", "/momentum", "help"):
+        reply = await chat.say_text(text)
+        for syntax in ("/momentum repo owner/name", "/momentum watch add", "/momentum watch list"):
+            assert syntax in reply
+    watch_help = await chat.say_text("help watch")
+    assert "/momentum watch remove" in watch_help
+    assert "/momentum repo" not in watch_help
+    assert (await chat.say("help nonsense")).tone == "error"
+
+
+async def test_unknown_commands_get_usage_and_a_suggestion(chat: Chat) -> None:
+    reply = await chat.say("wacth add a/b")
+    assert reply.tone == "error"
+    text = await chat.say_text("wacth add a/b")
+    assert "Unknown command 'wacth'" in text
+    assert "Did you mean 'watch'?" in text
+    text = await chat.say_text("watch frobnicate")
+    assert "Unknown watch command 'frobnicate'" in text
+    assert "/momentum watch add" in text
+
+
+async def test_watch_add_list_remove(chat: Chat, store: Store) -> None:
+    reply = await chat.say_text("/momentum watch add vllm-project/vllm, ollama/ollama")
+    assert "Added 2 repos: vllm-project/vllm, ollama/ollama." in reply
+    reply = await chat.say_text(
+        "/momentum watch add https://github.com/ollama/ollama ggml-org/llama.cpp"
+    )
+    assert "Added 1 repo: ggml-org/llama.cpp." in reply
+    assert "Already on the list: ollama/ollama." in reply
+    assert await listed(store, chat) == ["vllm-project/vllm", "ollama/ollama", "ggml-org/llama.cpp"]
+
+    text = await chat.say_text("watch list")
+    assert "Watch list: 3 of 100 repos" in text
+    lines = text.splitlines()
+    order = [next(i for i, line in enumerate(lines) if name in line)
+             for name in ("vllm-project/vllm", "ollama/ollama", "ggml-org/llama.cpp")]
+    assert order == sorted(order)
+
+    reply = await chat.say_text("watch remove ollama/ollama nobody/nothing")
+    assert "Removed 1 repo: ollama/ollama." in reply
+    assert "Not on the list: nobody/nothing." in reply
+    assert await listed(store, chat) == ["vllm-project/vllm", "ggml-org/llama.cpp"]
+    # Another channel's list is its own.
+    assert "watches no repos yet" in await chat.say_text("watch list", channel=OTHER)
+
+
+async def test_one_bad_name_changes_nothing(chat: Chat, store: Store) -> None:
+    reply = await chat.say("watch add vllm-project/vllm not-a-repo https://gitlab.com/a/b")
+    assert reply.tone == "error"
+    text = await chat.say_text("watch add vllm-project/vllm not-a-repo https://gitlab.com/a/b")
+    assert "Nothing was changed: 2 repo names are not valid" in text
+    assert "'not-a-repo' is not a GitHub repository: expected owner/name" in text
+    assert "only github.com addresses" in text
+    assert await listed(store, chat) == []
+    assert (await chat.say("watch add")).tone == "error"
+    assert (await chat.say("watch list extra")).tone == "error"
+
+
+async def test_only_managers_change_the_list(chat: Chat, store: Store) -> None:
+    await chat.say("watch add vllm-project/vllm")
+    for attempt in ("watch add ollama/ollama", "watch remove vllm-project/vllm"):
+        reply = await chat.say(attempt, user="U_BOB", can_manage=False)
+        assert reply.tone == "error"
+        assert "can't change this channel's watch list" in reply.title
+    assert await listed(store, chat) == ["vllm-project/vllm"]
+    # Reading is for everyone.
+    assert "vllm-project/vllm" in await chat.say_text("watch list", can_manage=False)
+
+
+async def test_the_cap_is_enforced_with_room_stated(
+    store: Store, settings: Settings, clock: Clock
+) -> None:
+    chat = Chat(Router(Context(store, settings.model_copy(update={"max_watch": 3}), clock)), clock)
+    await chat.say("watch add a/one a/two")
+    reply = await chat.say_text("watch add a/three a/four a/one")
+    assert "Nothing was added" in reply
+    assert "watches 2 of at most 3 repos, so 2 more do not fit (room for 1)" in reply
+    assert await listed(store, chat) == ["a/one", "a/two"]
+    assert "Added 1 repo: a/three." in await chat.say_text("watch add a/three")
+
+
+async def test_an_oversized_command_is_refused(chat: Chat, store: Store) -> None:
+    names = " ".join(f"owner/repo{n}" for n in range(400))
+    reply = await chat.say("watch add " + names)
+    assert reply.tone == "error"
+    assert "too long" in reply.title
+    assert await listed(store, chat) == []
+
+
+async def test_repo_unknown_and_malformed(chat: Chat) -> None:
+    text = await chat.say_text("repo vllm-project/vllm")
+    assert "No data for vllm-project/vllm yet" in text
+    assert "/momentum watch add vllm-project/vllm" in text
+    assert (await chat.say("repo not-a-repo")).tone == "error"
+    assert (await chat.say("repo")).tone == "error"
+    assert (await chat.say("repo a/b c/d")).tone == "error"
+
+
+async def test_repo_answers_from_the_store(chat: Chat, store: Store) -> None:
+    # The clock says Apr 13, 09:30 UTC: the 7-day window is Apr 6-12, the prior Mar 30-Apr 5,
+    # the 28-day window Mar 16-Apr 12 and its prior Feb 16-Mar 15.
+    now = chat.clock.now
+    repo = await store.add_repo(RepoRef("vllm-project", "vllm"), now)
+    await store.save_repo_metadata(
+        repo.id, RepoMetadata(RepoRef("vllm-project", "vllm"), description="Fast LLM serving"),
+        now,
+    )
+    daily: dict[date, int] = {}
+    for back in range(1, 57):
+        day = date(2026, 4, 13) - timedelta(days=back)
+        daily[day] = 30 if back <= 7 else (20 if back <= 28 else 10)
+    await store.put_daily_stars(repo.id, daily, now)
+    await store.add_snapshot(repo.id, Snapshot(now, 61_234, 11_002))
+    await store.add_events(repo.id, [
+        RepoEvent("release", "v0.8.0", "v0.8.0", datetime(2026, 3, 1, tzinfo=UTC)),
+        RepoEvent("release", "v0.9.0", "v0.9.0", datetime(2026, 4, 8, 16, tzinfo=UTC)),
+    ])
+    text = await chat.say_text("repo https://github.com/vllm-project/vllm")
+    assert "Fast LLM serving" in text
+    assert "61,234" in text
+    assert "11,002" in text
+    # 7 days: 7x30 = 210 -> 30.0/day; prior 7x20 = 140 -> 20.0/day; +10.0, +50%.
+    assert "30.0/day (prior 20.0/day, +10.0, +50%)" in text
+    # 28 days: 7x30 + 21x20 = 630 -> 22.5/day; prior 28x10 = 280 -> 10.0/day; +12.5, +125%.
+    assert "22.5/day (prior 10.0/day, +12.5, +125%)" in text
+    assert "v0.9.0 (Apr 8)" in text
+    # 21 days at 20 then 7 at 30: the sparkline's low bars, then its top bars.
+    assert "▁" * 21 + "█" * 7 in text
+    assert "no data yet" not in text
+
+
+async def test_repo_with_gaps_says_its_figures_may_be_understated(
+    chat: Chat, store: Store
+) -> None:
+    repo = await store.add_repo(RepoRef("a", "b"), chat.clock.now)
+    await store.put_daily_stars(repo.id, {date(2026, 4, 12): 5}, chat.clock.now)
+    text = await chat.say_text("repo a/b")
+    assert "no data yet, so these figures may be understated" in text
+    assert "not collected yet" in text
+
+
+async def test_a_failing_handler_answers_politely(chat: Chat, store: Store) -> None:
+    await store.close()  # every store call now fails
+    reply = await chat.say("watch list")
+    assert reply.tone == "error"
+    assert "Something went wrong" in reply.title

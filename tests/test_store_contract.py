@@ -1,0 +1,215 @@
+"""What every Store backend must do. Runs on each backend the ``store`` fixture yields."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.chat import ChannelKey
+from bot.repo_ref import RepoRef
+from bot.store import ChannelSettings, RepoEvent, RepoMetadata, Snapshot, Store, WatchListFull
+
+T0 = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)
+C1 = ChannelKey("slack", "T1", "C1")
+C2 = ChannelKey("discord", "G1", "C1")
+VLLM = RepoRef("vllm-project", "vllm")
+OLLAMA = RepoRef("ollama", "ollama")
+LLAMA = RepoRef("ggml-org", "llama.cpp")
+
+
+async def test_repos_are_added_once_whatever_the_case(store: Store) -> None:
+    first = await store.add_repo(VLLM, T0)
+    again = await store.add_repo(RepoRef("VLLM-Project", "VLLM"), T0 + timedelta(hours=1))
+    assert again.id == first.id
+    assert again.ref.full_name == "vllm-project/vllm"
+    assert again.status == "active"
+    assert again.added_at == T0
+    found = await store.find_repo(RepoRef("vllm-project", "VLLM"))
+    assert found is not None
+    assert found.id == first.id
+    assert await store.find_repo(OLLAMA) is None
+
+
+async def test_a_rename_keeps_the_history(store: Store) -> None:
+    repo = await store.add_repo(RepoRef("jmorganca", "ollama"), T0)
+    await store.put_daily_stars(repo.id, {date(2026, 4, 1): 50}, T0)
+    metadata = RepoMetadata(
+        ref=OLLAMA, node_id="R_kgDOJ", github_id=658928958, description="Get up and running",
+        primary_language="Go", topics=("llm", "go"),
+        created_at=datetime(2023, 6, 26, tzinfo=UTC), pushed_at=T0,
+    )
+    await store.save_repo_metadata(repo.id, metadata, T0)
+    assert await store.find_repo(RepoRef("jmorganca", "ollama")) is None
+    renamed = await store.find_repo(OLLAMA)
+    assert renamed is not None
+    assert renamed.id == repo.id
+    assert renamed.metadata == metadata
+    assert renamed.metadata_fetched_at == T0
+    assert await store.daily_stars(renamed.id, date(2026, 4, 1), date(2026, 4, 2)) == {
+        date(2026, 4, 1): 50
+    }
+
+
+async def test_a_later_report_of_a_day_replaces_the_earlier(store: Store) -> None:
+    repo = await store.add_repo(VLLM, T0)
+    await store.put_daily_stars(
+        repo.id, {date(2026, 4, 10): 120, date(2026, 4, 11): 80, date(2026, 4, 12): 30}, T0
+    )
+    # Two people unstarred on Apr 11: GitHub now reports 78 for that day.
+    await store.put_daily_stars(repo.id, {date(2026, 4, 11): 78, date(2026, 4, 12): 95}, T0)
+    stored = await store.daily_stars(repo.id, date(2026, 4, 10), date(2026, 4, 13))
+    assert stored == {date(2026, 4, 10): 120, date(2026, 4, 11): 78, date(2026, 4, 12): 95}
+    # The range is half-open: the end day is not included.
+    assert await store.daily_stars(repo.id, date(2026, 4, 10), date(2026, 4, 11)) == {
+        date(2026, 4, 10): 120
+    }
+
+
+async def test_latest_snapshot(store: Store) -> None:
+    repo = await store.add_repo(VLLM, T0)
+    assert await store.latest_snapshot(repo.id) is None
+    await store.add_snapshot(repo.id, Snapshot(T0, 60_000, 10_500))
+    await store.add_snapshot(repo.id, Snapshot(T0 + timedelta(hours=6), 60_120, 10_510))
+    await store.add_snapshot(repo.id, Snapshot(T0 - timedelta(days=1), 59_000, None))
+    assert await store.latest_snapshot(repo.id) == Snapshot(
+        T0 + timedelta(hours=6), 60_120, 10_510
+    )
+
+
+async def test_events_are_upserted_and_read_by_time(store: Store) -> None:
+    repo = await store.add_repo(VLLM, T0)
+    release = RepoEvent("release", "v0.9.0", "v0.9.0", T0 - timedelta(days=5))
+    pull = RepoEvent("pull_request", "1234", "Faster sampler", T0 - timedelta(days=2),
+                     "https://github.com/vllm-project/vllm/pull/1234")
+    await store.add_events(repo.id, [pull, release])
+    renamed = RepoEvent("release", "v0.9.0", "v0.9.0: speed", T0 - timedelta(days=5))
+    await store.add_events(repo.id, [renamed])
+    assert await store.events(repo.id, T0 - timedelta(days=7), T0) == [renamed, pull]
+    assert await store.events(repo.id, T0 - timedelta(days=2), T0) == [pull]
+    assert await store.events(repo.id, T0 - timedelta(days=7), T0 - timedelta(days=2)) == [
+        renamed
+    ]
+
+
+async def test_channels_have_default_settings_until_changed(store: Store) -> None:
+    assert await store.get_channel(C1) is None
+    created = await store.add_channel(C1, T0)
+    assert created.settings == ChannelSettings()
+    assert created.key == C1
+    assert (await store.add_channel(C1, T0 + timedelta(days=1))).id == created.id
+    chosen = ChannelSettings(window_days=14, timezone="Europe/Berlin", schedule="daily",
+                             schedule_weekday=4, schedule_time="08:30")
+    await store.save_channel_settings(C1, chosen)
+    reread = await store.get_channel(C1)
+    assert reread is not None
+    assert reread.settings == chosen
+    with pytest.raises(LookupError):
+        await store.save_channel_settings(C2, chosen)
+
+
+async def test_watch_lists_belong_to_their_channel(store: Store) -> None:
+    change = await store.add_to_watch_list(C1, [VLLM, OLLAMA, VLLM], "U1", T0, cap=10)
+    assert change.changed == [VLLM, OLLAMA]
+    assert change.unchanged == []
+    later = T0 + timedelta(minutes=5)
+    change = await store.add_to_watch_list(C1, [LLAMA, OLLAMA], "U2", later, cap=10)
+    assert change.changed == [LLAMA]
+    assert change.unchanged == [OLLAMA]
+    await store.add_to_watch_list(C2, [OLLAMA], "U9", T0, cap=10)
+
+    listed = await store.watch_list(C1)
+    assert [item.repo.ref for item in listed] == [VLLM, OLLAMA, LLAMA]
+    assert [item.added_by for item in listed] == ["U1", "U1", "U2"]
+    assert listed[2].added_at == later
+    assert [item.repo.ref for item in await store.watch_list(C2)] == [OLLAMA]
+    assert {repo.ref for repo in await store.watched_repos()} == {VLLM, OLLAMA, LLAMA}
+
+    change = await store.remove_from_watch_list(C1, [OLLAMA, RepoRef("a", "b")], "U3", later)
+    assert change.changed == [OLLAMA]
+    assert change.unchanged == [RepoRef("a", "b")]
+    assert [item.repo.ref for item in await store.watch_list(C1)] == [VLLM, LLAMA]
+    # Still watched by C2.
+    assert OLLAMA in {repo.ref for repo in await store.watched_repos()}
+
+
+async def test_a_full_list_takes_nothing(store: Store) -> None:
+    await store.add_to_watch_list(C1, [VLLM, OLLAMA], "U1", T0, cap=3)
+    newcomers = [LLAMA, RepoRef("janhq", "jan")]
+    with pytest.raises(WatchListFull) as full:
+        await store.add_to_watch_list(C1, [*newcomers, VLLM], "U1", T0, cap=3)
+    assert (full.value.size, full.value.adding, full.value.cap) == (2, 2, 3)
+    assert [item.repo.ref for item in await store.watch_list(C1)] == [VLLM, OLLAMA]
+    assert await store.find_repo(LLAMA) is None
+    assert len(await store.watch_audit(C1)) == 2
+    # Re-adding what is already listed needs no room.
+    change = await store.add_to_watch_list(C1, [VLLM, LLAMA], "U1", T0, cap=3)
+    assert change.changed == [LLAMA]
+
+
+async def test_every_change_to_a_list_is_audited(store: Store) -> None:
+    await store.add_to_watch_list(C1, [VLLM], "U1", T0, cap=10)
+    await store.add_to_watch_list(C1, [VLLM], "U1", T0 + timedelta(minutes=1), cap=10)
+    await store.remove_from_watch_list(C1, [VLLM], "U2", T0 + timedelta(minutes=2))
+    await store.remove_from_watch_list(C1, [VLLM], "U2", T0 + timedelta(minutes=3))
+    audit = await store.watch_audit(C1)
+    assert [(e.action, e.user, e.ref, e.at) for e in audit] == [
+        ("add", "U1", VLLM, T0),
+        ("remove", "U2", VLLM, T0 + timedelta(minutes=2)),
+    ]
+
+
+async def test_a_period_is_delivered_once(store: Store) -> None:
+    assert await store.claim_delivery(C1, "2026-W16", "instance-a", T0)
+    assert not await store.claim_delivery(C1, "2026-W16", "instance-b", T0)
+    assert await store.claim_delivery(C2, "2026-W16", "instance-b", T0)
+    claimed = await store.get_delivery(C1, "2026-W16")
+    assert claimed is not None
+    assert (claimed.status, claimed.claimed_by, claimed.finished_at) == (
+        "claimed", "instance-a", None
+    )
+    done_at = T0 + timedelta(seconds=3)
+    await store.finish_delivery(C1, "2026-W16", "done", done_at, message_id="1713.0001")
+    done = await store.get_delivery(C1, "2026-W16")
+    assert done is not None
+    assert (done.status, done.finished_at, done.message_id, done.error) == (
+        "done", done_at, "1713.0001", None
+    )
+    with pytest.raises(LookupError):
+        await store.finish_delivery(C1, "2026-W17", "done", done_at)
+    assert await store.get_delivery(C1, "2026-W17") is None
+
+
+async def test_predictions_are_kept_and_resolved(store: Store) -> None:
+    first = await store.add_prediction(
+        C1, "list_velocity_above", "70%: velocity stays above 150 stars/day through Apr 27.",
+        {"threshold": 150, "weekly_velocities": [160.5, 171.0]}, 0.7, T0, date(2026, 4, 27),
+    )
+    second = await store.add_prediction(
+        C1, "repo_passes", "40%: ollama/ollama passes 170,000 stars by May 4.",
+        {"stars": 168_000}, 0.4, T0, date(2026, 5, 4),
+    )
+    await store.resolve_prediction(first, True, T0 + timedelta(days=15))
+    every = await store.predictions(C1)
+    assert [p.id for p in every] == [first, second]
+    assert every[0].outcome is True
+    assert every[0].resolved_at == T0 + timedelta(days=15)
+    assert every[0].inputs == {"threshold": 150, "weekly_velocities": [160.5, 171.0]}
+    assert every[0].probability == 0.7
+    assert every[0].due == date(2026, 4, 27)
+    assert [p.id for p in await store.predictions(C1, open_only=True)] == [second]
+    assert await store.predictions(C2) == []
+    with pytest.raises(LookupError):
+        await store.resolve_prediction(9999, False, T0)
+
+
+async def test_times_without_a_zone_are_refused(store: Store) -> None:
+    with pytest.raises(ValueError, match="time zone"):
+        await store.add_repo(VLLM, datetime(2026, 4, 13, 9))
+    assert await store.find_repo(VLLM) is None
+
+
+async def test_a_gone_repo_is_marked(store: Store) -> None:
+    repo = await store.add_repo(VLLM, T0)
+    await store.mark_repo_gone(repo.id)
+    found = await store.find_repo(VLLM)
+    assert found is not None
+    assert found.status == "gone"
