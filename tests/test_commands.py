@@ -3,11 +3,11 @@
 from datetime import UTC, date, datetime, timedelta
 
 from bot.chat import ChannelKey
-from bot.repo_ref import RepoRef
-from bot.store import RepoEvent, RepoMetadata, Snapshot, Store
 from bot.commands import Router
 from bot.context import Context
+from bot.repo_ref import RepoRef
 from bot.settings import Settings
+from bot.store import RepoEvent, RepoMetadata, Snapshot, Store
 from tests.support import Chat, Clock
 
 OTHER = ChannelKey("discord", "G1", "C9")

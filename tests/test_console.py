@@ -10,7 +10,9 @@ from pathlib import Path
 from bot import __version__
 
 
-def momentum(args: list[str], stdin: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def momentum(
+    args: list[str], stdin: str, cwd: Path, **env: str
+) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items()
                    if not k.startswith(("SLACK_", "DISCORD_", "MOMENTUM_", "GITHUB_"))}
     environment.update(env)

@@ -23,7 +23,8 @@ def days_before(as_of: date, counts: list[int]) -> dict[date, int]:
 
 def test_worked_example_from_design() -> None:
     # 191 stars in the 7 days before Apr 13 (Apr 6-12), 156 in the 7 before (Mar 30-Apr 5).
-    daily = days_before(AS_OF, [22, 22, 22, 22, 22, 23, 23] + [27, 27, 27, 27, 27, 28, 28])
+    prior, current = [22, 22, 22, 22, 22, 23, 23], [27, 27, 27, 27, 27, 28, 28]
+    daily = days_before(AS_OF, [*prior, *current])
     figure = momentum(daily, AS_OF, 7)
     assert (figure.stars, figure.prior_stars) == (191, 156)
     assert round(figure.velocity, 1) == 27.3
