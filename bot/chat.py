@@ -25,9 +25,11 @@ class ChannelKey:
 class Command:
     """One ``/momentum …`` invocation, as words after the command name.
 
-    ``can_manage`` is the adapter's verdict on whether this user may change the channel's
-    watch list and schedule (Slack workspace admins, Discord Manage Channels, …); the core
-    enforces it.
+    ``can_manage`` is the adapter's verdict on whether the user holds the platform's
+    managing role for the channel (Slack: workspace admin or owner; Discord: Manage
+    Channels; the console's user always does). Whether that role is needed to change a
+    watch list is the workspace's choice, which the core looks up and enforces
+    (``bot.access``).
     """
 
     channel: ChannelKey

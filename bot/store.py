@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, Protocol
 
-from bot.chat import ChannelKey
+from bot.chat import ChannelKey, Platform
 from bot.repo_ref import RepoRef
 
 RepoStatus = Literal["active", "gone"]
 EventKind = Literal["release", "pull_request"]
 ScheduleKind = Literal["weekly", "daily", "off"]
 DeliveryStatus = Literal["claimed", "done", "failed", "skipped"]
+# Who may change a channel's list and schedule: everyone in it, or only those holding the
+# platform's managing role (Slack workspace admins and owners, Discord Manage Channels).
+Access = Literal["everyone", "managers"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +199,18 @@ class Store(Protocol):
 
     async def save_channel_settings(self, key: ChannelKey, settings: ChannelSettings) -> None: ...
 
+    async def pause_channel(self, key: ChannelKey, reason: str | None) -> None:
+        """Pause the channel's scheduled posts and say why (``None`` resumes them)."""
+        ...
+
+    async def workspace_access(self, platform: Platform, workspace: str) -> Access | None:
+        """The workspace's choice of who manages channels; None when it made none."""
+        ...
+
+    async def set_workspace_access(
+        self, platform: Platform, workspace: str, access: Access | None
+    ) -> None: ...
+
     async def watch_list(self, key: ChannelKey) -> list[WatchedRepo]:
         """The channel's repositories in the order they were added."""
         ...
@@ -233,6 +248,11 @@ class Store(Protocol):
     ) -> None: ...
 
     async def get_delivery(self, key: ChannelKey, period: str) -> Delivery | None: ...
+
+    # Small named facts that outlive a run
+    async def get_state(self, key: str) -> str | None: ...
+
+    async def set_state(self, key: str, value: str, at: datetime) -> None: ...
 
     # Predictions
     async def add_prediction(

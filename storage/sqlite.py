@@ -16,6 +16,7 @@ import aiosqlite
 from bot.chat import ChannelKey, Platform
 from bot.repo_ref import RepoRef
 from bot.store import (
+    Access,
     AuditEntry,
     ChannelRecord,
     ChannelSettings,
@@ -262,6 +263,33 @@ class SqliteStore:
             if cursor.rowcount == 0:
                 raise LookupError(f"no channel {key}")
 
+    async def pause_channel(self, key: ChannelKey, reason: str | None) -> None:
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE channels SET paused_reason = ?"
+                " WHERE platform = ? AND workspace = ? AND channel = ?",
+                (reason, *_channel_params(key)),
+            )
+            if cursor.rowcount == 0:
+                raise LookupError(f"no channel {key}")
+
+    async def workspace_access(self, platform: Platform, workspace: str) -> Access | None:
+        row = await self._row(
+            "SELECT access FROM workspaces WHERE platform = ? AND workspace = ?",
+            (platform, workspace),
+        )
+        return None if row is None else cast(Access | None, row[0])
+
+    async def set_workspace_access(
+        self, platform: Platform, workspace: str, access: Access | None
+    ) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO workspaces (platform, workspace, access) VALUES (?, ?, ?)"
+                " ON CONFLICT (platform, workspace) DO UPDATE SET access = excluded.access",
+                (platform, workspace, access),
+            )
+
     async def watch_list(self, key: ChannelKey) -> list[WatchedRepo]:
         rows = await self._rows(
             f"SELECT {_REPO_COLUMNS}, watch_list.added_by, watch_list.added_at"
@@ -386,6 +414,21 @@ class SqliteStore:
         return Delivery(
             key, period, row[0], row[1], _dt(row[2]), _dt_or_none(row[3]), row[4], row[5]
         )
+
+    # -- named state ----------------------------------------------------------------------
+
+    async def get_state(self, key: str) -> str | None:
+        row = await self._row("SELECT value FROM app_state WHERE key = ?", (key,))
+        return None if row is None else str(row[0])
+
+    async def set_state(self, key: str, value: str, at: datetime) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO app_state (key, value, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE"
+                " SET value = excluded.value, updated_at = excluded.updated_at",
+                (key, value, _ts(at)),
+            )
 
     # -- predictions ----------------------------------------------------------------------
 

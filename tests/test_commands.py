@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+from adapters.text import render_text
 from bot.chat import ChannelKey
 from bot.commands import Router
 from bot.context import Context
@@ -76,15 +77,36 @@ async def test_one_bad_name_changes_nothing(chat: Chat, store: Store) -> None:
     assert (await chat.say("watch list extra")).tone == "error"
 
 
-async def test_only_managers_change_the_list(chat: Chat, store: Store) -> None:
-    await chat.say("watch add vllm-project/vllm")
+async def test_discord_needs_managers_until_the_server_opens_up(chat: Chat, store: Store) -> None:
+    await chat.say("watch add vllm-project/vllm", channel=OTHER)
     for attempt in ("watch add ollama/ollama", "watch remove vllm-project/vllm"):
-        reply = await chat.say(attempt, user="U_BOB", can_manage=False)
+        reply = await chat.say(attempt, user="U_BOB", can_manage=False, channel=OTHER)
         assert reply.tone == "error"
         assert "can't change this channel's watch list" in reply.title
-    assert await listed(store, chat) == ["vllm-project/vllm"]
+        assert "members with Manage Channels" in render_text(reply)
+    assert [str(i.repo.ref) for i in await store.watch_list(OTHER)] == ["vllm-project/vllm"]
     # Reading is for everyone.
-    assert "vllm-project/vllm" in await chat.say_text("watch list", can_manage=False)
+    text = await chat.say_text("watch list", can_manage=False, channel=OTHER)
+    assert "vllm-project/vllm" in text
+
+    refused = await chat.say("access everyone", can_manage=False, channel=OTHER)
+    assert refused.tone == "error"
+    assert await store.workspace_access("discord", "G1") is None
+    await chat.say("access everyone", channel=OTHER)
+    reply = await chat.say("watch add ollama/ollama", can_manage=False, channel=OTHER)
+    assert reply.tone == "info"
+    assert len(await store.watch_list(OTHER)) == 2
+
+
+async def test_slack_lets_everyone_change_until_restricted(chat: Chat, store: Store) -> None:
+    assert "Everyone in a channel (the default)" in await chat.say_text("access")
+    assert (await chat.say("watch add a/one", can_manage=False)).tone == "info"
+    assert (await chat.say("access admins")).tone == "error"
+    await chat.say("access managers")
+    assert "Workspace admins and owners." in await chat.say_text("access", can_manage=False)
+    reply = await chat.say("watch remove a/one", can_manage=False)
+    assert reply.tone == "error"
+    assert await listed(store, chat) == ["a/one"]
 
 
 async def test_the_cap_is_enforced_with_room_stated(

@@ -213,3 +213,33 @@ async def test_a_gone_repo_is_marked(store: Store) -> None:
     found = await store.find_repo(VLLM)
     assert found is not None
     assert found.status == "gone"
+
+
+async def test_a_channel_can_be_paused_with_a_reason(store: Store) -> None:
+    await store.add_channel(C1, T0)
+    await store.pause_channel(C1, "channel_not_found: the channel was deleted")
+    paused = await store.get_channel(C1)
+    assert paused is not None
+    assert paused.paused_reason == "channel_not_found: the channel was deleted"
+    await store.pause_channel(C1, None)
+    resumed = await store.get_channel(C1)
+    assert resumed is not None
+    assert resumed.paused_reason is None
+    with pytest.raises(LookupError):
+        await store.pause_channel(C2, "gone")
+
+
+async def test_workspace_access_defaults_to_none_until_chosen(store: Store) -> None:
+    assert await store.workspace_access("slack", "T1") is None
+    await store.set_workspace_access("slack", "T1", "managers")
+    assert await store.workspace_access("slack", "T1") == "managers"
+    assert await store.workspace_access("discord", "T1") is None
+    await store.set_workspace_access("slack", "T1", "everyone")
+    assert await store.workspace_access("slack", "T1") == "everyone"
+
+
+async def test_named_state_is_kept(store: Store) -> None:
+    assert await store.get_state("discord.commands_hash") is None
+    await store.set_state("discord.commands_hash", "abc", T0)
+    await store.set_state("discord.commands_hash", "def", T0 + timedelta(days=1))
+    assert await store.get_state("discord.commands_hash") == "def"

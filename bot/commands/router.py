@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.chat import Command
+from bot.commands.access import access_command
 from bot.commands.help import help_command
 from bot.commands.repo import repo_command
 from bot.commands.usage import groups
@@ -26,6 +27,7 @@ class Router:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._handlers: dict[str, Handler] = {
+            "access": access_command,
             "help": help_command,
             "repo": repo_command,
             "watch": watch_command,

@@ -22,6 +22,9 @@ COMMANDS: tuple[Usage, ...] = (
     Usage("watch", "/momentum watch remove owner/name [owner/name …]",
           "Remove repositories from this channel's watch list."),
     Usage("watch", "/momentum watch list", "Show this channel's watch list."),
+    Usage("access", "/momentum access [everyone|managers]",
+          "Show or set who may change watch lists in this workspace: everyone, or only "
+          "those who manage channels (set by managers)."),
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.access import MANAGER_ROLE, may_change
 from bot.chat import Command
 from bot.commands.help import usage_error
 from bot.context import Context
@@ -20,11 +21,11 @@ async def watch_command(ctx: Context, command: Command, args: list[str]) -> Mess
             return usage_error("'watch list' takes no arguments", "watch")
         return await _list(ctx, command)
     if action in {"add", "remove"}:
-        if not command.can_manage:
+        if not await may_change(ctx.store, command):
             return error(
                 "You can't change this channel's watch list",
-                "Only people allowed to manage this channel can add or remove repos. "
-                "Anyone can use /momentum watch list and /momentum repo.",
+                f"In this workspace only {MANAGER_ROLE[command.channel.platform]} can add "
+                "or remove repos. Anyone can use /momentum watch list and /momentum repo.",
             )
         refs, problems = _parse_refs(rest)
         if problems:

@@ -112,3 +112,18 @@ CREATE TABLE predictions (
     resolved_at TEXT
 );
 CREATE INDEX predictions_open ON predictions (due) WHERE outcome IS NULL;
+
+-- Per-workspace (Slack team, Discord guild) choices; NULL access: the platform's default.
+CREATE TABLE workspaces (
+    platform  TEXT NOT NULL,
+    workspace TEXT NOT NULL,
+    access    TEXT CHECK (access IN ('everyone', 'managers')),
+    PRIMARY KEY (platform, workspace)
+);
+
+-- Small facts the bot remembers between runs (e.g. the hash of its registered commands).
+CREATE TABLE app_state (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
