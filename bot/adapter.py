@@ -8,6 +8,16 @@ from bot.chat import ChannelKey
 from bot.message import Message
 
 
+class ChannelUnavailable(Exception):
+    """A post failed because the channel is gone or the bot lost access to it; ``reason``
+    is what the platform said. The caller pauses the channel's schedule with it."""
+
+    def __init__(self, channel: ChannelKey, reason: str) -> None:
+        super().__init__(f"{channel}: {reason}")
+        self.channel = channel
+        self.reason = reason
+
+
 class Adapter(Protocol):
     name: str
 
@@ -16,7 +26,10 @@ class Adapter(Protocol):
         ...
 
     async def send(self, channel: ChannelKey, message: Message) -> str | None:
-        """Post to a channel unprompted (a scheduled briefing); returns the message id."""
+        """Post to a channel unprompted (a scheduled briefing); returns the message id.
+
+        Raises :class:`ChannelUnavailable` when the channel is gone or closed to the bot.
+        """
         ...
 
     async def close(self) -> None: ...

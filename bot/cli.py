@@ -17,6 +17,7 @@ from bot.commands import Router
 from bot.context import Context, utc_now
 from bot.demo import DEMO_LABEL, seed_demo
 from bot.settings import Settings, SettingsError, load_settings
+from bot.store import Store
 from storage import StoreUnavailable, open_store
 
 log = logging.getLogger("momentum")
@@ -78,8 +79,10 @@ async def _serve(settings: Settings, *, console_only: bool) -> int:
     store = await open_store(settings.database_url)
     try:
         router = Router(Context(store, settings, utc_now))
-        adapters = [ConsoleAdapter(router)] if console_only else _configured_adapters(
-            settings, router
+        adapters = (
+            [ConsoleAdapter(router)]
+            if console_only
+            else _configured_adapters(settings, router, store)
         )
         await _run_all(adapters)
     finally:
@@ -87,21 +90,27 @@ async def _serve(settings: Settings, *, console_only: bool) -> int:
     return 0
 
 
-def _configured_adapters(settings: Settings, router: Router) -> list[Adapter]:
-    platforms = [
-        name
-        for name, configured in (
-            ("Slack (SLACK_BOT_TOKEN)", settings.slack_configured),
-            ("Discord (DISCORD_TOKEN)", settings.discord_configured),
-        )
-        if configured
-    ]
-    if platforms:
-        raise StartupError(
-            f"{' and '.join(platforms)} configured, but this version of Momentum has no "
-            "adapter for it yet; unset the token to run on the console"
-        )
-    return [ConsoleAdapter(router)]
+def _configured_adapters(settings: Settings, router: Router, store: Store) -> list[Adapter]:
+    adapters: list[Adapter] = []
+    if settings.slack_configured:
+        adapters.append(_slack_adapter(settings, router, store))
+    if settings.discord_configured:
+        adapters.append(_discord_adapter(settings, router, store))
+    return adapters or [ConsoleAdapter(router)]
+
+
+def _slack_adapter(settings: Settings, router: Router, store: Store) -> Adapter:
+    raise StartupError(
+        "SLACK_BOT_TOKEN is set, but this version of Momentum has no Slack adapter yet; "
+        "unset it to run on the console"
+    )
+
+
+def _discord_adapter(settings: Settings, router: Router, store: Store) -> Adapter:
+    raise StartupError(
+        "DISCORD_TOKEN is set, but this version of Momentum has no Discord adapter yet; "
+        "unset it to run on the console"
+    )
 
 
 async def _run_all(adapters: Sequence[Adapter]) -> None:
