@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast, get_args
 
 Platform = Literal["slack", "discord", "console"]
+PLATFORMS: tuple[Platform, ...] = get_args(Platform)
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +20,18 @@ class ChannelKey:
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.workspace}/{self.channel}"
+
+    @classmethod
+    def parse(cls, text: str) -> ChannelKey:
+        """Read the ``platform:workspace/channel`` form that ``str()`` writes."""
+        platform, _, rest = text.partition(":")
+        workspace, _, channel = rest.partition("/")
+        if platform not in PLATFORMS or not workspace or not channel:
+            raise ValueError(
+                f"'{text}' is not a channel: expected platform:workspace/channel with a "
+                f"platform of {', '.join(PLATFORMS)} (for example slack:T0123/C0456)"
+            )
+        return cls(cast(Platform, platform), workspace, channel)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,9 @@ from pathlib import Path
 from adapters.console import CONSOLE_CHANNEL, ConsoleAdapter
 from bot import __version__
 from bot.adapter import Adapter
+from bot.briefing_cli import BriefingRequest, BriefingRequestError, print_briefing
+from bot.briefing_cli import add_arguments as add_briefing_arguments
+from bot.briefing_cli import parse_request as parse_briefing_request
 from bot.commands import Router
 from bot.context import Context, utc_now
 from bot.demo import DEMO_LABEL, seed_demo
@@ -41,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="start every configured adapter (the console when no Slack or Discord token is set)",
     )
     commands.add_parser("console", help="answer /momentum commands typed or piped on stdin")
+    briefing = commands.add_parser(
+        "briefing", help="print a briefing for a list of repos or a channel's watch list"
+    )
+    add_briefing_arguments(briefing)
     demo = commands.add_parser(
         "demo", help="run the console offline on synthetic data (a throwaway database)"
     )
@@ -65,10 +72,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if args.command == "demo":
             return asyncio.run(_demo(settings, args.database))
+        if args.command == "briefing":
+            return asyncio.run(_briefing(settings, parse_briefing_request(args)))
         if args.command == "console":
             return asyncio.run(_serve(settings, console_only=True))
         return asyncio.run(_serve(settings, console_only=False))
-    except (SettingsError, StartupError, StoreUnavailable) as exc:
+    except (SettingsError, StartupError, StoreUnavailable, BriefingRequestError) as exc:
         print(f"momentum: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -123,6 +132,18 @@ async def _run_all(adapters: Sequence[Adapter]) -> None:
             await adapter.close()
 
 
+async def _briefing(settings: Settings, request: BriefingRequest) -> int:
+    store = await open_store(settings.database_url)
+    try:
+        output = await print_briefing(
+            store, request, today=utc_now().date(), default_window=settings.window_days
+        )
+    finally:
+        await store.close()
+    print(output)
+    return 0
+
+
 async def _demo(settings: Settings, database: Path | None) -> int:
     with tempfile.TemporaryDirectory(prefix="momentum-demo-") as scratch:
         path = database or Path(scratch) / "demo.db"
@@ -131,7 +152,7 @@ async def _demo(settings: Settings, database: Path | None) -> int:
             now = utc_now()
             if not await store.watch_list(CONSOLE_CHANNEL):
                 await seed_demo(store, CONSOLE_CHANNEL, now)
-            router = Router(Context(store, settings, utc_now))
+            router = Router(Context(store, settings, utc_now, synthetic=True))
             console = ConsoleAdapter(router, banner=DEMO_LABEL)
             if not sys.stdin.isatty():
                 print(DEMO_LABEL + "\n")

@@ -19,6 +19,8 @@ class Context:
     store: Store
     settings: Settings
     clock: Callable[[], datetime] = field(default=utc_now)
+    # True in `momentum demo`: every reply then says its figures are synthetic.
+    synthetic: bool = False
 
     def now(self) -> datetime:
         return self.clock()

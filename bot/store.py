@@ -48,6 +48,8 @@ class RepoRecord:
     added_at: datetime
     metadata: RepoMetadata
     metadata_fetched_at: datetime | None = None
+    # When GitHub last reported the repository's daily stars (None: never, so backfill).
+    stars_fetched_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +159,10 @@ class Store(Protocol):
 
     async def find_repo(self, ref: RepoRef) -> RepoRecord | None: ...
 
+    async def find_repo_by_github_id(self, github_id: int) -> RepoRecord | None:
+        """The repository GitHub numbers ``github_id``, whatever it is called now."""
+        ...
+
     async def save_repo_metadata(self, repo_id: int, metadata: RepoMetadata, at: datetime) -> None:
         """Store what GitHub says; a new ``metadata.ref`` renames the repo, keeping history."""
         ...
@@ -170,12 +176,17 @@ class Store(Protocol):
     # Star counts and events
     async def add_snapshot(self, repo_id: int, snapshot: Snapshot) -> None: ...
 
-    async def latest_snapshot(self, repo_id: int) -> Snapshot | None: ...
+    async def latest_snapshot(
+        self, repo_id: int, at: datetime | None = None
+    ) -> Snapshot | None:
+        """The newest snapshot, or the newest taken at or before ``at``."""
+        ...
 
     async def put_daily_stars(
         self, repo_id: int, counts: Mapping[date, int], reported_at: datetime
     ) -> None:
-        """Store GitHub's count for each day, replacing any earlier report of that day."""
+        """Store GitHub's count for each day, replacing any earlier report of that day, and
+        note ``reported_at`` as the repository's ``stars_fetched_at`` (if later)."""
         ...
 
     async def daily_stars(self, repo_id: int, start: date, end: date) -> dict[date, int]:

@@ -36,7 +36,7 @@ from storage.migrations import load_migrations
 _REPO_COLUMNS = (
     "repos.id, repos.owner, repos.name, repos.status, repos.added_at, repos.node_id, "
     "repos.github_id, repos.description, repos.primary_language, repos.topics, "
-    "repos.created_at, repos.pushed_at, repos.metadata_fetched_at"
+    "repos.created_at, repos.pushed_at, repos.metadata_fetched_at, repos.stars_fetched_at"
 )
 _CHANNEL_COLUMNS = (
     "id, platform, workspace, channel, window_days, timezone, schedule, schedule_weekday, "
@@ -134,6 +134,12 @@ class SqliteStore:
         row = await self._row(f"SELECT {_REPO_COLUMNS} FROM repos WHERE name_key = ?", (ref.key,))
         return _repo(row) if row else None
 
+    async def find_repo_by_github_id(self, github_id: int) -> RepoRecord | None:
+        row = await self._row(
+            f"SELECT {_REPO_COLUMNS} FROM repos WHERE github_id = ?", (github_id,)
+        )
+        return _repo(row) if row else None
+
     async def save_repo_metadata(self, repo_id: int, metadata: RepoMetadata, at: datetime) -> None:
         async with self._write() as db:
             await db.execute(
@@ -178,11 +184,13 @@ class SqliteStore:
                 (repo_id, _ts(snapshot.taken_at), snapshot.stars, snapshot.forks),
             )
 
-    async def latest_snapshot(self, repo_id: int) -> Snapshot | None:
+    async def latest_snapshot(
+        self, repo_id: int, at: datetime | None = None
+    ) -> Snapshot | None:
         row = await self._row(
             "SELECT taken_at, stars, forks FROM star_snapshots WHERE repo_id = ?"
-            " ORDER BY taken_at DESC LIMIT 1",
-            (repo_id,),
+            " AND taken_at <= ? ORDER BY taken_at DESC LIMIT 1",
+            (repo_id, _ts(at) if at else "9999"),
         )
         return Snapshot(_dt(row[0]), row[1], row[2]) if row else None
 
@@ -196,6 +204,11 @@ class SqliteStore:
                 " ON CONFLICT (repo_id, day) DO UPDATE"
                 " SET stars = excluded.stars, reported_at = excluded.reported_at",
                 [(repo_id, day.isoformat(), stars, reported) for day, stars in counts.items()],
+            )
+            await db.execute(
+                "UPDATE repos SET stars_fetched_at = ? WHERE id = ?"
+                " AND (stars_fetched_at IS NULL OR stars_fetched_at < ?)",
+                (reported, repo_id, reported),
             )
 
     async def daily_stars(self, repo_id: int, start: date, end: date) -> dict[date, int]:
@@ -595,6 +608,7 @@ def _repo(row: sqlite3.Row | tuple[Any, ...]) -> RepoRecord:
         added_at=_dt(row[4]),
         metadata=metadata,
         metadata_fetched_at=_dt_or_none(row[12]),
+        stars_fetched_at=_dt_or_none(row[13]),
     )
 
 

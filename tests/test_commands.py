@@ -186,3 +186,24 @@ async def test_a_failing_handler_answers_politely(chat: Chat, store: Store) -> N
     reply = await chat.say("watch list")
     assert reply.tone == "error"
     assert "Something went wrong" in reply.title
+
+
+async def test_briefing_posts_for_the_channel(chat: Chat, store: Store) -> None:
+    empty = await chat.say("briefing")
+    assert "watches no repos yet" in empty.title
+    await chat.say("watch add a/rising a/flat")
+    for name, recent in (("a/rising", 9), ("a/flat", 2)):
+        repo = await store.find_repo(RepoRef.parse(name))
+        assert repo is not None
+        # 2 a day for 40 days, then `recent` a day over the 7 days before Apr 13.
+        history = {date(2026, 4, 13) - timedelta(days=n): (recent if n <= 7 else 2)
+                   for n in range(1, 41)}
+        await store.put_daily_stars(repo.id, history, chat.clock.now)
+    reply = await chat.say("briefing")
+    assert reply.audience == "channel"
+    assert reply.chart is not None
+    text = render_text(reply)
+    # rising: 63/7 = 9.0 from 2.0 (+7.0); flat: 2.0 from 2.0; list: 11.0 stars/day, up 7.0.
+    assert "The 2 repos on this list gained 11.0 stars/day this week, up 7.0" in text
+    assert "a/rising: 9.0/day from 2.0/day (+7.0/day, +350%)" in text
+    assert (await chat.say("briefing now")).tone == "error"

@@ -73,6 +73,8 @@ async def test_latest_snapshot(store: Store) -> None:
     assert await store.latest_snapshot(repo.id) == Snapshot(
         T0 + timedelta(hours=6), 60_120, 10_510
     )
+    assert await store.latest_snapshot(repo.id, T0) == Snapshot(T0, 60_000, 10_500)
+    assert await store.latest_snapshot(repo.id, T0 - timedelta(days=2)) is None
 
 
 async def test_events_are_upserted_and_read_by_time(store: Store) -> None:

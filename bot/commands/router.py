@@ -5,14 +5,17 @@ from __future__ import annotations
 import difflib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from bot.chat import Command
 from bot.commands.access import access_command
+from bot.commands.briefing import briefing_command
 from bot.commands.help import help_command
 from bot.commands.repo import repo_command
 from bot.commands.usage import groups
 from bot.commands.watch import watch_command
 from bot.context import Context
+from bot.demo import DEMO_LABEL
 from bot.message import Message, error
 
 log = logging.getLogger(__name__)
@@ -28,6 +31,7 @@ class Router:
         self.ctx = ctx
         self._handlers: dict[str, Handler] = {
             "access": access_command,
+            "briefing": briefing_command,
             "help": help_command,
             "repo": repo_command,
             "watch": watch_command,
@@ -48,13 +52,16 @@ class Router:
         if handler is None:
             return self._unknown(words[0])
         try:
-            return await handler(self.ctx, command, args)
+            reply = await handler(self.ctx, command, args)
         except Exception:
             log.exception("command %r in %s failed", command.text, command.channel)
             return error(
                 "Something went wrong on our side",
                 "The error was logged. Please try again in a moment.",
             )
+        if self.ctx.synthetic and DEMO_LABEL not in reply.footnotes:
+            reply = replace(reply, footnotes=(*reply.footnotes, DEMO_LABEL))
+        return reply
 
     def _unknown(self, word: str) -> Message:
         close = difflib.get_close_matches(word.lower(), groups(), n=1)

@@ -16,6 +16,9 @@ COMMANDS: tuple[Usage, ...] = (
     Usage("help", "/momentum help [command]", "Show this help, or the help for one command."),
     Usage("repo", "/momentum repo owner/name", "A repository's stars, velocity, acceleration, "
           "forks, latest release and a sparkline of daily stars."),
+    Usage("briefing", "/momentum briefing",
+          "Post this channel's briefing: the list's velocity, who accelerated and slowed "
+          "and what coincided, themes, and a chart."),
     Usage("watch", "/momentum watch add owner/name [owner/name …]",
           "Add repositories to this channel's watch list (space- or comma-separated; "
           "github.com addresses work too)."),

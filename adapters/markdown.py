@@ -1,0 +1,66 @@
+"""Renders a :class:`Message` as Markdown (``momentum briefing --format markdown``)."""
+
+from __future__ import annotations
+
+import re
+
+from adapters.text import clean
+from bot.message import Message, Section, Table
+
+# Characters that start emphasis, code, links, HTML, tables or headings anywhere in a line;
+# list markers matter only where a line starts.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
+_LIST_START = re.compile(r"^(\s*)([-+]|\d+(?=\.))", re.MULTILINE)
+# GitHub-flavoured Markdown turns bare addresses into links.
+_AUTOLINK = re.compile(r"(?i)(://|www\.)")
+
+
+def escape(text: str) -> str:
+    """Plain text that Markdown shows as written: no emphasis, links, HTML or mentions."""
+    escaped = _SPECIAL.sub(r"\\\1", clean(text))
+    escaped = _LIST_START.sub(_escape_list_marker, escaped)
+    escaped = _AUTOLINK.sub(lambda m: m[1][:-1] + "\\" + m[1][-1], escaped)
+    # A zero-width space after '@' keeps chat apps that read Markdown from pinging.
+    return escaped.replace("@", "@\u200b")
+
+
+def _escape_list_marker(match: re.Match[str]) -> str:
+    indent, marker = match[1], match[2]
+    # "- x" becomes "\- x"; "1. x" becomes "1\. x" (the dot is what makes the list).
+    return indent + ("\\" + marker if marker in "+-" else marker + "\\")
+
+
+def render_markdown(message: Message) -> str:
+    lines = [f"# {escape(message.title)}"]
+    for section in message.sections:
+        lines += ["", *_section(section)]
+    if message.chart is not None:
+        lines += ["", f"![{escape(message.chart.alt_text)}]({message.chart.filename})"]
+    if message.footnotes:
+        lines.append("")
+        lines += [f"- _{escape(note)}_" for note in message.footnotes]
+    return "\n".join(lines) + "\n"
+
+
+def _section(section: Section) -> list[str]:
+    lines: list[str] = []
+    if section.title:
+        lines += [f"## {escape(section.title)}", ""]
+    if section.text:
+        # Two trailing spaces keep the section's line breaks.
+        lines += [escape(line) + "  " for line in section.text.splitlines()]
+    for field in section.fields:
+        lines.append(f"- **{escape(field.label)}**: {escape(field.value)}")
+    if section.table is not None:
+        lines += _table(section.table)
+    if section.code:
+        fence = "````" if "```" in section.code else "```"
+        lines += [fence, clean(section.code), fence]
+    return lines
+
+
+def _table(table: Table) -> list[str]:
+    header = "| " + " | ".join(escape(column) for column in table.columns) + " |"
+    rule = "|" + "|".join(" --- " for _ in table.columns) + "|"
+    rows = ["| " + " | ".join(escape(cell) for cell in row) + " |" for row in table.rows]
+    return [header, rule, *rows]

@@ -1,0 +1,123 @@
+"""``momentum briefing``: a briefing printed as text, Markdown or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from adapters.markdown import render_markdown
+from adapters.text import render_text
+from bot.briefing import compose
+from bot.briefing.chart import briefing_chart
+from bot.briefing.export import briefing_json
+from bot.briefing.message import briefing_message
+from bot.chat import ChannelKey
+from bot.momentum import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
+from bot.repo_ref import InvalidRepoRef, RepoRef, split_repo_words
+from bot.store import RepoRecord, Store
+
+FORMATS = ("text", "markdown", "json")
+
+
+class BriefingRequestError(Exception):
+    """The options do not describe a briefing; ``str()`` says why in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingRequest:
+    repos: list[RepoRef] | None
+    channel: ChannelKey | None
+    window_days: int | None
+    as_of: date | None
+    format: str
+    chart: Path | None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--repos", help="an ad-hoc list: owner/name,owner/name,…")
+    parser.add_argument("--channel", help="a channel's list: platform:workspace/channel")
+    parser.add_argument(
+        "--window", type=int, metavar="DAYS",
+        help=f"window length, {MIN_WINDOW_DAYS}-{MAX_WINDOW_DAYS} days (default: the "
+        "channel's, else MOMENTUM_WINDOW_DAYS)",
+    )
+    parser.add_argument(
+        "--as-of", metavar="DATE",
+        help="a UTC date; the windows end at its 00:00 (default: today)",
+    )
+    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument("--chart", type=Path, metavar="FILE.png", help="also write the chart")
+
+
+def parse_request(args: argparse.Namespace) -> BriefingRequest:
+    if (args.repos is None) == (args.channel is None):
+        raise BriefingRequestError("name the list with exactly one of --repos or --channel")
+    repos = None
+    if args.repos is not None:
+        try:
+            repos = [RepoRef.parse(item) for item in split_repo_words([args.repos])]
+        except InvalidRepoRef as exc:
+            raise BriefingRequestError(str(exc)) from None
+        if not repos:
+            raise BriefingRequestError("--repos names no repo")
+    channel = None
+    if args.channel is not None:
+        try:
+            channel = ChannelKey.parse(args.channel)
+        except ValueError as exc:
+            raise BriefingRequestError(str(exc)) from None
+    if args.window is not None and not MIN_WINDOW_DAYS <= args.window <= MAX_WINDOW_DAYS:
+        raise BriefingRequestError(
+            f"--window must be {MIN_WINDOW_DAYS} to {MAX_WINDOW_DAYS} days, not {args.window}"
+        )
+    as_of = None
+    if args.as_of is not None:
+        try:
+            as_of = date.fromisoformat(args.as_of)
+        except ValueError:
+            raise BriefingRequestError(
+                f"--as-of {args.as_of!r} is not a date like 2026-04-13"
+            ) from None
+    return BriefingRequest(repos, channel, args.window, as_of, args.format, args.chart)
+
+
+async def list_for(store: Store, request: BriefingRequest) -> list[RepoRecord | RepoRef]:
+    if request.channel is not None:
+        watched = await store.watch_list(request.channel)
+        if not watched:
+            raise BriefingRequestError(f"{request.channel} watches no repos")
+        return [item.repo for item in watched]
+    assert request.repos is not None
+    found: list[RepoRecord | RepoRef] = []
+    for ref in dict.fromkeys(request.repos):
+        found.append(await store.find_repo(ref) or ref)
+    return found
+
+
+async def print_briefing(
+    store: Store, request: BriefingRequest, *, today: date, default_window: int
+) -> str:
+    """The briefing in the requested format (and the chart written, when asked)."""
+    repos = await list_for(store, request)
+    window_days = request.window_days
+    if window_days is None and request.channel is not None:
+        channel = await store.get_channel(request.channel)
+        window_days = channel.settings.window_days if channel else None
+    briefing = await compose(
+        store, repos, request.as_of or today, window_days or default_window
+    )
+    if request.format == "json":
+        output = json.dumps(briefing_json(briefing), indent=2, ensure_ascii=False)
+    chart = None
+    if request.chart is not None or request.format != "json":
+        chart = await asyncio.to_thread(briefing_chart, briefing)
+    if request.chart is not None and chart is not None:
+        request.chart.write_bytes(chart.png)
+    if request.format == "json":
+        return output
+    message = briefing_message(briefing, chart)
+    return render_markdown(message) if request.format == "markdown" else render_text(message)
