@@ -58,6 +58,9 @@ class SqliteStore:
 
     @classmethod
     async def open(cls, path: str | Path) -> SqliteStore:
+        # A failed aiosqlite.connect leaves its worker thread racing the closing event loop
+        # (a stray traceback at exit), so learn whether the file opens before handing over.
+        await asyncio.to_thread(_probe, path)
         db = await aiosqlite.connect(path, isolation_level=None)
         try:
             await db.execute("PRAGMA journal_mode = WAL")
@@ -565,6 +568,10 @@ def _statements(script: str) -> Iterator[str]:
             buffer = ""
     if buffer.strip(" \n\t;"):
         raise ValueError("the migration ends in an incomplete statement")
+
+
+def _probe(path: str | Path) -> None:
+    sqlite3.connect(path).close()
 
 
 def _channel_params(key: ChannelKey) -> tuple[str, str, str]:
