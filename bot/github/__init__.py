@@ -1,0 +1,30 @@
+"""The one GitHub client: star history over REST, metadata over GraphQL (REST without a
+token), rate limits read from every answer, faults retried with bounded backoff."""
+
+from bot.github.client import ClientStats, GitHubClient
+from bot.github.errors import (
+    GitHubError,
+    GitHubUnavailable,
+    InvalidHistory,
+    RateLimited,
+    RepoNotFound,
+    UnexpectedResponse,
+)
+from bot.github.history import StarHistory, Week
+from bot.github.models import RepoInfo
+from bot.github.ratelimit import RateLimit
+
+__all__ = [
+    "ClientStats",
+    "GitHubClient",
+    "GitHubError",
+    "GitHubUnavailable",
+    "InvalidHistory",
+    "RateLimit",
+    "RateLimited",
+    "RepoInfo",
+    "RepoNotFound",
+    "StarHistory",
+    "UnexpectedResponse",
+    "Week",
+]

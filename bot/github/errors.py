@@ -1,0 +1,59 @@
+"""What can go wrong talking to GitHub, typed so callers can tell one repo's trouble
+(:class:`RepoNotFound`, :class:`InvalidHistory`) from everyone's (:class:`RateLimited`,
+:class:`GitHubUnavailable`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.repo_ref import RepoRef
+
+
+class GitHubError(Exception):
+    """Any failure to get an answer from GitHub."""
+
+
+class RepoNotFound(GitHubError):
+    """GitHub says the repository does not exist (deleted, or private to us)."""
+
+    def __init__(self, ref: RepoRef) -> None:
+        super().__init__(f"{ref} was not found on GitHub")
+        self.ref = ref
+
+
+class InvalidHistory(GitHubError):
+    """A star-history page broke GitHub's documented shape; nothing of it may be stored."""
+
+    def __init__(self, ref: RepoRef | None, reason: str) -> None:
+        super().__init__(f"star history of {ref or 'a repository'} is invalid: {reason}")
+        self.ref = ref
+        self.reason = reason
+
+
+class RateLimited(GitHubError):
+    """The budget is spent until ``reset_at``, further away than the client may wait."""
+
+    def __init__(self, resource: str, reset_at: datetime | None) -> None:
+        when = f" until {reset_at.isoformat()}" if reset_at else ""
+        super().__init__(f"GitHub's {resource} rate limit is exhausted{when}")
+        self.resource = resource
+        self.reset_at = reset_at
+
+
+class GitHubUnavailable(GitHubError):
+    """GitHub kept failing (``kind``: server_error, timeout, connection) after retries."""
+
+    def __init__(self, kind: str, attempts: int, detail: str = "") -> None:
+        tail = f": {detail}" if detail else ""
+        super().__init__(f"GitHub failed {attempts} times ({kind}){tail}")
+        self.kind = kind
+        self.attempts = attempts
+
+
+class UnexpectedResponse(GitHubError):
+    """An answer the client has no rule for (a 4xx other than 404, a malformed body)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"GitHub answered {status}: {message}")
+        self.status = status
+        self.message = message

@@ -1,0 +1,95 @@
+"""What the client returns about a repository, parsed from GraphQL or REST answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.github.errors import UnexpectedResponse
+from bot.repo_ref import RepoRef
+from bot.store import RepoEvent, RepoMetadata
+
+
+@dataclass(frozen=True, slots=True)
+class RepoInfo:
+    """Totals and metadata at one moment; ``metadata.ref`` is the current name."""
+
+    metadata: RepoMetadata
+    stars: int
+    forks: int | None
+    events: tuple[RepoEvent, ...] = ()
+
+    @property
+    def ref(self) -> RepoRef:
+        return self.metadata.ref
+
+
+def _time(text: object) -> datetime | None:
+    if not isinstance(text, str) or not text:
+        return None
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _nodes(connection: object) -> list[Mapping[str, Any]]:
+    if not isinstance(connection, Mapping):
+        return []
+    return [node for node in connection.get("nodes") or [] if isinstance(node, Mapping)]
+
+
+def from_graphql(node: Mapping[str, Any]) -> RepoInfo:
+    try:
+        ref = RepoRef(*str(node["nameWithOwner"]).split("/", 1))
+        language = node.get("primaryLanguage") or {}
+        metadata = RepoMetadata(
+            ref=ref,
+            node_id=node.get("id"),
+            github_id=node.get("databaseId"),
+            description=node.get("description"),
+            primary_language=language.get("name"),
+            topics=tuple(
+                str(n["topic"]["name"]) for n in _nodes(node.get("repositoryTopics"))
+            ),
+            created_at=_time(node.get("createdAt")),
+            pushed_at=_time(node.get("pushedAt")),
+        )
+        events = [
+            RepoEvent(
+                "release",
+                str(r["tagName"]),
+                str(r.get("name") or r["tagName"]),
+                occurred,
+                r.get("url"),
+            )
+            for r in _nodes(node.get("releases"))
+            if (occurred := _time(r.get("publishedAt")) or _time(r.get("createdAt")))
+        ]
+        events += [
+            RepoEvent("pull_request", str(p["number"]), str(p["title"]), merged, p.get("url"))
+            for p in _nodes(node.get("pullRequests"))
+            if (merged := _time(p.get("mergedAt")))
+        ]
+        return RepoInfo(metadata, int(node["stargazerCount"]), node.get("forkCount"),
+                        tuple(events))
+    except (KeyError, TypeError, ValueError) as error:
+        raise UnexpectedResponse(200, f"a repository in GraphQL lacks {error}") from None
+
+
+def from_rest(body: Mapping[str, Any]) -> RepoInfo:
+    """``GET /repos/{owner}/{repo}``: no releases or pull requests (they cost more calls)."""
+    try:
+        ref = RepoRef(*str(body["full_name"]).split("/", 1))
+        metadata = RepoMetadata(
+            ref=ref,
+            node_id=body.get("node_id"),
+            github_id=body.get("id"),
+            description=body.get("description"),
+            primary_language=body.get("language"),
+            topics=tuple(str(t) for t in body.get("topics") or ()),
+            created_at=_time(body.get("created_at")),
+            pushed_at=_time(body.get("pushed_at")),
+        )
+        return RepoInfo(metadata, int(body["stargazers_count"]), body.get("forks_count"))
+    except (KeyError, TypeError, ValueError) as error:
+        raise UnexpectedResponse(200, f"a repository lacks {error}") from None

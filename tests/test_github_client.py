@@ -1,0 +1,112 @@
+"""The GitHub client against the fake GitHub: headers, budgets, retries, renames."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.github import RateLimited, RepoNotFound
+from bot.github.client import API_VERSION, GitHubClient
+from bot.repo_ref import RepoRef
+from bot.settings import Settings
+from bot.testing import FakeClock, Fault
+from tests.github_support import BIG, MID, T1, TOKEN, github, scenario
+
+
+async def test_sends_api_version_and_tracks_rate_limits() -> None:
+    clock = FakeClock(T1)
+    async with github(scenario(), clock, TOKEN) as (fake, client):
+        history = await client.star_history(MID)
+        assert client.remaining("core") == 4999
+        await client.repositories([BIG, MID])
+        assert client.remaining("graphql") == 4999
+        clock.advance(3600)
+        assert client.remaining("core") == 5000  # the hour has passed
+    assert fake.stats.api_versions == {API_VERSION: 2}
+    assert history.complete  # MID's 22 weeks fit on one page
+    assert client.stats.rest_calls == 1
+    assert client.stats.graphql_points == 1
+
+
+async def test_from_settings_points_at_the_configured_servers() -> None:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        GITHUB_API_URL="http://127.0.0.1:9/api/v3",
+        GITHUB_GRAPHQL_URL="http://127.0.0.1:9/api/graphql",
+        GITHUB_TOKEN="secret",
+    )
+    async with GitHubClient.from_settings(settings) as client:
+        assert (client.api_url, client.graphql_url) == (
+            "http://127.0.0.1:9/api/v3",
+            "http://127.0.0.1:9/api/graphql",
+        )
+        assert client.has_token
+
+
+async def test_backfill_stops_at_the_page_limit_and_at_creation() -> None:
+    async with github(scenario(), FakeClock(T1), None) as (fake, client):
+        two = await client.star_history(BIG, pages=2)
+        everything = await client.star_history(BIG, pages=100)
+    assert (two.pages, len(two.weeks), two.complete) == (2, 60, False)
+    assert (everything.pages, len(everything.weeks), everything.complete) == (3, 87, True)
+    assert fake.stats.calls["history"] == 5
+
+
+async def test_a_secondary_limit_is_waited_out_on_the_injected_clock() -> None:
+    clock = FakeClock(T1)
+    async with github(scenario(), clock, TOKEN) as (fake, client):
+        fake.inject(Fault(status=403, retry_after=42), Fault(status=429))
+        await client.star_count(MID)
+    # Retry-After said 42 s; a 429 without it waits GitHub's minute.
+    assert clock.now == T1 + timedelta(seconds=42 + 60)
+    assert client.stats.retries == {"rate_limited": 2}
+
+
+async def test_an_exhausted_budget_raises_instead_of_sleeping_an_hour() -> None:
+    clock = FakeClock(T1)
+    async with github(scenario(), clock, None) as (fake, client):
+        await client.star_count(MID)  # opens the hour's window at T1
+        fake.exhaust(None)
+        with pytest.raises(RateLimited) as raised:
+            await client.star_count(MID)
+    assert raised.value.reset_at is not None
+    assert raised.value.reset_at >= T1 + timedelta(hours=1)
+    assert clock.now == T1
+
+
+async def test_server_errors_are_retried_with_bounded_backoff() -> None:
+    clock = FakeClock(T1)
+    async with github(scenario(), clock, None, max_retries=3, backoff=1.0) as (fake, client):
+        fake.inject(Fault(status=502, times=3))
+        assert await client.star_count(MID) == 149 * 200 + 101
+        fake.inject(Fault(status=500, times=4))
+        with pytest.raises(Exception, match="server_error"):
+            await client.star_count(MID)
+    # Backoff 1, 2, 4 s, each jittered to between half and all of it, twice over.
+    waited = (clock.now - T1).total_seconds()
+    assert 2 * (0.5 + 1 + 2) <= waited <= 2 * (1 + 2 + 4)
+
+
+async def test_renames_are_followed_and_deleted_repos_are_typed() -> None:
+    world = scenario()
+    world.rename("mid/comet", "mid/meteor")
+    world.delete("big/rocket")
+    async with github(world, FakeClock(T1), None) as (_fake, client):
+        history = await client.star_history(MID)
+        info = await client.repository(MID)
+        with pytest.raises(RepoNotFound):
+            await client.star_history(BIG)
+    assert history.moved
+    assert info.ref == RepoRef("mid", "meteor")
+    assert info.metadata.github_id == 2002
+
+
+async def test_graphql_batch_isolates_a_missing_repository() -> None:
+    async with github(scenario(), FakeClock(T1), TOKEN) as (_fake, client):
+        results = await client.repositories([BIG, RepoRef("no", "such"), MID])
+    assert isinstance(results[RepoRef("no", "such")], RepoNotFound)
+    assert {ref: getattr(r, "stars", None) for ref, r in results.items() if ref != BIG} == {
+        RepoRef("no", "such"): None,
+        MID: 149 * 200 + 101,
+    }

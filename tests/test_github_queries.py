@@ -1,0 +1,48 @@
+"""Every GraphQL document the client can send validates against GitHub's public schema."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+from graphql import GraphQLSchema, build_schema, parse, validate
+
+from bot.github.queries import BATCH_SIZE, metadata_query
+
+SCHEMA = Path(__file__).parents[2] / "shared/github/schema.graphql"
+
+
+@cache
+def github_schema() -> GraphQLSchema:
+    # A missing schema must fail the test run, never skip it: without it nothing checks
+    # that GitHub would accept what we send.
+    assert SCHEMA.is_file(), f"GitHub's GraphQL schema is missing: expected {SCHEMA}"
+    schema = build_schema(SCHEMA.read_text(encoding="utf-8"), assume_valid_sdl=True)
+    # GitHub's schema breaks graphql-core's deprecation rules for interfaces; validating a
+    # query needs only the types, so the schema's own validation is marked done.
+    schema._validation_errors = []  # type: ignore[attr-defined]
+    return schema
+
+
+@pytest.mark.parametrize("count", [1, 2, 17, BATCH_SIZE])
+def test_metadata_query_validates_against_github_schema(count: int) -> None:
+    errors = validate(github_schema(), parse(metadata_query(count)))
+    assert errors == []
+
+
+def test_schema_check_catches_a_bad_field() -> None:
+    bad = metadata_query(1).replace("forkCount", "forkTotal")
+    assert validate(github_schema(), parse(bad)) != []
+
+
+def test_batches_never_ask_for_the_closed_stargazer_list() -> None:
+    document = metadata_query(BATCH_SIZE)
+    assert "stargazers" not in document
+    assert "stargazerCount" in document
+
+
+@pytest.mark.parametrize("count", [0, BATCH_SIZE + 1])
+def test_batch_size_is_bounded(count: int) -> None:
+    with pytest.raises(ValueError, match="batch"):
+        metadata_query(count)
