@@ -109,17 +109,23 @@ def _configured_adapters(settings: Settings, router: Router, store: Store) -> li
 
 
 def _slack_adapter(settings: Settings, router: Router, store: Store) -> Adapter:
-    raise StartupError(
-        "SLACK_BOT_TOKEN is set, but this version of Momentum has no Slack adapter yet; "
-        "unset it to run on the console"
+    # Imported here so that the core and the console never load slack_bolt.
+    from adapters.slack.app import SlackAdapter
+    from adapters.slack.installations import StoreInstallationStore, StoreOAuthStateStore
+
+    return SlackAdapter(
+        settings,
+        router,
+        installation_store=StoreInstallationStore(store),
+        state_store=StoreOAuthStateStore(store),
     )
 
 
 def _discord_adapter(settings: Settings, router: Router, store: Store) -> Adapter:
-    raise StartupError(
-        "DISCORD_TOKEN is set, but this version of Momentum has no Discord adapter yet; "
-        "unset it to run on the console"
-    )
+    # Imported here so that discord.py loads only when a Discord token is configured.
+    from adapters.discord.bot import DiscordAdapter
+
+    return DiscordAdapter(settings, router, store)
 
 
 async def _run_all(adapters: Sequence[Adapter]) -> None:

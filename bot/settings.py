@@ -38,6 +38,17 @@ def _http_url(url: str) -> str:
     return url.rstrip("/")
 
 
+def _api_base_url(url: str) -> str:
+    # slack_sdk joins method names onto the base URL, which therefore ends in one slash.
+    return _http_url(url) + "/"
+
+
+def _ws_url(url: str) -> str:
+    if not url.startswith(("ws://", "wss://")):
+        raise ValueError("expected a ws:// or wss:// address")
+    return url
+
+
 TimeZoneName = Annotated[str, AfterValidator(_time_zone)]
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
 
@@ -60,7 +71,23 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_api_url: Annotated[str, AfterValidator(_api_base_url)] = Field(
+        "https://slack.com/api/", validation_alias="SLACK_API_URL"
+    )
+    slack_client_id: str | None = Field(None, validation_alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(None, validation_alias="SLACK_CLIENT_SECRET")
+    # 0 asks the system for a free port (tests and benchmarks).
+    port: int = Field(3000, ge=0, le=65535, validation_alias="PORT")
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
+    discord_guild_id: int | None = Field(None, gt=0, validation_alias="DISCORD_GUILD_ID")
+    discord_shard_count: int | None = Field(None, ge=1, validation_alias="DISCORD_SHARD_COUNT")
+    # REST base including the API version, as discord.py's Route.BASE holds it.
+    discord_api_url: HttpUrl = Field(
+        "https://discord.com/api/v10", validation_alias="DISCORD_API_URL"
+    )
+    discord_gateway_url: Annotated[str, AfterValidator(_ws_url)] = Field(
+        "wss://gateway.discord.gg/", validation_alias="DISCORD_GATEWAY_URL"
+    )
     window_days: int = Field(7, ge=1, le=90, validation_alias="MOMENTUM_WINDOW_DAYS")
     timezone: TimeZoneName = Field("UTC", validation_alias="MOMENTUM_TIMEZONE")
     max_watch: int = Field(100, ge=1, le=1000, validation_alias="MOMENTUM_MAX_WATCH")
@@ -70,7 +97,11 @@ class Settings(BaseSettings):
 
     @property
     def slack_configured(self) -> bool:
-        return self.slack_bot_token is not None
+        return self.slack_bot_token is not None or self.slack_oauth_configured
+
+    @property
+    def slack_oauth_configured(self) -> bool:
+        return self.slack_client_id is not None and self.slack_client_secret is not None
 
     @property
     def discord_configured(self) -> bool:

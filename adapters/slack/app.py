@@ -1,0 +1,257 @@
+"""The Slack adapter: ``/momentum`` over Socket Mode or HTTP, and posts to channels.
+
+Socket Mode when ``SLACK_APP_TOKEN`` is set (no public URL needed); otherwise HTTP mode on
+``PORT``, where Bolt verifies each request's signature with ``SLACK_SIGNING_SECRET``
+(HMAC-SHA256 over ``v0:{timestamp}:{body}``, refused when the timestamp is more than five
+minutes off) and answers 401 to anything unsigned, tampered or replayed.
+
+A slash command is acknowledged first, with an empty 200 (Slack shows the user an error
+after 3 s), and answered afterwards through its ``response_url`` by a task this adapter
+tracks, so ``close`` can let in-flight answers finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.client import web_client, webhook_client
+from adapters.slack.managers import ManagerCache
+from adapters.slack.render import render
+from adapters.slack.translate import COMMAND_NAME, command_from, response_payload
+from bot.adapter import ChannelUnavailable
+from bot.chat import ChannelKey
+from bot.commands import Router
+from bot.message import Chart, Message
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+# What the app asks for when installed (keep in step with manifest.yml).
+BOT_SCOPES = ("commands", "chat:write", "users:read", "files:write")
+# Errors that mean the bot can no longer post in a channel, as opposed to a passing fault.
+CHANNEL_GONE = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
+# How long close() lets in-flight answers finish before cancelling them.
+DRAIN_SECONDS = 5.0
+
+
+class SlackAdapter:
+    """Implements :class:`bot.adapter.Adapter` for one Slack app (one workspace with
+    ``SLACK_BOT_TOKEN``, or any number installed through OAuth with
+    ``SLACK_CLIENT_ID``/``SLACK_CLIENT_SECRET`` and an ``installation_store``)."""
+
+    name = "slack"
+
+    def __init__(
+        self,
+        settings: Settings,
+        router: Router,
+        *,
+        installation_store: AsyncInstallationStore | None = None,
+        state_store: AsyncOAuthStateStore | None = None,
+        host: str = "0.0.0.0",
+    ) -> None:
+        self.mode = "socket" if settings.slack_app_token is not None else "http"
+        if self.mode == "http" and settings.slack_signing_secret is None:
+            raise SettingsError(
+                "SLACK_SIGNING_SECRET is required in HTTP mode (set it, or set "
+                "SLACK_APP_TOKEN for Socket Mode)"
+            )
+        if settings.slack_oauth_configured and installation_store is None:
+            raise SettingsError(
+                "SLACK_CLIENT_ID/SLACK_CLIENT_SECRET need an installation store to keep "
+                "workspaces' tokens"
+            )
+        self._settings = settings
+        self._router = router
+        self._installations = installation_store if settings.slack_oauth_configured else None
+        self._states = state_store
+        self._host = host
+        self._managers = ManagerCache()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._closed = asyncio.Event()
+        self._session: aiohttp.ClientSession | None = None
+        self._client: AsyncWebClient | None = None
+        self._runner: web.AppRunner | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self.app: AsyncApp | None = None
+        self.port: int | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Connects (Socket Mode) or starts serving (HTTP mode); returns once ready."""
+        self._session = aiohttp.ClientSession()
+        token = self._settings.slack_bot_token
+        self._client = web_client(
+            self._settings.slack_api_url,
+            token.get_secret_value() if token and self._installations is None else None,
+            self._session,
+        )
+        self.app = self._build_app(self._client)
+        if self.mode == "socket":
+            app_token = self._settings.slack_app_token
+            assert app_token is not None
+            self._socket = AsyncSocketModeHandler(self.app, app_token.get_secret_value())
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            log.info("Slack: connected in Socket Mode")
+            return
+        server = self.app.server(port=self._settings.port, path=EVENTS_PATH)
+        self._runner = web.AppRunner(server.web_app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self._host, self._settings.port).start()
+        self.port = int(self._runner.addresses[0][1])
+        log.info("Slack: serving %s on %s:%s", EVENTS_PATH, self._host, self.port)
+
+    async def run(self) -> None:
+        await self.start()
+        await self._closed.wait()
+
+    async def close(self) -> None:
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        await self.drain()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def drain(self, within: float = DRAIN_SECONDS) -> None:
+        """Waits for in-flight answers (cancelling what is left after ``within`` seconds)."""
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(set(self._tasks), timeout=within)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
+    # -- Bolt ----------------------------------------------------------------------------
+
+    def _build_app(self, client: AsyncWebClient) -> AsyncApp:
+        secret = self._settings.slack_signing_secret
+        oauth = None
+        if self._installations is not None:
+            client_secret = self._settings.slack_client_secret
+            assert client_secret is not None
+            assert self._settings.slack_client_id is not None
+            oauth = AsyncOAuthSettings(
+                client_id=self._settings.slack_client_id,
+                client_secret=client_secret.get_secret_value(),
+                scopes=list(BOT_SCOPES),
+                installation_store=self._installations,
+                installation_store_bot_only=True,
+                state_store=self._states,
+                install_path=INSTALL_PATH,
+                redirect_uri_path=REDIRECT_PATH,
+                # slack.com/api/ → slack.com/oauth/v2/authorize (GovSlack: slack-gov.com)
+                authorization_url=self._settings.slack_api_url.removesuffix("api/")
+                + "oauth/v2/authorize",
+            )
+        app = AsyncApp(
+            client=client,
+            signing_secret=secret.get_secret_value() if secret else "",
+            # Bolt verifies signatures only over HTTP; Socket Mode is authenticated by
+            # the app token instead.
+            request_verification_enabled=self.mode == "http",
+            oauth_settings=oauth,
+            installation_store=self._installations,
+            installation_store_bot_only=True,
+            # Our listener acks and hands the work to a task of its own, so Bolt can
+            # send the ack as soon as the listener returns instead of polling for it.
+            process_before_response=True,
+            logger=logging.getLogger("momentum.slack.bolt"),
+        )
+        app.command(COMMAND_NAME)(self._on_command)
+        return app
+
+    async def _on_command(
+        self, ack: Callable[..., Awaitable[Any]], body: Mapping[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        self._spawn(self._answer(dict(body), client))
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _answer(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+        try:
+            can_manage = await self._managers.can_manage(
+                client, str(body["team_id"]), str(body["user_id"])
+            )
+            message = await self._router.handle(command_from(body, can_manage=can_manage))
+            await self._respond(str(body["response_url"]), message)
+            if message.audience == "channel" and message.chart is not None:
+                await self._upload_chart(client, str(body["channel_id"]), message.chart)
+        except Exception:
+            log.exception("answering %s in %s failed", COMMAND_NAME, body.get("channel_id"))
+
+    async def _respond(self, response_url: str, message: Message) -> None:
+        hook = webhook_client(response_url, self._session)
+        response = await hook.send_dict(response_payload(message))
+        if response.status_code != 200:
+            log.warning("response_url answered %s: %s", response.status_code, response.body)
+
+    # -- unprompted posts ----------------------------------------------------------------
+
+    async def send(self, channel: ChannelKey, message: Message) -> str | None:
+        client = await self._client_for(channel)
+        rendered = render(message)
+        try:
+            posted = await client.chat_postMessage(
+                channel=channel.channel, text=rendered.text, blocks=rendered.blocks
+            )
+            if message.chart is not None:
+                await self._upload_chart(client, channel.channel, message.chart)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error"))
+            if error in CHANNEL_GONE:
+                raise ChannelUnavailable(channel, error) from exc
+            raise
+        ts = posted.get("ts")
+        return str(ts) if ts else None
+
+    async def _upload_chart(self, client: AsyncWebClient, channel: str, chart: Chart) -> None:
+        # files.upload was retired in Nov 2025; files_upload_v2 is the
+        # getUploadURLExternal → upload → completeUploadExternal flow.
+        await client.files_upload_v2(
+            channel=channel,
+            file=chart.png,
+            filename=chart.filename,
+            title=chart.alt_text[:250],
+            alt_txt=chart.alt_text[:1000],
+        )
+
+    async def _client_for(self, channel: ChannelKey) -> AsyncWebClient:
+        if self._client is None:
+            raise RuntimeError("the Slack adapter is not started")
+        if self._installations is None:
+            return self._client
+        bot = await self._installations.async_find_bot(
+            enterprise_id=None, team_id=channel.workspace
+        )
+        if bot is None or not bot.bot_token:
+            raise ChannelUnavailable(channel, "app_uninstalled")
+        return web_client(self._settings.slack_api_url, bot.bot_token, self._session)

@@ -1,0 +1,227 @@
+"""Renders a :class:`~bot.message.Message` as Block Kit, within Slack's limits.
+
+Layout: a ``header`` (the title), then each section as ``section`` blocks separated by
+``divider``s (title and text in mrkdwn, fields ten to a block, tables and verbatim lines as
+preformatted text), then the footnotes in a ``context`` block. Anything that does not fit
+is cut with a visible "…and N more" rather than rejected by Slack. Every string in the
+message is a stranger's plain text until proven otherwise, so every one passes through
+:mod:`adapters.slack.escape`. A plain-text ``text`` fallback always goes with the blocks:
+Slack shows it in notifications and in clients that cannot draw the blocks.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from adapters.slack import escape
+from adapters.text import render_text
+from bot.message import Message, Section, Table
+
+Block = dict[str, Any]
+
+# Slack's Block Kit limits (docs.slack.dev/reference/block-kit).
+MAX_BLOCKS = 50
+MAX_HEADER = 150
+MAX_SECTION_TEXT = 3000
+MAX_FIELDS = 10
+MAX_FIELD_TEXT = 2000
+MAX_CONTEXT_ELEMENTS = 10
+MAX_CONTEXT_TEXT = 3000
+MAX_TABLE_ROWS = 100  # the native table block's cap, header row included
+MAX_TABLE_COLUMNS = 20
+# Slack truncates a message's top-level text after 4,000 characters in the client, and it
+# is only a fallback: keep it well under.
+MAX_FALLBACK = 3000
+
+TableStyle = Literal["code", "native"]
+
+
+@dataclass(frozen=True, slots=True)
+class SlackMessage:
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def payload(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": self.blocks}
+
+
+def render(
+    message: Message, *, tables: TableStyle = "code", chart_note: bool = False
+) -> SlackMessage:
+    """``tables="native"`` uses Slack's ``table`` block (Aug 2025) for the first table and
+    preformatted text for any other. ``chart_note`` adds the chart's alt text as a context
+    line, for replies that cannot carry the uploaded image (``response_url``)."""
+    body: list[Block] = []
+    native_left = 1 if tables == "native" else 0
+    for number, section in enumerate(message.sections):
+        if number:
+            body.append({"type": "divider"})
+        use_native = native_left > 0 and section.table is not None
+        native_left -= use_native
+        body += _section(section, native_table=use_native)
+    notes = list(message.footnotes)
+    if chart_note and message.chart is not None:
+        notes.insert(0, f"Chart: {message.chart.alt_text}")
+    tail = [_context(notes)] if notes else []
+    budget = MAX_BLOCKS - 1 - len(tail)
+    if len(body) > budget:
+        hidden = len(body) - (budget - 1)
+        body = body[: budget - 1]
+        body.append(_context([f"…and {hidden} more blocks not shown"], escaped=False))
+    blocks = [_header(message), *body, *tail]
+    return SlackMessage(text=fallback(message), blocks=blocks)
+
+
+def fallback(message: Message) -> str:
+    lines = render_text(message).split("\n")
+    del lines[1]  # the title's underline, drawn for terminals
+    return escape.clip(escape.mrkdwn("\n".join(lines)), MAX_FALLBACK)
+
+
+def _header(message: Message) -> Block:
+    title = ("⚠ " if message.tone == "error" else "") + message.title
+    return {
+        "type": "header",
+        "text": {
+            "type": "plain_text",
+            "text": escape.clip(escape.plain(title), MAX_HEADER) or " ",
+            "emoji": False,
+        },
+    }
+
+
+def _section(section: Section, *, native_table: bool) -> list[Block]:
+    blocks: list[Block] = []
+    heading = _bold(section.title) if section.title else ""
+    text = escape.mrkdwn(section.text) if section.text else ""
+    if heading or text:
+        blocks += [_mrkdwn(chunk) for chunk in _chunks("\n".join(filter(None, [heading, text])))]
+    blocks += _fields(section)
+    if section.table is not None:
+        blocks += [_native_table(section.table)] if native_table else _code_table(section.table)
+    if section.code:
+        blocks += [_mrkdwn(_fence(chunk)) for chunk in _chunks(escape.code(section.code), 8)]
+    return blocks
+
+
+def _fields(section: Section) -> list[Block]:
+    rendered = [
+        {
+            "type": "mrkdwn",
+            "text": escape.clip(
+                f"{_bold(item.label)}\n{escape.mrkdwn(item.value)}", MAX_FIELD_TEXT
+            ),
+        }
+        for item in section.fields
+    ]
+    return [
+        {"type": "section", "fields": rendered[start : start + MAX_FIELDS]}
+        for start in range(0, len(rendered), MAX_FIELDS)
+    ]
+
+
+def _code_table(table: Table) -> list[Block]:
+    """Preformatted columns, split across blocks with the header repeated on each."""
+    header, rows = _table_lines(table)
+    blocks: list[Block] = []
+    chunk = list(header)
+    for row in rows:
+        line = escape.clip(row, MAX_SECTION_TEXT // 2)
+        if len(_fence("\n".join([*chunk, line]))) > MAX_SECTION_TEXT:
+            blocks.append(_mrkdwn(_fence("\n".join(chunk))))
+            chunk = list(header)
+        chunk.append(line)
+    blocks.append(_mrkdwn(_fence("\n".join(chunk))))
+    return blocks
+
+
+def _table_lines(table: Table) -> tuple[list[str], list[str]]:
+    cells = [
+        [escape.code(" ".join(cell.split())) for cell in row]
+        for row in (table.columns, *table.rows)
+    ]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(table.columns))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(c + " " * (widths[i] - _width(c)) for i, c in enumerate(row)).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    return [line(cells[0]), rule], [line(row) for row in cells[1:]]
+
+
+def _width(text: str) -> int:
+    """Columns in a monospace font; entities show as one character, wide East Asian
+    characters take two."""
+    shown = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in shown)
+
+
+def _native_table(table: Table) -> Block:
+    """Cells are ``raw_text`` (no mrkdwn). Slack's documentation does not say whether it
+    parses ``&<>`` there, so cells are escaped like every other text: at worst a rare
+    ``&`` shows as an entity, never a live mention."""
+    columns = table.columns[:MAX_TABLE_COLUMNS]
+    shown = table.rows[: MAX_TABLE_ROWS - 1]
+    rows = [columns, *(row[:MAX_TABLE_COLUMNS] for row in shown)]
+    hidden = len(table.rows) - len(shown)
+    if hidden:
+        rows[-1] = (f"…and {hidden + 1} more rows", *("" for _ in columns[1:]))
+    return {
+        "type": "table",
+        "rows": [[_raw_text(cell) for cell in row] for row in rows],
+    }
+
+
+def _raw_text(cell: str) -> Block:
+    return {"type": "raw_text", "text": escape.clip(escape.plain(cell), MAX_FIELD_TEXT) or " "}
+
+
+def _context(notes: list[str], *, escaped: bool = True) -> Block:
+    texts = [escape.mrkdwn(note) if escaped else note for note in notes]
+    if len(texts) > MAX_CONTEXT_ELEMENTS:
+        hidden = len(texts) - (MAX_CONTEXT_ELEMENTS - 1)
+        texts = [*texts[: MAX_CONTEXT_ELEMENTS - 1], f"…and {hidden} more notes"]
+    return {
+        "type": "context",
+        "elements": [
+            {"type": "mrkdwn", "text": escape.clip(text, MAX_CONTEXT_TEXT) or " "}
+            for text in texts
+        ],
+    }
+
+
+def _bold(text: str) -> str:
+    # Inside our own *…* any asterisk, even between letters, would end the span early.
+    return "*" + escape.mrkdwn(text).replace("*", "\u2217") + "*"
+
+
+def _mrkdwn(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _fence(text: str) -> str:
+    return f"```\n{text}\n```"
+
+
+def _chunks(text: str, reserve: int = 0) -> Iterator[str]:
+    """Pieces of at most ``MAX_SECTION_TEXT - reserve`` characters, split between lines
+    where possible and never inside an entity."""
+    limit = MAX_SECTION_TEXT - reserve
+    piece = ""
+    for line in text.split("\n"):
+        candidate = f"{piece}\n{line}" if piece else line
+        if len(candidate) <= limit:
+            piece = candidate
+            continue
+        if piece:
+            yield piece
+        while len(line) > limit:
+            head = escape.clip(line, limit, marker="")
+            yield head
+            line = line[len(head) :]
+        piece = line
+    if piece:
+        yield piece

@@ -1,0 +1,36 @@
+"""Slack payloads in, neutral types out; neutral replies in, Slack payloads out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from adapters.slack.render import render
+from bot.chat import ChannelKey, Command
+from bot.message import Message
+
+COMMAND_NAME = "/momentum"
+
+
+def channel_of(body: Mapping[str, Any]) -> ChannelKey:
+    return ChannelKey("slack", str(body["team_id"]), str(body["channel_id"]))
+
+
+def command_from(body: Mapping[str, Any], *, can_manage: bool) -> Command:
+    """A slash command's form fields as a :class:`Command` (``text`` is the words after
+    the command name, as Slack sends them)."""
+    return Command(
+        channel=channel_of(body),
+        user=str(body["user_id"]),
+        can_manage=can_manage,
+        text=str(body.get("text") or "").strip(),
+    )
+
+
+def response_payload(message: Message) -> dict[str, Any]:
+    """What goes to a slash command's ``response_url``: answers only the requester sees,
+    or a post the whole channel sees (briefings)."""
+    response_type = "in_channel" if message.audience == "channel" else "ephemeral"
+    # A response_url cannot carry a file, so the chart is described instead.
+    rendered = render(message, chart_note=True)
+    return {"response_type": response_type, **rendered.payload()}

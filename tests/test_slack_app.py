@@ -1,0 +1,265 @@
+"""The Slack adapter in HTTP mode, end to end on loopback: signed slash commands into the
+running Bolt app, replies at a fake ``response_url``, posts to a fake Web API, and a real
+SQLite store."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+import pytest
+
+from adapters.slack.app import SlackAdapter
+from bot.adapter import ChannelUnavailable
+from bot.chat import ChannelKey
+from bot.commands import Router
+from bot.context import Context
+from bot.message import Chart, Message, Section
+from bot.repo_ref import RepoRef
+from bot.settings import Settings, SettingsError
+from bot.store import Snapshot, Store
+from bot.testing.fake_slack import FakeSlack
+from tests.slack_support import SIGNING_SECRET, command_body, signed_headers
+from tests.support import NOW, Clock
+
+CHANNEL = ChannelKey("slack", "T_FAKE", "C_GENERAL")
+
+
+def slack_settings(slack: FakeSlack, **more: Any) -> Settings:
+    values: dict[str, Any] = {
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "PORT": 0,
+        **more,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@dataclass
+class Workspace:
+    """A Slack workspace as a test sees it: the fake Web API, the app's URL, the store."""
+
+    slack: FakeSlack
+    adapter: SlackAdapter
+    store: Store
+    http: aiohttp.ClientSession
+
+    @property
+    def events_url(self) -> str:
+        return f"http://127.0.0.1:{self.adapter.port}/slack/events"
+
+    async def post(self, body: bytes, headers: dict[str, str]) -> tuple[int, str, float]:
+        started = time.perf_counter()
+        async with self.http.post(self.events_url, data=body, headers=headers) as response:
+            text = await response.text()
+        return response.status, text, time.perf_counter() - started
+
+    async def command(self, text: str, *, user: str = "U_MEMBER") -> dict[str, Any]:
+        """Runs ``/momentum text`` as Slack would and returns what reached response_url."""
+        url = self.slack.response_url()
+        body = command_body(text, response_url=url, user=user)
+        status, _, _ = await self.post(body, signed_headers(body))
+        assert status == 200
+        await self.adapter.drain()
+        [reply] = self.slack.replies_to(url)
+        return reply
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack(admins={"U_ADMIN"}) as fake:
+        yield fake
+
+
+@pytest.fixture
+async def workspace(slack: FakeSlack, store: Store, clock: Clock) -> AsyncIterator[Workspace]:
+    settings = slack_settings(slack)
+    adapter = SlackAdapter(settings, Router(Context(store, settings, clock)), host="127.0.0.1")
+    await adapter.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            yield Workspace(slack, adapter, store, http)
+    finally:
+        await adapter.close()
+
+
+def _header(payload: dict[str, Any]) -> str:
+    return str(payload["blocks"][0]["text"]["text"])
+
+
+def _all_text(payload: dict[str, Any]) -> str:
+    return str(payload["text"])
+
+
+async def test_a_signed_command_is_acked_fast_and_answered_at_response_url(
+    workspace: Workspace,
+) -> None:
+    url = workspace.slack.response_url()
+    body = command_body("watch add vllm-project/vllm", response_url=url)
+    status, text, elapsed = await workspace.post(body, signed_headers(body))
+    assert status == 200
+    assert text == ""  # an empty ack: the answer follows through response_url
+    assert elapsed < 1.0  # Slack allows 3 s
+
+    [reply] = await workspace.slack.wait_for("response_url")
+    assert reply.params["response_type"] == "ephemeral"
+    assert _header(dict(reply.params)) == "Watch list updated"
+    assert "Added 1 repo: vllm-project/vllm." in _all_text(dict(reply.params))
+    watched = await workspace.store.watch_list(CHANNEL)
+    assert [str(item.repo.ref) for item in watched] == ["vllm-project/vllm"]
+    assert watched[0].added_by == "U_MEMBER"
+
+
+async def test_repo_answers_with_figures_from_the_store(workspace: Workspace) -> None:
+    ref = RepoRef.parse("vllm-project/vllm")
+    repo = await workspace.store.add_repo(ref, NOW)
+    today = NOW.date()
+    # 10 stars on each of the 7 days before today, 5 on each of the 7 before those:
+    # velocity 70 / 7 = 10.0/day from 35 / 7 = 5.0/day, acceleration +5.0 (+100%).
+    counts = {today - timedelta(days=n): 10 for n in range(1, 8)}
+    counts |= {today - timedelta(days=n): 5 for n in range(8, 15)}
+    await workspace.store.put_daily_stars(repo.id, counts, NOW)
+    await workspace.store.add_snapshot(repo.id, Snapshot(NOW, stars=61234, forks=9876))
+
+    reply = await workspace.command("repo vllm-project/vllm")
+    assert _header(reply) == "vllm-project/vllm"
+    fields = [f["text"] for b in reply["blocks"] for f in b.get("fields", [])]
+    assert "*Stars*\n61,234" in fields
+    assert "*Forks*\n9,876" in fields
+    assert "*7-day velocity*\n10.0/day (prior 5.0/day, +5.0, +100%)" in fields
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        pytest.param(lambda body, h: (body.replace(b"vllm", b"evil"), h), id="body"),
+        pytest.param(
+            lambda body, h: (body, {**h, "X-Slack-Signature": "v0=" + "0" * 64}), id="signature"
+        ),
+        pytest.param(
+            lambda body, h: (body, signed_headers(body, secret="not-the-secret")), id="secret"
+        ),
+        pytest.param(
+            lambda body, h: (body, signed_headers(body, timestamp=int(time.time()) - 301)),
+            id="replayed",
+        ),
+        pytest.param(
+            lambda body, h: (body, {"Content-Type": h["Content-Type"]}), id="missing-headers"
+        ),
+        pytest.param(
+            lambda body, h: (
+                body,
+                {k: v for k, v in h.items() if k != "X-Slack-Request-Timestamp"},
+            ),
+            id="missing-timestamp",
+        ),
+    ],
+)
+async def test_unsigned_tampered_or_replayed_requests_get_401_and_change_nothing(
+    workspace: Workspace, tamper: Any
+) -> None:
+    body = command_body("watch add vllm-project/vllm", response_url=workspace.slack.response_url())
+    bad_body, bad_headers = tamper(body, signed_headers(body))
+    status, _, _ = await workspace.post(bad_body, bad_headers)
+    assert status == 401
+    await workspace.adapter.drain()
+    assert await workspace.store.watch_list(CHANNEL) == []
+    assert workspace.slack.calls_to("response_url") == []
+    assert workspace.slack.calls_to("users.info") == []
+
+
+async def test_when_the_workspace_chooses_managers_a_member_may_not_add(
+    workspace: Workspace,
+) -> None:
+    refused = await workspace.command("access managers", user="U_MEMBER")
+    assert _header(refused) == "⚠ You can't change who manages watch lists"
+
+    chosen = await workspace.command("access managers", user="U_ADMIN")
+    assert _header(chosen) == "Access updated"
+
+    denied = await workspace.command("watch add a/b", user="U_MEMBER")
+    assert _header(denied) == "⚠ You can't change this channel's watch list"
+    assert "workspace admins and owners" in _all_text(denied)
+    assert await workspace.store.watch_list(CHANNEL) == []
+
+    allowed = await workspace.command("watch add a/b", user="U_ADMIN")
+    assert _header(allowed) == "Watch list updated"
+
+
+async def test_users_info_is_asked_once_per_user_for_a_while(workspace: Workspace) -> None:
+    for _ in range(3):
+        await workspace.command("watch list", user="U_MEMBER")
+    await workspace.command("watch list", user="U_ADMIN")
+    asked = [call.params["user"] for call in workspace.slack.calls_to("users.info")]
+    assert asked == ["U_MEMBER", "U_ADMIN"]
+    assert {call.token for call in workspace.slack.calls_to("users.info")} == {
+        workspace.slack.bot_token
+    }
+
+
+async def test_send_posts_blocks_with_a_text_fallback_and_returns_the_ts(
+    workspace: Workspace,
+) -> None:
+    message = Message(title="Weekly briefing", sections=(Section(text="<!channel> hi"),))
+    ts = await workspace.adapter.send(CHANNEL, message)
+    [call] = workspace.slack.calls_to("chat.postMessage")
+    assert ts is not None
+    assert call.params["channel"] == "C_GENERAL"
+    assert call.token == workspace.slack.bot_token
+    assert call.params["blocks"][0]["text"]["text"] == "Weekly briefing"
+    assert call.params["blocks"][1]["text"]["text"] == "&lt;!\u2060channel&gt; hi"
+    assert call.params["text"].startswith("Weekly briefing")
+
+
+@pytest.mark.parametrize("error", ["channel_not_found", "not_in_channel", "is_archived"])
+async def test_a_lost_channel_raises_channel_unavailable(
+    workspace: Workspace, error: str
+) -> None:
+    workspace.slack.fail_channel("C_GENERAL", error)
+    with pytest.raises(ChannelUnavailable) as raised:
+        await workspace.adapter.send(CHANNEL, Message(title="Weekly briefing"))
+    assert raised.value.reason == error
+    assert raised.value.channel == CHANNEL
+
+
+async def test_a_rate_limited_post_is_retried_after_retry_after(workspace: Workspace) -> None:
+    workspace.slack.rate_limit("chat.postMessage", retry_after=0)
+    ts = await workspace.adapter.send(CHANNEL, Message(title="Weekly briefing"))
+    assert ts is not None
+    assert len(workspace.slack.calls_to("chat.postMessage")) == 2
+
+
+async def test_a_chart_is_uploaded_with_files_upload_v2_and_alt_text(
+    workspace: Workspace,
+) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+    chart = Chart(png, alt_text="Daily stars of vllm-project/vllm", filename="vllm.png")
+    await workspace.adapter.send(CHANNEL, Message(title="Weekly briefing", chart=chart))
+    [asked] = workspace.slack.calls_to("files.getUploadURLExternal")
+    assert asked.params["filename"] == "vllm.png"
+    assert asked.params["length"] == str(len(png))
+    assert asked.params["alt_txt"] == "Daily stars of vllm-project/vllm"
+    [upload] = workspace.slack.calls_to("upload")
+    assert upload.body == png
+    [complete] = workspace.slack.calls_to("files.completeUploadExternal")
+    assert complete.params["channel_id"] == "C_GENERAL"
+
+
+async def test_http_mode_refuses_to_start_without_a_signing_secret(
+    slack: FakeSlack, store: Store, clock: Clock
+) -> None:
+    settings = slack_settings(slack, SLACK_SIGNING_SECRET=None)
+    with pytest.raises(SettingsError, match="SLACK_SIGNING_SECRET is required"):
+        SlackAdapter(settings, Router(Context(store, settings, clock)))
+
+
+def test_api_url_keeps_one_trailing_slash() -> None:
+    settings = Settings(_env_file=None, SLACK_API_URL="http://127.0.0.1:9/api")  # type: ignore[call-arg]
+    assert settings.slack_api_url == "http://127.0.0.1:9/api/"
+    assert Settings(_env_file=None).slack_api_url == "https://slack.com/api/"  # type: ignore[call-arg]
+

@@ -1,0 +1,115 @@
+"""Multi-workspace install: the OAuth flow against the fake Slack, installations kept in
+the real SQLite store, then commands and posts in the new workspace with its own token."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from adapters.slack.app import BOT_SCOPES, SlackAdapter
+from adapters.slack.installations import StoreInstallationStore, StoreOAuthStateStore
+from bot.chat import ChannelKey
+from bot.commands import Router
+from bot.context import Context
+from bot.message import Message
+from bot.settings import Settings
+from bot.store import Store
+from bot.testing.fake_slack import FakeSlack, Workspace
+from tests.slack_support import SIGNING_SECRET, command_body, signed_headers
+from tests.support import Clock
+
+
+@pytest.fixture
+async def oauth_app(store: Store, clock: Clock) -> AsyncIterator[tuple[FakeSlack, SlackAdapter]]:
+    async with FakeSlack() as slack:
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None,
+            SLACK_CLIENT_ID=slack.client_id,
+            SLACK_CLIENT_SECRET=slack.client_secret,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=slack.api_url,
+            PORT=0,
+        )
+        adapter = SlackAdapter(
+            settings,
+            Router(Context(store, settings, clock)),
+            installation_store=StoreInstallationStore(store),
+            state_store=StoreOAuthStateStore(store),
+            host="127.0.0.1",
+        )
+        await adapter.start()
+        try:
+            yield slack, adapter
+        finally:
+            await adapter.close()
+
+
+# slack_sdk 3.47 sends oauth.v2.access's client credentials with aiohttp.BasicAuth, which
+# aiohttp 3.14 deprecates; harmless, and not ours to change.
+@pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+async def test_install_then_use_a_second_workspace(
+    oauth_app: tuple[FakeSlack, SlackAdapter], store: Store
+) -> None:
+    slack, adapter = oauth_app
+    base = f"http://127.0.0.1:{adapter.port}"
+    acme = Workspace(team_id="T_ACME", bot_token="xoxb-acme", team_name="Acme")
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{base}/slack/install", allow_redirects=False) as page:
+            assert page.status == 200
+            html = await page.text()
+            cookie = SimpleCookie(page.headers["Set-Cookie"])
+        link = re.search(r'href="(http[^"]+/oauth/v2/authorize[^"]*)"', html)
+        assert link is not None
+        assert link[1].startswith(slack.url + "/oauth/v2/authorize?")
+        state = re.search(r"state=([^&\"]+)", link[1])
+        assert state is not None
+        cookies = {name: morsel.value for name, morsel in cookie.items()}
+        query = {"code": slack.oauth_code(acme), "state": state[1]}
+        async with http.get(
+            f"{base}/slack/oauth_redirect", params=query, cookies=cookies
+        ) as done:
+            assert done.status == 200, await done.text()
+
+        bot = await StoreInstallationStore(store).async_find_bot(
+            enterprise_id=None, team_id="T_ACME"
+        )
+        assert bot is not None
+        assert bot.bot_token == "xoxb-acme"
+
+        url = slack.response_url()
+        body = command_body("watch add a/b", response_url=url, team="T_ACME")
+        async with http.post(
+            f"{base}/slack/events", data=body, headers=signed_headers(body)
+        ) as response:
+            assert response.status == 200
+    await adapter.drain()
+    [reply] = slack.replies_to(url)
+    assert reply["blocks"][0]["text"]["text"] == "Watch list updated"
+    assert {call.token for call in slack.calls_to("users.info")} == {"xoxb-acme"}
+
+    await adapter.send(ChannelKey("slack", "T_ACME", "C_ACME"), Message(title="Briefing"))
+    [post] = slack.calls_to("chat.postMessage")
+    assert post.token == "xoxb-acme"
+
+
+async def test_a_state_is_good_once(store: Store) -> None:
+    states = StoreOAuthStateStore(store)
+    state = await states.async_issue()
+    assert await states.async_consume(state)
+    assert not await states.async_consume(state)
+    assert not await states.async_consume("never-issued")
+
+
+def test_the_manifests_ask_for_the_scopes_the_app_installs_with() -> None:
+    folder = Path(__file__).resolve().parents[1] / "adapters" / "slack"
+    for name in ("manifest.yml", "manifest-socket.yml"):
+        text = (folder / name).read_text(encoding="utf-8")
+        bot = text.split("    bot:\n", 1)[1].split("settings:", 1)[0]
+        scopes = re.findall(r"^ {6}- ([a-z:]+)", bot, flags=re.M)
+        assert tuple(scopes) == BOT_SCOPES, name
+        assert "command: /momentum" in text
