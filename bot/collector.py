@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -103,9 +103,15 @@ async def collect(
     backfill_pages: int = DEFAULT_BACKFILL_PAGES,
     concurrency: int = 8,
     metadata_max_age: timedelta = timedelta(hours=23),
+    only: Collection[int] | None = None,
 ) -> CollectSummary:
-    """Refresh every watched repository that this hour's budget covers, stalest first."""
-    repos = [repo for repo in await store.watched_repos() if repo.status == "active"]
+    """Refresh every watched repository (or those whose ids are in ``only``) that this
+    hour's budget covers, stalest first."""
+    repos = [
+        repo
+        for repo in await store.watched_repos()
+        if repo.status == "active" and (only is None or repo.id in only)
+    ]
     summary = CollectSummary(started_at=now, watched=len(repos))
     spent_before = client.stats.copy()
     await client.rate_limit()
@@ -253,6 +259,14 @@ async def _refresh(
 async def _save_info(
     store: Store, repo: RepoRecord, info: RepoInfo, now: datetime, summary: CollectSummary
 ) -> RepoRecord:
+    saved = await record_info(store, repo, info, now)
+    if saved.ref.full_name != repo.ref.full_name and saved.ref != repo.ref:
+        summary.renamed[repo.ref] = saved.ref
+    summary.metadata_updated += 1
+    return saved
+
+
+async def record_info(store: Store, repo: RepoRecord, info: RepoInfo, now: datetime) -> RepoRecord:
     """Store what GitHub said; a new name renames the repository, keeping its history."""
     metadata = info.metadata
     if metadata.ref.full_name != repo.ref.full_name:
@@ -260,8 +274,6 @@ async def _save_info(
         if holder is not None and holder.id != repo.id:
             # Both names are watched as separate rows; keep ours until someone merges them.
             metadata = replace(metadata, ref=repo.ref, node_id=None, github_id=None)
-        elif metadata.ref != repo.ref:
-            summary.renamed[repo.ref] = metadata.ref
     if metadata.github_id is not None:
         twin = await store.find_repo_by_github_id(metadata.github_id)
         if twin is not None and twin.id != repo.id:
@@ -270,7 +282,6 @@ async def _save_info(
     await store.add_snapshot(repo.id, Snapshot(now, info.stars, info.forks))
     if info.events:
         await store.add_events(repo.id, info.events)
-    summary.metadata_updated += 1
     return replace(repo, ref=metadata.ref, metadata=metadata, metadata_fetched_at=now)
 
 

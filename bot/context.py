@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from bot.data import DataService
 from bot.settings import Settings
 from bot.store import Store
 
@@ -21,6 +22,9 @@ class Context:
     clock: Callable[[], datetime] = field(default=utc_now)
     # True in `momentum demo`: every reply then says its figures are synthetic.
     synthetic: bool = False
+    # GitHub behind the store: None where no collection runs (some tests), in which case
+    # repos are added unchecked and collected by whoever runs `momentum collect`.
+    data: DataService | None = None
 
     def now(self) -> datetime:
         return self.clock()

@@ -7,6 +7,7 @@ from bot.chat import Command
 from bot.commands.help import usage_error
 from bot.context import Context
 from bot.formatting import plural
+from bot.github import GitHubError, RepoInfo
 from bot.message import Message, Section, Table, error
 from bot.repo_ref import InvalidRepoRef, RepoRef, split_repo_words
 from bot.store import WatchListFull
@@ -55,6 +56,27 @@ def _parse_refs(words: list[str]) -> tuple[list[RepoRef], list[str]]:
 
 
 async def _add(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
+    notes: list[str] = []
+    infos: dict[RepoRef, RepoInfo] = {}
+    if ctx.data is not None:
+        checked = await ctx.data.check(refs)
+        missing = [ref for ref, answer in checked.items() if answer is None]
+        if missing:
+            names = ", ".join(map(str, missing))
+            return error(
+                "Nothing was added: " + plural(len(missing), "repo does", "repos do")
+                + " not exist on GitHub",
+                f"GitHub knows no public repository {names} (deleted, private, or misspelt?).",
+            )
+        infos = {ref: answer for ref, answer in checked.items() if isinstance(answer, RepoInfo)}
+        unchecked = [ref for ref, answer in checked.items() if isinstance(answer, GitHubError)]
+        if unchecked:
+            notes.append(
+                f"GitHub could not be asked about {', '.join(map(str, unchecked))} just now; "
+                "they were added and are checked when their data is collected."
+            )
+        # GitHub's own spelling, and a renamed repo's current name.
+        refs = [infos[ref].ref if ref in infos else ref for ref in refs]
     cap = ctx.settings.max_watch
     try:
         change = await ctx.store.add_to_watch_list(
@@ -72,11 +94,36 @@ async def _add(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
     if change.changed:
         names = ", ".join(map(str, change.changed))
         sections.append(Section(text=f"Added {plural(len(change.changed), 'repo')}: {names}."))
+        if ctx.data is not None:
+            await _start_collecting(ctx, change.changed, infos)
+            notes.append(
+                "Their star history is being collected now; /momentum repo owner/name shows "
+                "their figures once it is in (usually within a minute)."
+            )
     if change.unchanged:
         names = ", ".join(map(str, change.unchanged))
         sections.append(Section(text=f"Already on the list: {names}."))
+    sections += [Section(text=note) for note in notes]
     title = "Watch list updated" if change.changed else "Nothing to add"
     return Message(title=title, sections=tuple(sections))
+
+
+async def _start_collecting(
+    ctx: Context, added: list[RepoRef], infos: dict[RepoRef, RepoInfo]
+) -> None:
+    assert ctx.data is not None
+    by_name = {info.ref: info for info in infos.values()}
+    uncollected = []
+    for ref in added:
+        repo = await ctx.store.find_repo(ref)
+        if repo is None:
+            continue
+        if ref in by_name and repo.metadata_fetched_at is None:
+            repo = await ctx.data.remember(repo, by_name[ref])
+        if repo.stars_fetched_at is None:
+            uncollected.append(repo.id)
+    if uncollected:
+        ctx.data.collect_soon(uncollected)
 
 
 async def _remove(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
