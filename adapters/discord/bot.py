@@ -1,0 +1,164 @@
+"""The Discord adapter: a discord.py client whose ``/momentum`` commands reach the core.
+
+    adapter = DiscordAdapter(settings, router, store)
+    await adapter.run()       # log in, register commands if they changed, connect
+
+Interactions arrive on the gateway; discord.py parses them into the command tree, whose
+handlers (``commands.py``) translate options into a ``Command`` (``translate.py``), ask
+the router, and answer with rendered embeds (``reply.py``, ``render.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+import discord
+import yarl
+from discord import app_commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from adapters.discord.commands import Choices, momentum_group
+from adapters.discord.render import render
+from adapters.discord.reply import ANSWER_WITHIN, NO_MENTIONS, answer, reply_now
+from adapters.discord.sync import sync_if_changed
+from adapters.discord.translate import DM_REFUSAL, channel_key, direct_message_command, to_command
+from bot.adapter import ChannelUnavailable
+from bot.chat import ChannelKey
+from bot.commands import Router
+from bot.context import utc_now
+from bot.message import Audience, Message
+from bot.settings import Settings
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+# Discord caps autocomplete at 25 choices of at most 100 characters.
+MAX_CHOICES = 25
+MAX_CHOICE_CHARS = 100
+
+
+class DiscordAdapter:
+    name = "discord"
+
+    def __init__(
+        self,
+        settings: Settings,
+        router: Router,
+        store: Store,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        answer_within: float = ANSWER_WITHIN,
+    ) -> None:
+        if settings.discord_token is None:
+            raise ValueError("the Discord adapter needs DISCORD_TOKEN")
+        self._settings = settings
+        self._token = settings.discord_token.get_secret_value()
+        self._router = router
+        self._store = store
+        self._clock = clock
+        self._answer_within = answer_within
+        self._routed_from: tuple[str, yarl.URL] | None = None
+        self.client = _client(settings.discord_shard_count)
+        self.tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(self.client)
+        self._guild = (
+            discord.Object(settings.discord_guild_id) if settings.discord_guild_id else None
+        )
+        self.tree.add_command(momentum_group(self._respond, self._suggest), guild=self._guild)
+
+    async def start(self) -> None:
+        """Logs in over REST and registers the commands if they changed; no gateway yet."""
+        self._route_to(self._settings)
+        await self.client.login(self._token)
+        if await sync_if_changed(self.tree, self._store, self._guild, self._clock()):
+            where = f"guild {self._guild.id}" if self._guild else "every guild (global)"
+            log.info("registered the /momentum commands for %s", where)
+
+    async def run(self) -> None:
+        await self.start()
+        await self.client.connect(reconnect=True)
+
+    async def send(self, channel: ChannelKey, message: Message) -> str | None:
+        rendered = render(message)
+        target = self.client.get_partial_messageable(int(channel.channel))
+        try:
+            sent = await target.send(
+                embeds=rendered.embeds, files=rendered.files, allowed_mentions=NO_MENTIONS
+            )
+        except (discord.Forbidden, discord.NotFound) as exc:
+            raise ChannelUnavailable(channel, f"{exc.status} {exc.text} ({exc.code})") from exc
+        return str(sent.id)
+
+    async def close(self) -> None:
+        await self.client.close()
+        self._restore_routes()
+
+    # -- interactions ---------------------------------------------------------------------
+
+    async def _respond(
+        self,
+        interaction: discord.Interaction,
+        text: str,
+        *,
+        audience: Audience = "requester",
+        in_direct_messages: bool = False,
+    ) -> None:
+        command = to_command(interaction, text)
+        if command is None:
+            if not in_direct_messages:
+                await reply_now(interaction, DM_REFUSAL)
+                return
+            command = direct_message_command(interaction, text)
+        await answer(
+            interaction,
+            self._router.handle(command),
+            audience=audience,
+            within=self._answer_within,
+        )
+
+    async def _suggest(self, interaction: discord.Interaction, current: str) -> Choices:
+        """Repo names from the channel's watch list, completing the last name typed."""
+        channel = channel_key(interaction)
+        if channel is None:
+            return []
+        typed = current.replace(",", " ").split()
+        partial = "" if current.endswith((" ", ",")) or not typed else typed.pop()
+        before = " ".join(typed)
+        chosen = {name.lower() for name in typed}
+        choices: Choices = []
+        for item in await self._store.watch_list(channel):
+            name = str(item.repo.ref)
+            if name.lower() in chosen or partial.lower() not in name.lower():
+                continue
+            value = f"{before} {name}".strip()
+            if len(value) <= MAX_CHOICE_CHARS:
+                choices.append(app_commands.Choice(name=value, value=value))
+            if len(choices) == MAX_CHOICES:
+                break
+        return choices
+
+    # -- where REST and gateway calls go ---------------------------------------------------
+
+    def _route_to(self, settings: Settings) -> None:
+        # discord.py reads both from class attributes, so they apply process-wide; they are
+        # put back on close so a test (or a second adapter) starts from the defaults.
+        if self._routed_from is None:
+            self._routed_from = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+        Route.BASE = settings.discord_api_url
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+    def _restore_routes(self) -> None:
+        if self._routed_from is not None:
+            Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = self._routed_from
+            self._routed_from = None
+
+
+def _client(shard_count: int | None) -> discord.Client:
+    intents = discord.Intents.default()
+    if shard_count is not None:
+        return discord.AutoShardedClient(
+            intents=intents, shard_count=shard_count, allowed_mentions=NO_MENTIONS
+        )
+    return discord.Client(intents=intents, allowed_mentions=NO_MENTIONS)

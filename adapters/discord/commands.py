@@ -1,0 +1,131 @@
+"""The ``/momentum`` app command group: typed options in, the core's command words out.
+
+Each subcommand is one small entry that names its options and hands the core the same
+words a console user would type. Adding a command (briefing, schedule, status) is one
+more entry; the core's router does the work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any, Protocol
+
+import discord
+from discord import app_commands
+
+from bot.commands.usage import groups
+from bot.message import Audience
+
+Choices = list[app_commands.Choice[str]]
+Suggest = Callable[[discord.Interaction, str], Coroutine[Any, Any, Choices]]
+
+
+class Respond(Protocol):
+    async def __call__(
+        self,
+        interaction: discord.Interaction,
+        text: str,
+        *,
+        audience: Audience = "requester",
+        in_direct_messages: bool = False,
+    ) -> None: ...
+
+
+REPO_HELP = "owner/name, or a github.com address"
+REPOS_HELP = "owner/name, several separated by spaces or commas"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def momentum_group(respond: Respond, suggest_watched: Suggest) -> app_commands.Group:
+    momentum = app_commands.Group(
+        name="momentum",
+        description="Which GitHub repositories are gaining or losing momentum, and why",
+    )
+    watch = app_commands.Group(
+        name="watch", description="This channel's watch list", parent=momentum
+    )
+
+    @momentum.command(name="help", description="The command reference")
+    @app_commands.describe(command="Show the help for one command")
+    @app_commands.choices(command=[app_commands.Choice(name=g, value=g) for g in groups()])
+    async def help_(interaction: discord.Interaction, command: str | None = None) -> None:
+        await respond(interaction, _words("help", command), in_direct_messages=True)
+
+    @momentum.command(
+        name="repo",
+        description="A repository's stars, velocity, acceleration, forks and latest release",
+    )
+    @app_commands.describe(repo=REPO_HELP)
+    @app_commands.autocomplete(repo=suggest_watched)
+    async def repo(interaction: discord.Interaction, repo: str) -> None:
+        await respond(interaction, _words("repo", repo))
+
+    @watch.command(name="add", description="Add repositories to this channel's watch list")
+    @app_commands.describe(repos=REPOS_HELP)
+    async def watch_add(interaction: discord.Interaction, repos: str) -> None:
+        await respond(interaction, _words("watch add", repos))
+
+    @watch.command(
+        name="remove", description="Remove repositories from this channel's watch list"
+    )
+    @app_commands.describe(repos=REPOS_HELP)
+    @app_commands.autocomplete(repos=suggest_watched)
+    async def watch_remove(interaction: discord.Interaction, repos: str) -> None:
+        await respond(interaction, _words("watch remove", repos))
+
+    @watch.command(name="list", description="Show this channel's watch list")
+    async def watch_list(interaction: discord.Interaction) -> None:
+        await respond(interaction, "watch list")
+
+    @momentum.command(name="briefing", description="Post this channel's briefing for everyone")
+    async def briefing(interaction: discord.Interaction) -> None:
+        await respond(interaction, "briefing", audience="channel")
+
+    @momentum.command(
+        name="schedule", description="Show or set when this channel's briefing is posted"
+    )
+    @app_commands.describe(
+        every="How often; leave out to see the current schedule",
+        day="Weekly only: the day of the week",
+        time="HH:MM, 24-hour clock",
+        timezone="An IANA time zone such as Europe/Berlin (default: the bot's)",
+    )
+    @app_commands.choices(
+        every=[app_commands.Choice(name=n, value=n) for n in ("weekly", "daily", "off")],
+        day=[app_commands.Choice(name=d, value=d) for d in WEEKDAYS],
+    )
+    async def schedule(
+        interaction: discord.Interaction,
+        every: str | None = None,
+        day: str | None = None,
+        time: str | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        words = " ".join(word for word in (every, day, time, timezone) if word)
+        await respond(interaction, _words("schedule", words))
+
+    @momentum.command(
+        name="status", description="List size, schedule, last and next briefing, data age"
+    )
+    async def status(interaction: discord.Interaction) -> None:
+        await respond(interaction, "status")
+
+    @momentum.command(
+        name="access",
+        description="Show or set who may change watch lists in this server",
+    )
+    @app_commands.describe(who="Everyone, or only members with Manage Channels")
+    @app_commands.choices(
+        who=[
+            app_commands.Choice(name="everyone", value="everyone"),
+            app_commands.Choice(name="managers (Manage Channels)", value="managers"),
+        ]
+    )
+    async def access(interaction: discord.Interaction, who: str | None = None) -> None:
+        await respond(interaction, _words("access", who))
+
+    return momentum
+
+
+def _words(command: str, argument: str | None) -> str:
+    return f"{command} {argument}".strip() if argument else command

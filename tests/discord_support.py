@@ -1,0 +1,47 @@
+"""Helpers for the Discord tests: settings for the fake Discord, and delivering an
+interaction as the gateway would."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from adapters.discord.bot import DiscordAdapter
+from bot.settings import Settings
+from bot.testing.fake_discord import Call, FakeDiscord
+
+EPHEMERAL = 64
+
+
+def discord_settings(api: FakeDiscord, **more: Any) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None, DISCORD_TOKEN="test-token", DISCORD_API_URL=api.api_url, **more
+    )
+
+
+async def settle() -> None:
+    """Waits for the command tree's handler tasks, which discord.py runs detached."""
+    pending = [
+        task
+        for task in asyncio.all_tasks()
+        if task.get_name() == "CommandTree-invoker" and task is not asyncio.current_task()
+    ]
+    await asyncio.gather(*pending)
+
+
+async def interact(
+    adapter: DiscordAdapter, api: FakeDiscord, payload: dict[str, Any], kind: str = "callback"
+) -> Call:
+    """Delivers the payload as the gateway would and returns the reply Discord received."""
+    before = len(api.calls_of(kind))
+    # The gateway hands each dispatch to the parser named for its event.
+    adapter.client._connection.parsers["INTERACTION_CREATE"](payload)
+    calls = await api.wait_for(kind, before + 1)
+    await settle()
+    return calls[-1]
+
+
+def embeds_of(call: Call) -> list[dict[str, Any]]:
+    body = call.body
+    data = body.get("data", body)
+    return list(data.get("embeds", []))
