@@ -260,6 +260,21 @@ class Store(Protocol):
 
     async def get_delivery(self, key: ChannelKey, period: str) -> Delivery | None: ...
 
+    async def take_over_delivery(
+        self, key: ChannelKey, period: str, claimer: str, at: datetime, stale_before: datetime
+    ) -> bool:
+        """Claim a period whose claim was left unfinished before ``stale_before`` (its
+        claimer crashed); False when it is finished or someone else holds it."""
+        ...
+
+    async def recent_deliveries(self, key: ChannelKey, limit: int) -> list[Delivery]:
+        """The channel's latest deliveries, newest first."""
+        ...
+
+    async def scheduled_channels(self) -> list[ChannelRecord]:
+        """Channels with a schedule, a non-empty watch list and no pause."""
+        ...
+
     # Small named facts that outlive a run
     async def get_state(self, key: str) -> str | None: ...
 

@@ -431,6 +431,41 @@ class SqliteStore:
             key, period, row[0], row[1], _dt(row[2]), _dt_or_none(row[3]), row[4], row[5]
         )
 
+    async def take_over_delivery(
+        self, key: ChannelKey, period: str, claimer: str, at: datetime, stale_before: datetime
+    ) -> bool:
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE deliveries SET claimed_by = ?, claimed_at = ?"
+                " WHERE period = ? AND status = 'claimed' AND claimed_at < ?"
+                " AND channel_id = (SELECT id FROM channels"
+                " WHERE platform = ? AND workspace = ? AND channel = ?)",
+                (claimer, _ts(at), period, _ts(stale_before), *_channel_params(key)),
+            )
+            return cursor.rowcount == 1
+
+    async def recent_deliveries(self, key: ChannelKey, limit: int) -> list[Delivery]:
+        rows = await self._rows(
+            "SELECT period, status, claimed_by, claimed_at, finished_at, message_id, error"
+            " FROM deliveries JOIN channels ON channels.id = deliveries.channel_id"
+            " WHERE channels.platform = ? AND channels.workspace = ? AND channels.channel = ?"
+            " ORDER BY claimed_at DESC, period DESC LIMIT ?",
+            (*_channel_params(key), limit),
+        )
+        return [
+            Delivery(key, r[0], r[1], r[2], _dt(r[3]), _dt_or_none(r[4]), r[5], r[6])
+            for r in rows
+        ]
+
+    async def scheduled_channels(self) -> list[ChannelRecord]:
+        rows = await self._rows(
+            f"SELECT {_CHANNEL_COLUMNS} FROM channels"
+            " WHERE schedule != 'off' AND paused_reason IS NULL"
+            " AND EXISTS (SELECT 1 FROM watch_list WHERE watch_list.channel_id = channels.id)"
+            " ORDER BY id"
+        )
+        return [_channel(row) for row in rows]
+
     # -- named state ----------------------------------------------------------------------
 
     async def get_state(self, key: str) -> str | None:

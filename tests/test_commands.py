@@ -207,3 +207,50 @@ async def test_briefing_posts_for_the_channel(chat: Chat, store: Store) -> None:
     assert "The 2 repos on this list gained 11.0 stars/day this week, up 7.0" in text
     assert "a/rising: 9.0/day from 2.0/day (+7.0/day, +350%)" in text
     assert (await chat.say("briefing now")).tone == "error"
+
+
+async def test_schedule_shows_sets_and_explains(chat: Chat, store: Store) -> None:
+    # The clock says Monday Apr 13, 09:30 UTC: the default weekly Monday 09:00 UTC has just
+    # passed, so the next is Apr 20.
+    text = await chat.say_text("schedule")
+    assert "weekly on Monday at 09:00 UTC" in text
+    assert "Mon Apr 20, 09:00 UTC" in text
+    text = await chat.say_text("schedule daily 07:15 Asia/Tokyo")
+    assert "daily at 07:15 Asia/Tokyo" in text
+    # 09:30 UTC is 18:30 in Tokyo; the next 07:15 there is Tuesday Apr 14.
+    assert "Tue Apr 14, 07:15 Asia/Tokyo" in text
+    channel = await store.get_channel(chat.channel)
+    assert channel is not None
+    assert (channel.settings.schedule, channel.settings.timezone) == ("daily", "Asia/Tokyo")
+    bad = await chat.say_text("schedule weekly someday 09:00")
+    assert "'someday' is not a day of the week" in bad
+    assert "/momentum schedule weekly <day> <HH:MM> [time zone]" in bad
+    assert "Europe/Atlantis" in await chat.say_text("schedule daily 09:00 Europe/Atlantis")
+    unchanged = await store.get_channel(chat.channel)
+    assert unchanged == channel
+    assert "off" in await chat.say_text("schedule off")
+    refused = await chat.say("schedule daily 10:00", channel=OTHER, can_manage=False)
+    assert refused.tone == "error"
+
+
+async def test_status_shows_list_schedule_deliveries_and_freshness(
+    chat: Chat, store: Store
+) -> None:
+    await chat.say("watch add a/one a/two")
+    repo = await store.find_repo(RepoRef("a", "one"))
+    assert repo is not None
+    five_hours_ago = chat.clock.now - timedelta(hours=5)
+    await store.put_daily_stars(repo.id, {date(2026, 4, 12): 3}, five_hours_ago)
+    await store.claim_delivery(chat.channel, "2026-W16", "a", chat.clock.now)
+    await store.finish_delivery(chat.channel, "2026-W16", "failed", chat.clock.now,
+                                error="not_in_channel")
+    await store.pause_channel(chat.channel, "not_in_channel")
+    text = await chat.say_text("status")
+    assert "2 repos of 100" in text
+    assert "weekly on Monday at 09:00 UTC" in text
+    assert "failed, Mon Apr 13, 09:30 UTC: not_in_channel" in text
+    assert "Paused" in text
+    assert "oldest refresh 5 hours ago; 1 repo not collected yet" in text
+    resumed = await chat.say_text("schedule weekly monday 09:00")
+    assert "they are resumed" in resumed
+    assert "Next briefing  Mon Apr 20, 09:00 UTC" in await chat.say_text("status")

@@ -245,3 +245,43 @@ async def test_named_state_is_kept(store: Store) -> None:
     await store.set_state("discord.commands_hash", "abc", T0)
     await store.set_state("discord.commands_hash", "def", T0 + timedelta(days=1))
     assert await store.get_state("discord.commands_hash") == "def"
+
+
+async def test_an_abandoned_claim_can_be_taken_over_once(store: Store) -> None:
+    assert await store.claim_delivery(C1, "2026-W16", "crashed", T0)
+    fresh = T0 + timedelta(minutes=1)
+    assert not await store.take_over_delivery(C1, "2026-W16", "b", fresh, stale_before=T0)
+    later = T0 + timedelta(minutes=20)
+    stale_before = later - timedelta(minutes=10)
+    assert await store.take_over_delivery(C1, "2026-W16", "b", later, stale_before)
+    assert not await store.take_over_delivery(C1, "2026-W16", "c", later, stale_before)
+    taken = await store.get_delivery(C1, "2026-W16")
+    assert taken is not None
+    assert (taken.claimed_by, taken.claimed_at) == ("b", later)
+    await store.finish_delivery(C1, "2026-W16", "done", later, message_id="m1")
+    much_later = later + timedelta(days=1)
+    assert not await store.take_over_delivery(C1, "2026-W16", "d", much_later, much_later)
+
+
+async def test_recent_deliveries_newest_first(store: Store) -> None:
+    for n, period in enumerate(("2026-W14", "2026-W15", "2026-W16")):
+        await store.claim_delivery(C1, period, "a", T0 + timedelta(weeks=n))
+    await store.finish_delivery(C1, "2026-W16", "failed", T0, error="not_in_channel")
+    recent = await store.recent_deliveries(C1, 2)
+    assert [(d.period, d.status, d.error) for d in recent] == [
+        ("2026-W16", "failed", "not_in_channel"),
+        ("2026-W15", "claimed", None),
+    ]
+    assert await store.recent_deliveries(C2, 5) == []
+
+
+async def test_scheduled_channels_have_lists_and_no_pause(store: Store) -> None:
+    await store.add_to_watch_list(C1, [VLLM], "U1", T0, cap=10)
+    await store.add_to_watch_list(C2, [VLLM], "U1", T0, cap=10)
+    empty = ChannelKey("slack", "T1", "EMPTY")
+    await store.add_channel(empty, T0)
+    off = ChannelKey("slack", "T1", "OFF")
+    await store.add_to_watch_list(off, [VLLM], "U1", T0, cap=10)
+    await store.save_channel_settings(off, ChannelSettings(schedule="off"))
+    await store.pause_channel(C2, "is_archived")
+    assert [channel.key for channel in await store.scheduled_channels()] == [C1]

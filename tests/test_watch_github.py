@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adapters.text import render_text
 from bot.commands import Router
 from bot.context import Context
 from bot.data import DataService

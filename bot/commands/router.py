@@ -12,6 +12,7 @@ from bot.commands.access import access_command
 from bot.commands.briefing import briefing_command
 from bot.commands.help import help_command
 from bot.commands.repo import repo_command
+from bot.commands.schedule import schedule_command, status_command
 from bot.commands.usage import groups
 from bot.commands.watch import watch_command
 from bot.context import Context
@@ -34,6 +35,8 @@ class Router:
             "briefing": briefing_command,
             "help": help_command,
             "repo": repo_command,
+            "schedule": schedule_command,
+            "status": status_command,
             "watch": watch_command,
         }
         assert set(self._handlers) == set(groups()), "every command needs help text"

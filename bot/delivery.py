@@ -1,0 +1,168 @@
+"""Posting scheduled briefings exactly once per channel and period.
+
+The deliveries table is the ledger: a period is claimed before posting and finished
+after, so a restart, a crash or a second instance never posts it twice. A claim left
+unfinished longer than the lease belongs to an instance that died; it is taken over and
+posted (a crash after the post but before the ledger write would repeat that one post;
+losing a briefing silently is the worse failure).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal, Protocol
+
+from bot.adapter import ChannelUnavailable
+from bot.chat import ChannelKey, Platform
+from bot.message import Message
+from bot.schedule import Schedule
+from bot.store import ChannelRecord, Store
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["done", "failed", "skipped", "taken", "nothing due", "empty"]
+Compose = Callable[[ChannelKey, date], Awaitable[Message | None]]
+
+
+class Poster(Protocol):
+    async def send(self, channel: ChannelKey, message: Message) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryPolicy:
+    grace: timedelta = timedelta(hours=12)
+    lease: timedelta = timedelta(minutes=10)
+    attempts: int = 3
+    backoff_seconds: float = 2.0
+    pause_after_failures: int = 3
+    concurrency: int = 25
+
+
+class Deliverer:
+    def __init__(
+        self,
+        store: Store,
+        posters: Mapping[Platform, Poster],
+        compose: Compose,
+        *,
+        default_timezone: str,
+        instance: str,
+        clock: Callable[[], datetime],
+        policy: DeliveryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.store = store
+        self._posters = posters
+        self._compose = compose
+        self._timezone = default_timezone
+        self._instance = instance
+        self._clock = clock
+        self.policy = policy or DeliveryPolicy()
+        self._sleep = sleep
+        self._slots = asyncio.Semaphore(self.policy.concurrency)
+
+    def schedule_of(self, channel: ChannelRecord) -> Schedule:
+        return Schedule.of(channel.settings, self._timezone)
+
+    async def deliver_all(self, channels: Sequence[ChannelRecord]) -> dict[ChannelKey, Outcome]:
+        """Each channel's latest due period, concurrently; one failure touches no other."""
+        results = await asyncio.gather(
+            *(self.deliver_due(channel) for channel in channels), return_exceptions=True
+        )
+        outcomes: dict[ChannelKey, Outcome] = {}
+        for channel, result in zip(channels, results, strict=True):
+            if isinstance(result, BaseException):
+                log.error("delivery to %s failed", channel.key, exc_info=result)
+                outcomes[channel.key] = "failed"
+            else:
+                outcomes[channel.key] = result
+        return outcomes
+
+    async def catch_up(self) -> dict[ChannelKey, Outcome]:
+        """At start: post what came due while no instance ran, if still in grace time."""
+        return await self.deliver_all(await self.store.scheduled_channels())
+
+    async def deliver_due(self, channel: ChannelRecord) -> Outcome:
+        now = self._clock()
+        schedule = self.schedule_of(channel)
+        run = schedule.last_run(now)
+        if run is None or channel.paused_reason:
+            return "nothing due"
+        period = schedule.period(run)
+        key = channel.key
+        claimed = await self.store.claim_delivery(
+            key, period, self._instance, now
+        ) or await self.store.take_over_delivery(
+            key, period, self._instance, now, stale_before=now - self.policy.lease
+        )
+        if not claimed:
+            return "taken"
+        if now - run > self.policy.grace:
+            await self.store.finish_delivery(
+                key, period, "skipped", now,
+                error=f"due {run.astimezone(UTC):%Y-%m-%d %H:%M} UTC; no instance was running "
+                f"within the {_hours(self.policy.grace)} grace time",
+            )
+            return "skipped"
+        async with self._slots:
+            return await self._post(channel, period, run)
+
+    async def _post(self, channel: ChannelRecord, period: str, run: datetime) -> Outcome:
+        key = channel.key
+        try:
+            message = await self._compose(key, run.astimezone(UTC).date())
+        except Exception as exc:
+            log.exception("composing the briefing for %s failed", key)
+            await self._finish_failed(key, period, f"composing failed: {exc}")
+            return "failed"
+        if message is None:
+            await self.store.finish_delivery(
+                key, period, "skipped", self._clock(), error="the watch list is empty"
+            )
+            return "empty"
+        poster = self._posters.get(key.platform)
+        if poster is None:
+            await self._finish_failed(key, period, f"no {key.platform} adapter is running")
+            return "failed"
+        error = ""
+        for attempt in range(self.policy.attempts):
+            try:
+                message_id = await poster.send(key, message)
+            except ChannelUnavailable as gone:
+                await self.store.finish_delivery(
+                    key, period, "failed", self._clock(), error=gone.reason
+                )
+                await self.store.pause_channel(key, gone.reason)
+                log.warning("paused %s: %s", key, gone.reason)
+                return "failed"
+            except Exception as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                log.warning("posting to %s failed (attempt %d): %s", key, attempt + 1, error)
+                if attempt + 1 < self.policy.attempts:
+                    delay = self.policy.backoff_seconds * 2**attempt
+                    await self._sleep(delay * (1 + random.random() / 2))
+                continue
+            await self.store.finish_delivery(
+                key, period, "done", self._clock(), message_id=message_id
+            )
+            return "done"
+        await self._finish_failed(key, period, error)
+        return "failed"
+
+    async def _finish_failed(self, key: ChannelKey, period: str, error: str) -> None:
+        await self.store.finish_delivery(key, period, "failed", self._clock(), error=error)
+        limit = self.policy.pause_after_failures
+        recent = await self.store.recent_deliveries(key, limit)
+        if len(recent) == limit and all(d.status == "failed" for d in recent):
+            reason = f"the last {limit} scheduled posts failed (latest: {error})"
+            await self.store.pause_channel(key, reason)
+            log.warning("paused %s: %s", key, reason)
+
+
+def _hours(span: timedelta) -> str:
+    return f"{span.total_seconds() / 3600:g}-hour"

@@ -1,0 +1,95 @@
+"""Runs scheduled work inside the bot's event loop with APScheduler.
+
+The channels table is the source of truth: jobs are rebuilt from it at start and brought
+in line with it every minute, so a schedule changed through any instance takes effect on
+every instance without a message between them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.chat import ChannelKey
+from bot.delivery import Deliverer
+
+log = logging.getLogger(__name__)
+
+SYNC_EVERY = timedelta(minutes=1)
+_SYNC_JOB = "sync-schedules"
+_COLLECT_JOB = "collect"
+_CHANNEL_PREFIX = "briefing:"
+
+
+class BriefingScheduler:
+    def __init__(
+        self,
+        deliverer: Deliverer,
+        *,
+        collect: Callable[[], Awaitable[object]] | None = None,
+        collect_every: timedelta = timedelta(hours=6),
+    ) -> None:
+        self._deliverer = deliverer
+        self._collect = collect
+        self._collect_every = collect_every
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._specs: dict[str, str] = {}
+
+    async def start(self) -> None:
+        """Build the jobs, start firing them, and catch up on anything missed."""
+        await self.sync()
+        self._scheduler.add_job(
+            self.sync, IntervalTrigger(seconds=SYNC_EVERY.total_seconds()), id=_SYNC_JOB,
+            coalesce=True, max_instances=1,
+        )
+        if self._collect is not None:
+            self._scheduler.add_job(
+                self._collect,
+                IntervalTrigger(seconds=self._collect_every.total_seconds()),
+                id=_COLLECT_JOB,
+                next_run_time=datetime.now(UTC),
+                coalesce=True,
+                max_instances=1,
+            )
+        self._scheduler.start()
+        await self._deliverer.catch_up()
+
+    async def sync(self) -> None:
+        """Add, change or remove channel jobs to match the channels table."""
+        channels = await self._deliverer.store.scheduled_channels()
+        wanted = {}
+        for channel in channels:
+            schedule = self._deliverer.schedule_of(channel)
+            wanted[_CHANNEL_PREFIX + str(channel.key)] = (channel.key, schedule)
+        for job_id in set(self._specs) - set(wanted):
+            self._scheduler.remove_job(job_id)
+            del self._specs[job_id]
+        grace = int(self._deliverer.policy.grace.total_seconds())
+        for job_id, (key, schedule) in wanted.items():
+            spec = schedule.describe()
+            if self._specs.get(job_id) == spec:
+                continue
+            self._scheduler.add_job(
+                self._fire, schedule.trigger(), args=[key], id=job_id, replace_existing=True,
+                misfire_grace_time=grace, coalesce=True, max_instances=1,
+            )
+            self._specs[job_id] = spec
+            log.info("%s: briefings %s", key, spec)
+
+    def next_fire(self, key: ChannelKey) -> datetime | None:
+        job = self._scheduler.get_job(_CHANNEL_PREFIX + str(key))
+        return None if job is None else job.next_run_time
+
+    async def _fire(self, key: ChannelKey) -> None:
+        channel = await self._deliverer.store.get_channel(key)
+        if channel is not None:
+            outcome = await self._deliverer.deliver_due(channel)
+            log.info("%s: scheduled briefing %s", key, outcome)
+
+    async def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
