@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
+import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from adapters.markdown import render_markdown
@@ -14,13 +16,21 @@ from adapters.text import render_text
 from bot.briefing import compose
 from bot.briefing.chart import briefing_chart
 from bot.briefing.export import briefing_json
+from bot.briefing.lift import BASELINE_DAYS
 from bot.briefing.message import briefing_message
 from bot.chat import ChannelKey
 from bot.momentum import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
+from bot.progress import ProgressCallback as Progress
 from bot.repo_ref import InvalidRepoRef, RepoRef, split_repo_words
+from bot.runtime import Services
 from bot.store import RepoRecord, Store
 
 FORMATS = ("text", "markdown", "json")
+WEEKS_PER_PAGE = 30
+# Data younger than this is fresh enough for a briefing of today.
+FRESH_ENOUGH = timedelta(hours=6)
+
+log = logging.getLogger(__name__)
 
 
 class BriefingRequestError(Exception):
@@ -35,6 +45,7 @@ class BriefingRequest:
     as_of: date | None
     format: str
     chart: Path | None
+    offline: bool = False
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,6 +62,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=FORMATS, default="text")
     parser.add_argument("--chart", type=Path, metavar="FILE.png", help="also write the chart")
+    parser.add_argument(
+        "--offline", action="store_true",
+        help="use stored data only; do not collect what is missing from GitHub",
+    )
 
 
 def parse_request(args: argparse.Namespace) -> BriefingRequest:
@@ -82,7 +97,9 @@ def parse_request(args: argparse.Namespace) -> BriefingRequest:
             raise BriefingRequestError(
                 f"--as-of {args.as_of!r} is not a date like 2026-04-13"
             ) from None
-    return BriefingRequest(repos, channel, args.window, as_of, args.format, args.chart)
+    return BriefingRequest(
+        repos, channel, args.window, as_of, args.format, args.chart, args.offline
+    )
 
 
 async def list_for(store: Store, request: BriefingRequest) -> list[RepoRecord | RepoRef]:
@@ -96,6 +113,35 @@ async def list_for(store: Store, request: BriefingRequest) -> list[RepoRecord | 
     for ref in dict.fromkeys(request.repos):
         found.append(await store.find_repo(ref) or ref)
     return found
+
+
+async def collect_for_briefing(
+    services: Services, request: BriefingRequest, today: date, progress: Progress
+) -> None:
+    """Collect what the briefing's windows need and the store lacks or holds stale."""
+    store = services.store
+    now = services.context.now()
+    repos = []
+    for item in await list_for(store, request):
+        repos.append(item if isinstance(item, RepoRecord) else await store.add_repo(item, now))
+    as_of = request.as_of or today
+    window_days = request.window_days or services.settings.window_days
+    earliest = as_of - timedelta(days=2 * window_days + BASELINE_DAYS)
+    # A refresh reads 30 weeks of history; older windows need deeper pages.
+    pages = math.ceil(((today - earliest).days / 7 + 1) / WEEKS_PER_PAGE)
+    stale = [
+        repo
+        for repo in repos
+        if repo.stars_fetched_at is None or now - repo.stars_fetched_at > FRESH_ENOUGH
+    ]
+    if pages > 1:
+        stale = repos
+    if stale:
+        summary = await services.data.collect(
+            repos=stale, pages=pages if pages > 1 else None, progress=progress
+        )
+        for line in summary.lines():
+            log.info("%s", line)
 
 
 async def print_briefing(

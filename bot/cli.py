@@ -10,18 +10,30 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from adapters.console import CONSOLE_CHANNEL, ConsoleAdapter
-from bot import __version__
+from bot import __version__, db_cli
 from bot.adapter import Adapter
-from bot.briefing_cli import BriefingRequest, BriefingRequestError, print_briefing
+from bot.backtest_cli import add_arguments as add_backtest_arguments
+from bot.backtest_cli import backtest_main
+from bot.briefing_cli import (
+    BriefingRequest,
+    BriefingRequestError,
+    collect_for_briefing,
+    print_briefing,
+)
 from bot.briefing_cli import add_arguments as add_briefing_arguments
 from bot.briefing_cli import parse_request as parse_briefing_request
 from bot.commands import Router
-from bot.context import Context, utc_now
-from bot.demo import DEMO_LABEL, seed_demo
+from bot.context import utc_now
+from bot.demo import DEMO_LABEL, DEMO_REPOS, DEMO_TOKEN, demo_scenario
+from bot.progress import progress_bar
+from bot.runtime import open_services
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import Store
-from storage import StoreUnavailable, open_store
+from bot.testing import FakeGitHub
+from storage import StoreUnavailable
 
 log = logging.getLogger("momentum")
 
@@ -44,16 +56,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="start every configured adapter (the console when no Slack or Discord token is set)",
     )
     commands.add_parser("console", help="answer /momentum commands typed or piped on stdin")
+    commands.add_parser(
+        "collect", help="refresh every watched repo's stars and metadata from GitHub now"
+    )
     briefing = commands.add_parser(
         "briefing", help="print a briefing for a list of repos or a channel's watch list"
     )
     add_briefing_arguments(briefing)
+    backtest = commands.add_parser(
+        "backtest", help="replay weekly briefings over stored history and score their predictions"
+    )
+    add_backtest_arguments(backtest)
     demo = commands.add_parser(
         "demo", help="run the console offline on synthetic data (a throwaway database)"
     )
     demo.add_argument(
         "--database", type=Path, help="keep the demo database at this path instead"
     )
+    db_cli.add_arguments(commands)
     return parser
 
 
@@ -70,10 +90,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
             stream=sys.stderr,
         )
+        if settings.log_level != "DEBUG":
+            # One line per HTTP request drowns what matters.
+            logging.getLogger("httpx").setLevel(logging.WARNING)
+        if args.command == "db":
+            return asyncio.run(db_cli.run(args, settings.database_url))
         if args.command == "demo":
             return asyncio.run(_demo(settings, args.database))
+        if args.command == "backtest":
+            return asyncio.run(backtest_main(settings, args))
         if args.command == "briefing":
             return asyncio.run(_briefing(settings, parse_briefing_request(args)))
+        if args.command == "collect":
+            return asyncio.run(_collect(settings))
         if args.command == "console":
             return asyncio.run(_serve(settings, console_only=True))
         return asyncio.run(_serve(settings, console_only=False))
@@ -85,17 +114,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _serve(settings: Settings, *, console_only: bool) -> int:
-    store = await open_store(settings.database_url)
-    try:
-        router = Router(Context(store, settings, utc_now))
-        adapters = (
-            [ConsoleAdapter(router)]
-            if console_only
-            else _configured_adapters(settings, router, store)
-        )
-        await _run_all(adapters)
-    finally:
-        await store.close()
+    async with open_services(settings) as services:
+        router = services.router
+        if console_only:
+            await _run_all([ConsoleAdapter(router)])
+            return 0
+        adapters = _configured_adapters(settings, router, services.store)
+        scheduler = services.scheduler(adapters)
+        await scheduler.start()
+        try:
+            await _run_all(adapters)
+        finally:
+            await scheduler.shutdown()
     return 0
 
 
@@ -138,31 +168,49 @@ async def _run_all(adapters: Sequence[Adapter]) -> None:
             await adapter.close()
 
 
+async def _collect(settings: Settings) -> int:
+    async with open_services(settings) as services:
+        with progress_bar("Collecting from GitHub") as progress:
+            summary = await services.data.collect(progress=progress)
+    print("\n".join(summary.lines()))
+    return 0
+
+
 async def _briefing(settings: Settings, request: BriefingRequest) -> int:
-    store = await open_store(settings.database_url)
-    try:
+    today = utc_now().date()
+    async with open_services(settings) as services:
+        if not request.offline:
+            with progress_bar("Collecting what the briefing needs") as progress:
+                await collect_for_briefing(services, request, today, progress)
         output = await print_briefing(
-            store, request, today=utc_now().date(), default_window=settings.window_days
+            services.store, request, today=today, default_window=settings.window_days
         )
-    finally:
-        await store.close()
     print(output)
     return 0
 
 
 async def _demo(settings: Settings, database: Path | None) -> int:
+    now = utc_now()
     with tempfile.TemporaryDirectory(prefix="momentum-demo-") as scratch:
         path = database or Path(scratch) / "demo.db"
-        store = await open_store(f"sqlite:///{path}")
-        try:
-            now = utc_now()
-            if not await store.watch_list(CONSOLE_CHANNEL):
-                await seed_demo(store, CONSOLE_CHANNEL, now)
-            router = Router(Context(store, settings, utc_now, synthetic=True))
-            console = ConsoleAdapter(router, banner=DEMO_LABEL)
-            if not sys.stdin.isatty():
-                print(DEMO_LABEL + "\n")
-            await _run_all([console])
-        finally:
-            await store.close()
+        async with FakeGitHub(demo_scenario(now)) as github:
+            demo_settings = settings.model_copy(
+                update={
+                    "database_url": f"sqlite:///{path}",
+                    "github_api_url": github.url,
+                    "github_graphql_url": github.graphql_url,
+                    "github_token": SecretStr(DEMO_TOKEN),
+                }
+            )
+            async with open_services(demo_settings, synthetic=True) as services:
+                if not await services.store.watch_list(CONSOLE_CHANNEL):
+                    refs = [repo.ref for repo in DEMO_REPOS]
+                    await services.store.add_to_watch_list(
+                        CONSOLE_CHANNEL, refs, "demo", now, cap=len(refs)
+                    )
+                with progress_bar("Collecting from the synthetic GitHub") as progress:
+                    await services.data.collect(progress=progress)
+                if not sys.stdin.isatty():
+                    print(DEMO_LABEL + "\n")
+                await _run_all([ConsoleAdapter(services.router, banner=DEMO_LABEL)])
     return 0

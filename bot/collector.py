@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -103,19 +103,18 @@ async def collect(
     backfill_pages: int = DEFAULT_BACKFILL_PAGES,
     concurrency: int = 8,
     metadata_max_age: timedelta = timedelta(hours=23),
-    only: Collection[int] | None = None,
+    repos: Sequence[RepoRecord] | None = None,
+    pages: int | None = None,
 ) -> CollectSummary:
-    """Refresh every watched repository (or those whose ids are in ``only``) that this
-    hour's budget covers, stalest first."""
-    repos = [
-        repo
-        for repo in await store.watched_repos()
-        if repo.status == "active" and (only is None or repo.id in only)
-    ]
+    """Refresh every watched repository (or just ``repos``) that this hour's budget
+    covers, stalest first. ``pages`` reads that many history pages for each, for a
+    briefing whose windows reach further back than a refresh does."""
+    chosen = await store.watched_repos() if repos is None else repos
+    repos = [repo for repo in chosen if repo.status == "active"]
     summary = CollectSummary(started_at=now, watched=len(repos))
     spent_before = client.stats.copy()
     await client.rate_limit()
-    jobs, skipped = _plan(repos, client, now, backfill_pages, metadata_max_age)
+    jobs, skipped = _plan(repos, client, now, backfill_pages, metadata_max_age, pages)
     summary.skipped = [repo.ref for repo in skipped]
     if client.has_token and jobs:
         await _graphql_metadata(store, client, now, jobs, summary)
@@ -129,13 +128,19 @@ async def collect(
             if stop.is_set():
                 summary.skipped.append(job.repo.ref)
                 return
-            try:
-                await _refresh(store, client, now, job, summary)
-            except RateLimited as error:
-                stop.set()
-                if job.repo.ref not in summary.refreshed:
-                    summary.skipped.append(job.repo.ref)
-                summary.fresh_at = error.reset_at
+            # Instances sharing a database each run this: one collects a repo at a time.
+            if await store.try_lock_repo(job.repo.id):
+                try:
+                    await _refresh(store, client, now, job, summary)
+                except RateLimited as error:
+                    stop.set()
+                    if job.repo.ref not in summary.refreshed:
+                        summary.skipped.append(job.repo.ref)
+                    summary.fresh_at = error.reset_at
+                finally:
+                    await store.unlock_repo(job.repo.id)
+            else:
+                log.info("%s: another instance is collecting it", job.repo.ref)
             done += 1
             if progress is not None:
                 progress(done, len(jobs))
@@ -170,6 +175,7 @@ def _plan(
     now: datetime,
     backfill_pages: int,
     metadata_max_age: timedelta,
+    forced_pages: int | None = None,
 ) -> tuple[list[_Job], list[RepoRecord]]:
     """Who is refreshed this run: history first, stalest first, within the REST budget;
     without a token, stale metadata (one call each) fills what history leaves."""
@@ -177,7 +183,7 @@ def _plan(
     jobs: list[_Job] = []
     skipped: list[RepoRecord] = []
     for repo in sorted(repos, key=_staleness):
-        pages = backfill_pages if repo.stars_fetched_at is None else 1
+        pages = forced_pages or (backfill_pages if repo.stars_fetched_at is None else 1)
         if pages <= budget:
             jobs.append(_Job(repo, pages, metadata=False))
             budget -= pages

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot.collector import CollectSummary, Progress, collect, record_info
@@ -53,17 +53,23 @@ class DataService:
         return await record_info(self._store, repo, info, self._clock())
 
     async def collect(
-        self, *, only: Collection[int] | None = None, progress: Progress | None = None
+        self,
+        *,
+        repos: Sequence[RepoRecord] | None = None,
+        pages: int | None = None,
+        progress: Progress | None = None,
     ) -> CollectSummary:
-        """One collection run at a time: the budget is shared."""
+        """One collection run at a time: the budget is shared. Every watched repository,
+        or just ``repos`` (see :func:`bot.collector.collect`)."""
         async with self._collecting:
             return await collect(
-                self._store, self._client, self._clock(), only=only, progress=progress
+                self._store, self._client, self._clock(),
+                repos=repos, pages=pages, progress=progress,
             )
 
-    def collect_soon(self, repo_ids: Collection[int]) -> None:
+    def collect_soon(self, repos: Sequence[RepoRecord]) -> None:
         """Start collecting these repositories without waiting for it."""
-        task = asyncio.create_task(self.collect(only=set(repo_ids)), name="backfill")
+        task = asyncio.create_task(self.collect(repos=list(repos)), name="backfill")
         self._background.add(task)
         task.add_done_callback(self._finished)
 
@@ -81,7 +87,12 @@ class DataService:
         while self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
 
-    async def close(self) -> None:
-        for task in self._background:
-            task.cancel()
-        await asyncio.gather(*self._background, return_exceptions=True)
+    async def close(self, grace_seconds: float = 30.0) -> None:
+        """Let background collection finish (within ``grace_seconds``), then stop it."""
+        try:
+            async with asyncio.timeout(grace_seconds):
+                await self.wait_idle()
+        except TimeoutError:
+            for task in self._background:
+                task.cancel()
+            await asyncio.gather(*self._background, return_exceptions=True)

@@ -87,6 +87,15 @@ class Deliverer:
         """At start: post what came due while no instance ran, if still in grace time."""
         return await self.deliver_all(await self.store.scheduled_channels())
 
+    async def take_over_stale(self) -> dict[ChannelKey, Outcome]:
+        """Post what instances that died had claimed and not finished: claims older than
+        the lease, still within the grace time. Any instance may run this at any time."""
+        now = self._clock()
+        stale = await self.store.stale_claims(now - self.policy.lease, now - self.policy.grace)
+        keys = list(dict.fromkeys(delivery.channel for delivery in stale))
+        found = await asyncio.gather(*(self.store.get_channel(key) for key in keys))
+        return await self.deliver_all([channel for channel in found if channel is not None])
+
     async def deliver_due(self, channel: ChannelRecord) -> Outcome:
         now = self._clock()
         schedule = self.schedule_of(channel)
@@ -94,7 +103,15 @@ class Deliverer:
         if run is None or channel.paused_reason:
             return "nothing due"
         period = schedule.period(run)
+        # Claim only with a free slot: a claim queued behind other posts would age past
+        # the lease and be taken over while this instance still means to post it, and
+        # instances sharing a database spread the work by claiming as they have room.
+        async with self._slots:
+            return await self._claim_and_post(channel, period, run)
+
+    async def _claim_and_post(self, channel: ChannelRecord, period: str, run: datetime) -> Outcome:
         key = channel.key
+        now = self._clock()
         claimed = await self.store.claim_delivery(
             key, period, self._instance, now
         ) or await self.store.take_over_delivery(
@@ -109,8 +126,7 @@ class Deliverer:
                 f"within the {_hours(self.policy.grace)} grace time",
             )
             return "skipped"
-        async with self._slots:
-            return await self._post(channel, period, run)
+        return await self._post(channel, period, run)
 
     async def _post(self, channel: ChannelRecord, period: str, run: datetime) -> Outcome:
         key = channel.key

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 SYNC_EVERY = timedelta(minutes=1)
 _SYNC_JOB = "sync-schedules"
 _COLLECT_JOB = "collect"
+_TAKE_OVER_JOB = "take-over-stale-claims"
 _CHANNEL_PREFIX = "briefing:"
 
 
@@ -39,12 +40,19 @@ class BriefingScheduler:
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._specs: dict[str, str] = {}
 
-    async def start(self) -> None:
-        """Build the jobs, start firing them, and catch up on anything missed."""
+    async def start(self, *, paused: bool = False) -> None:
+        """Build the jobs, start firing them, and catch up on anything missed (``paused``:
+        build and time the jobs but fire nothing, for a look at what is planned)."""
         await self.sync()
         self._scheduler.add_job(
             self.sync, IntervalTrigger(seconds=SYNC_EVERY.total_seconds()), id=_SYNC_JOB,
             coalesce=True, max_instances=1,
+        )
+        # A claim's job fires once; if its instance died holding it, only a sweep finds it.
+        self._scheduler.add_job(
+            self._deliverer.take_over_stale,
+            IntervalTrigger(seconds=self._deliverer.policy.lease.total_seconds() / 2),
+            id=_TAKE_OVER_JOB, coalesce=True, max_instances=1,
         )
         if self._collect is not None:
             self._scheduler.add_job(
@@ -55,8 +63,9 @@ class BriefingScheduler:
                 coalesce=True,
                 max_instances=1,
             )
-        self._scheduler.start()
-        await self._deliverer.catch_up()
+        self._scheduler.start(paused=paused)
+        if not paused:
+            await self._deliverer.catch_up()
 
     async def sync(self) -> None:
         """Add, change or remove channel jobs to match the channels table."""

@@ -139,6 +139,27 @@ class Prediction:
     resolved_at: datetime | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RadarCandidate:
+    """A young repository GitHub search found for ``theme`` (``topic:llm``,
+    ``language:Rust``); ``rank`` is its place in the answer (1: most stars)."""
+
+    theme: str
+    repo: RepoRecord
+    rank: int
+    found_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AlertSettings:
+    """A channel's spike alerts: stars in 24 hours above ``factor`` × the 28-day daily
+    average and at least ``floor``; ``milestones``: also at 10k, 50k and 100k stars."""
+
+    factor: float = 3.0
+    floor: int = 20
+    milestones: bool = False
+
+
 class WatchListFull(Exception):
     """Adding would take a channel's list past its cap; nothing was added."""
 
@@ -271,6 +292,11 @@ class Store(Protocol):
         """The channel's latest deliveries, newest first."""
         ...
 
+    async def stale_claims(self, stale_before: datetime, since: datetime) -> list[Delivery]:
+        """Claims still unfinished that were made in ``[since, stale_before)``: their
+        claimers most likely died. Oldest first."""
+        ...
+
     async def scheduled_channels(self) -> list[ChannelRecord]:
         """Channels with a schedule, a non-empty watch list and no pause."""
         ...
@@ -279,6 +305,14 @@ class Store(Protocol):
     async def get_state(self, key: str) -> str | None: ...
 
     async def set_state(self, key: str, value: str, at: datetime) -> None: ...
+
+    # Several instances on one database
+    async def try_lock_repo(self, repo_id: int) -> bool:
+        """Take the repository's collection lock; False when any instance (this one
+        included) holds it. A lock dies with its holder's connection or process."""
+        ...
+
+    async def unlock_repo(self, repo_id: int) -> None: ...
 
     # Predictions
     async def add_prediction(
@@ -297,3 +331,40 @@ class Store(Protocol):
         ...
 
     async def resolve_prediction(self, prediction_id: int, outcome: bool, at: datetime) -> None: ...
+
+    # Radar
+    async def watching_channels(self) -> list[ChannelKey]:
+        """Channels whose watch list is not empty."""
+        ...
+
+    async def save_radar_pool(self, theme: str, repo_ids: Sequence[int], at: datetime) -> None:
+        """Replace the candidates of ``theme`` with ``repo_ids``, best first."""
+        ...
+
+    async def radar_pool(self, themes: Sequence[str]) -> list[RadarCandidate]:
+        """The candidates of these themes, by theme (in the order given), then rank."""
+        ...
+
+    # Spike alerts
+    async def alert_settings(self, key: ChannelKey) -> AlertSettings | None:
+        """The channel's alert settings; None when alerts are off."""
+        ...
+
+    async def set_alert_settings(
+        self, key: ChannelKey, settings: AlertSettings | None, at: datetime
+    ) -> None:
+        """Turn alerts on with ``settings``, or off with None."""
+        ...
+
+    async def alerting_channels(self) -> list[tuple[ChannelKey, AlertSettings]]:
+        """Channels with alerts on and no pause."""
+        ...
+
+    async def claim_alert(self, key: ChannelKey, repo_id: int, kind: str, at: datetime) -> bool:
+        """Record that the ``kind`` alert (``spike``, ``milestone:10000``) about the repo is
+        being sent; False when it was sent already and not re-armed since."""
+        ...
+
+    async def rearm_alert(self, key: ChannelKey, repo_id: int, kind: str) -> None:
+        """Forget that the alert was sent, so its next occurrence is sent again."""
+        ...

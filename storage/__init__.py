@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from urllib.parse import urlsplit, urlunsplit
 
 from bot.store import Store
 
@@ -22,8 +23,39 @@ async def open_store(database_url: str) -> Store:
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"cannot open the SQLite database {path!r}: {exc}") from exc
     if database_url.startswith(("postgresql://", "postgres://")):
+        return await _open_postgres(database_url)
+    raise StoreUnavailable(
+        f"DATABASE_URL={database_url!r} is neither a sqlite:/// nor a postgresql:// address"
+    )
+
+
+async def _open_postgres(database_url: str) -> Store:
+    try:
+        # asyncpg is the optional `postgres` extra: only a PostgreSQL install needs it.
+        from storage.postgres import PostgresStore
+    except ImportError as exc:
         raise StoreUnavailable(
-            "DATABASE_URL names PostgreSQL, which this version does not support yet; "
-            "use sqlite:///momentum.db"
-        )
-    raise StoreUnavailable(f"DATABASE_URL={database_url!r} is not a sqlite:/// address")
+            "DATABASE_URL names PostgreSQL, which needs asyncpg:"
+            " pip install 'momentum-bot[postgres]'"
+        ) from exc
+    try:
+        return await PostgresStore.open(database_url)
+    except (TimeoutError, OSError) as exc:
+        raise StoreUnavailable(
+            f"cannot reach PostgreSQL at {redacted_url(database_url)}: {exc}"
+        ) from exc
+    except Exception as exc:
+        if type(exc).__module__.startswith("asyncpg"):
+            raise StoreUnavailable(
+                f"cannot open PostgreSQL at {redacted_url(database_url)}: {exc}"
+            ) from exc
+        raise
+
+
+def redacted_url(url: str) -> str:
+    """The URL without its password, fit for an error message."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))

@@ -17,12 +17,14 @@ from bot.chat import ChannelKey, Platform
 from bot.repo_ref import RepoRef
 from bot.store import (
     Access,
+    AlertSettings,
     AuditEntry,
     ChannelRecord,
     ChannelSettings,
     Delivery,
     DeliveryStatus,
     Prediction,
+    RadarCandidate,
     RepoEvent,
     RepoMetadata,
     RepoRecord,
@@ -55,6 +57,8 @@ class SqliteStore:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
         self._lock = asyncio.Lock()
+        # One SQLite file serves one process, so collection locks live in memory.
+        self._repo_locks: set[int] = set()
 
     @classmethod
     async def open(cls, path: str | Path) -> SqliteStore:
@@ -457,6 +461,30 @@ class SqliteStore:
             for r in rows
         ]
 
+    async def stale_claims(self, stale_before: datetime, since: datetime) -> list[Delivery]:
+        rows = await self._rows(
+            "SELECT platform, workspace, channel, period, status, claimed_by, claimed_at,"
+            " finished_at, message_id, error FROM deliveries"
+            " JOIN channels ON channels.id = deliveries.channel_id"
+            " WHERE status = 'claimed' AND claimed_at < ? AND claimed_at >= ?"
+            " ORDER BY claimed_at",
+            (_ts(stale_before), _ts(since)),
+        )
+        return [
+            Delivery(ChannelKey(cast(Platform, r[0]), r[1], r[2]), r[3], r[4], r[5], _dt(r[6]),
+                     _dt_or_none(r[7]), r[8], r[9])
+            for r in rows
+        ]
+
+    async def try_lock_repo(self, repo_id: int) -> bool:
+        if repo_id in self._repo_locks:
+            return False
+        self._repo_locks.add(repo_id)
+        return True
+
+    async def unlock_repo(self, repo_id: int) -> None:
+        self._repo_locks.discard(repo_id)
+
     async def scheduled_channels(self) -> list[ChannelRecord]:
         rows = await self._rows(
             f"SELECT {_CHANNEL_COLUMNS} FROM channels"
@@ -546,6 +574,101 @@ class SqliteStore:
             )
             if cursor.rowcount == 0:
                 raise LookupError(f"no prediction {prediction_id}")
+
+    # -- radar ----------------------------------------------------------------------------
+
+    async def watching_channels(self) -> list[ChannelKey]:
+        rows = await self._rows(
+            "SELECT platform, workspace, channel FROM channels WHERE EXISTS"
+            " (SELECT 1 FROM watch_list WHERE watch_list.channel_id = channels.id) ORDER BY id"
+        )
+        return [ChannelKey(cast(Platform, row[0]), row[1], row[2]) for row in rows]
+
+    async def save_radar_pool(self, theme: str, repo_ids: Sequence[int], at: datetime) -> None:
+        async with self._write() as db:
+            await db.execute("DELETE FROM radar_pool WHERE theme = ?", (theme,))
+            await db.executemany(
+                "INSERT INTO radar_pool (theme, repo_id, search_rank, found_at)"
+                " VALUES (?, ?, ?, ?)",
+                [
+                    (theme, repo_id, rank, _ts(at))
+                    for rank, repo_id in enumerate(dict.fromkeys(repo_ids), start=1)
+                ],
+            )
+
+    async def radar_pool(self, themes: Sequence[str]) -> list[RadarCandidate]:
+        if not themes:
+            return []
+        marks = ", ".join("?" for _ in themes)
+        rows = await self._rows(
+            f"SELECT radar_pool.theme, radar_pool.search_rank, radar_pool.found_at,"
+            f" {_REPO_COLUMNS} FROM radar_pool JOIN repos ON repos.id = radar_pool.repo_id"
+            f" WHERE radar_pool.theme IN ({marks})",
+            list(themes),
+        )
+        order = {theme: index for index, theme in enumerate(themes)}
+        found = [RadarCandidate(row[0], _repo(row[3:]), row[1], _dt(row[2])) for row in rows]
+        found.sort(key=lambda candidate: (order[candidate.theme], candidate.rank))
+        return found
+
+    # -- spike alerts ---------------------------------------------------------------------
+
+    async def alert_settings(self, key: ChannelKey) -> AlertSettings | None:
+        row = await self._row(
+            "SELECT factor, floor, milestones FROM channel_alerts"
+            " JOIN channels ON channels.id = channel_alerts.channel_id"
+            " WHERE channels.platform = ? AND channels.workspace = ? AND channels.channel = ?",
+            _channel_params(key),
+        )
+        return None if row is None else AlertSettings(row[0], row[1], bool(row[2]))
+
+    async def set_alert_settings(
+        self, key: ChannelKey, settings: AlertSettings | None, at: datetime
+    ) -> None:
+        async with self._write() as db:
+            channel_id = await _ensure_channel(db, key, at)
+            if settings is None:
+                await db.execute("DELETE FROM channel_alerts WHERE channel_id = ?", (channel_id,))
+                return
+            await db.execute(
+                "INSERT INTO channel_alerts (channel_id, factor, floor, milestones, updated_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel_id) DO UPDATE"
+                " SET factor = excluded.factor, floor = excluded.floor,"
+                " milestones = excluded.milestones, updated_at = excluded.updated_at",
+                (channel_id, settings.factor, settings.floor, int(settings.milestones), _ts(at)),
+            )
+
+    async def alerting_channels(self) -> list[tuple[ChannelKey, AlertSettings]]:
+        rows = await self._rows(
+            "SELECT platform, workspace, channel, factor, floor, milestones FROM channel_alerts"
+            " JOIN channels ON channels.id = channel_alerts.channel_id"
+            " WHERE channels.paused_reason IS NULL ORDER BY channels.id"
+        )
+        return [
+            (
+                ChannelKey(cast(Platform, row[0]), row[1], row[2]),
+                AlertSettings(row[3], row[4], bool(row[5])),
+            )
+            for row in rows
+        ]
+
+    async def claim_alert(self, key: ChannelKey, repo_id: int, kind: str, at: datetime) -> bool:
+        async with self._write() as db:
+            channel_id = await _ensure_channel(db, key, at)
+            cursor = await db.execute(
+                "INSERT INTO sent_alerts (channel_id, repo_id, kind, sent_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (channel_id, repo_id, kind) DO NOTHING",
+                (channel_id, repo_id, kind, _ts(at)),
+            )
+            return cursor.rowcount == 1
+
+    async def rearm_alert(self, key: ChannelKey, repo_id: int, kind: str) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "DELETE FROM sent_alerts WHERE repo_id = ? AND kind = ? AND channel_id ="
+                " (SELECT id FROM channels WHERE platform = ? AND workspace = ? AND channel = ?)",
+                (repo_id, kind, *_channel_params(key)),
+            )
 
 
 # -- helpers that run inside a transaction ------------------------------------------------

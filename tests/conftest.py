@@ -1,4 +1,5 @@
-"""Shared fixtures: a real SQLite file per test, and a chat on the real router."""
+"""Shared fixtures: a real store per test (SQLite file, PostgreSQL schema), and a chat on
+the real router."""
 
 from __future__ import annotations
 
@@ -12,12 +13,17 @@ from bot.context import Context
 from bot.settings import Settings
 from bot.store import Store
 from storage.sqlite import SqliteStore
+from tests.pg_support import postgres_store
 from tests.support import Chat, Clock
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", "postgresql"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    """Every backend the Store contract must hold for (PostgreSQL joins later)."""
+    """Every backend the Store contract must hold for; PostgreSQL in a schema of its own."""
+    if request.param == "postgresql":
+        async with postgres_store() as shared:
+            yield shared
+        return
     opened = await SqliteStore.open(tmp_path / "momentum.db")
     try:
         yield opened

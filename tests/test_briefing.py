@@ -203,7 +203,9 @@ def run_briefing(database: Path, *args: str) -> subprocess.CompletedProcess[str]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MOMENTUM_", "GITHUB_"))}
     env["DATABASE_URL"] = f"sqlite:///{database}"
     return subprocess.run(
-        [sys.executable, "-m", "bot", "briefing", *args], capture_output=True, text=True,
+        # The data is seeded in the store; collection is tested against the fake GitHub.
+        [sys.executable, "-m", "bot", "briefing", "--offline", *args],
+        capture_output=True, text=True,
         env=env, timeout=120, check=False,
     )
 

@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import UTC, date, datetime
 
 from bot.briefing.chart import briefing_chart
 from bot.briefing.compose import compose
 from bot.briefing.message import briefing_message
 from bot.chat import ChannelKey
 from bot.message import Message
+from bot.predictions import briefing_predictions
+from bot.radar import radar_picks
 from bot.store import Store
 
 
 async def channel_briefing(
-    store: Store, key: ChannelKey, *, as_of: date, default_window: int, synthetic: bool = False
+    store: Store,
+    key: ChannelKey,
+    *,
+    as_of: date,
+    default_window: int,
+    synthetic: bool = False,
+    now: datetime | None = None,
 ) -> Message | None:
-    """The briefing for the channel's watch list; None when the list is empty."""
+    """The briefing for the channel's watch list; None when the list is empty.
+
+    It settles the channel's due predictions and makes this briefing's set (``now``
+    stamps them; pass the caller's clock)."""
     watched = await store.watch_list(key)
     if not watched:
         return None
@@ -31,4 +42,8 @@ async def channel_briefing(
     )
     # Drawing takes a few hundred milliseconds: keep it off the event loop.
     chart = await asyncio.to_thread(briefing_chart, briefing)
-    return briefing_message(briefing, chart)
+    predictions = await briefing_predictions(
+        store, key, as_of=as_of, now=now or datetime.now(UTC)
+    )
+    radar = await radar_picks(store, key, now or datetime.now(UTC))
+    return briefing_message(briefing, chart, predictions=predictions, radar=radar)

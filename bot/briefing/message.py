@@ -11,11 +11,22 @@ from bot.briefing.model import Briefing, Coincidence, RepoFigures
 from bot.demo import DEMO_LABEL
 from bot.message import Chart, Message, Section, Table
 from bot.momentum import prior_window, window
+from bot.predictions import PredictionNews
+from bot.predictions.text import predictions_section
+from bot.radar.message import radar_section
+from bot.radar.picks import Radar
 
 MOVERS_SHOWN = 5
 
 
-def briefing_message(briefing: Briefing, chart: Chart | None = None) -> Message:
+def briefing_message(
+    briefing: Briefing,
+    chart: Chart | None = None,
+    *,
+    predictions: PredictionNews | None = None,
+    radar: Radar | None = None,
+) -> Message:
+    """``predictions``: a channel's (ad-hoc briefings have none)."""
     sections = [Section(text=lede(briefing))]
     if briefing.accelerating:
         sections.append(_movers("Accelerating", briefing.accelerating, rising=True))
@@ -24,6 +35,10 @@ def briefing_message(briefing: Briefing, chart: Chart | None = None) -> Message:
     if briefing.themes:
         sections.append(_themes(briefing))
     sections.append(_table(briefing))
+    if predictions is not None:
+        sections.append(predictions_section(predictions))
+    if radar is not None and (new_on_radar := radar_section(radar)) is not None:
+        sections.append(new_on_radar)
     title = f"Momentum briefing: the {fmt.plural(briefing.window_days, 'day')} to " + fmt.day(
         briefing.as_of - timedelta(days=1)
     )

@@ -18,6 +18,7 @@ async def briefing_command(ctx: Context, command: Command, args: list[str]) -> M
         as_of=ctx.today(),
         default_window=ctx.settings.window_days,
         synthetic=ctx.synthetic,
+        now=ctx.now(),
     )
     if message is None:
         return Message(

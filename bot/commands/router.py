@@ -9,8 +9,11 @@ from dataclasses import replace
 
 from bot.chat import Command
 from bot.commands.access import access_command
+from bot.commands.alerts import alerts_command
 from bot.commands.briefing import briefing_command
 from bot.commands.help import help_command
+from bot.commands.predictions import predictions_command
+from bot.commands.radar import radar_command
 from bot.commands.repo import repo_command
 from bot.commands.schedule import schedule_command, status_command
 from bot.commands.usage import groups
@@ -32,8 +35,11 @@ class Router:
         self.ctx = ctx
         self._handlers: dict[str, Handler] = {
             "access": access_command,
+            "alerts": alerts_command,
             "briefing": briefing_command,
             "help": help_command,
+            "predictions": predictions_command,
+            "radar": radar_command,
             "repo": repo_command,
             "schedule": schedule_command,
             "status": status_command,

@@ -1,4 +1,4 @@
-"""``/momentum watch add|remove|list``: a channel's own watch list."""
+"""``/momentum watch add|remove|list|preset|presets``: a channel's own watch list."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from bot.context import Context
 from bot.formatting import plural
 from bot.github import GitHubError, RepoInfo
 from bot.message import Message, Section, Table, error
+from bot.presets import load_presets
 from bot.repo_ref import InvalidRepoRef, RepoRef, split_repo_words
 from bot.store import WatchListFull
 
@@ -21,13 +22,17 @@ async def watch_command(ctx: Context, command: Command, args: list[str]) -> Mess
         if rest:
             return usage_error("'watch list' takes no arguments", "watch")
         return await _list(ctx, command)
+    if action == "presets":
+        if rest:
+            return usage_error("'watch presets' takes no arguments", "watch")
+        return _presets()
+    if action == "preset":
+        if len(rest) != 1:
+            return usage_error("Name one preset", "watch", _preset_names())
+        return await _add_preset(ctx, command, rest[0].lower())
     if action in {"add", "remove"}:
         if not await may_change(ctx.store, command):
-            return error(
-                "You can't change this channel's watch list",
-                f"In this workspace only {MANAGER_ROLE[command.channel.platform]} can add "
-                "or remove repos. Anyone can use /momentum watch list and /momentum repo.",
-            )
+            return refused(command)
         refs, problems = _parse_refs(rest)
         if problems:
             return usage_error(
@@ -42,6 +47,47 @@ async def watch_command(ctx: Context, command: Command, args: list[str]) -> Mess
             return await _add(ctx, command, refs)
         return await _remove(ctx, command, refs)
     return usage_error(f"Unknown watch command '{args[0]}'", "watch")
+
+
+def refused(command: Command) -> Message:
+    return error(
+        "You can't change this channel's watch list",
+        f"In this workspace only {MANAGER_ROLE[command.channel.platform]} can add "
+        "or remove repos. Anyone can use /momentum watch list and /momentum repo.",
+    )
+
+
+async def add_repos(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
+    """``watch add`` for other commands (presets, radar): same permission, checks and cap."""
+    if not await may_change(ctx.store, command):
+        return refused(command)
+    return await _add(ctx, command, refs)
+
+
+def _presets() -> Message:
+    rows = tuple(
+        (preset.name, preset.title, str(len(preset.repos)))
+        for preset in load_presets().values()
+    )
+    return Message(
+        title="Watch-list presets",
+        sections=(
+            Section(table=Table(("preset", "what", "repos"), rows)),
+            Section(text="Add one with /momentum watch preset <name>; repos already on the "
+                    "list stay as they are."),
+        ),
+    )
+
+
+def _preset_names() -> str:
+    return "Presets: " + ", ".join(load_presets()) + "."
+
+
+async def _add_preset(ctx: Context, command: Command, name: str) -> Message:
+    preset = load_presets().get(name)
+    if preset is None:
+        return usage_error(f"There is no preset '{name}'", "watch", _preset_names())
+    return await add_repos(ctx, command, list(preset.repos))
 
 
 def _parse_refs(words: list[str]) -> tuple[list[RepoRef], list[str]]:
@@ -121,7 +167,7 @@ async def _start_collecting(
         if ref in by_name and repo.metadata_fetched_at is None:
             repo = await ctx.data.remember(repo, by_name[ref])
         if repo.stars_fetched_at is None:
-            uncollected.append(repo.id)
+            uncollected.append(repo)
     if uncollected:
         ctx.data.collect_soon(uncollected)
 

@@ -11,7 +11,7 @@ from bot.github.errors import (
     UnexpectedResponse,
 )
 from bot.github.history import StarHistory, Week
-from bot.github.models import RepoInfo
+from bot.github.models import RepoInfo, SearchPage
 from bot.github.ratelimit import RateLimit
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "RateLimited",
     "RepoInfo",
     "RepoNotFound",
+    "SearchPage",
     "StarHistory",
     "UnexpectedResponse",
     "Week",

@@ -32,7 +32,7 @@ from bot.github.errors import (
     UnexpectedResponse,
 )
 from bot.github.history import StarHistory
-from bot.github.models import RepoInfo
+from bot.github.models import RepoInfo, SearchPage
 from bot.github.ratelimit import RateLimit
 from bot.repo_ref import RepoRef
 from bot.settings import Settings
@@ -51,12 +51,14 @@ def _utc_now() -> datetime:
 @dataclass
 class ClientStats:
     """What the client has spent: charged REST calls (``/rate_limit`` is free and not
-    counted), GraphQL requests and points, and retries by kind."""
+    counted), GraphQL requests and points, retries by kind, and search requests (they
+    have a budget of their own)."""
 
     rest_calls: int = 0
     graphql_calls: int = 0
     graphql_points: int = 0
     retries: Counter[str] = field(default_factory=Counter)
+    search_calls: int = 0
 
     def copy(self) -> ClientStats:
         return replace(self, retries=Counter(self.retries))
@@ -67,6 +69,7 @@ class ClientStats:
             self.graphql_calls - earlier.graphql_calls,
             self.graphql_points - earlier.graphql_points,
             self.retries - earlier.retries,
+            self.search_calls - earlier.search_calls,
         )
 
 
@@ -227,7 +230,34 @@ class GitHubClient:
             results.update(_batch_results(batch, body))
         return results
 
+    async def search_repositories(
+        self, query: str, *, sort: str = "stars", per_page: int = 30, page: int = 1
+    ) -> SearchPage:
+        """``GET /search/repositories``: one page (at most 100) of matches, best first.
+
+        Search has a budget of its own, reset every minute (30 requests with a token, 10
+        without): when the last answer said it is spent, this waits for the reset rather
+        than be refused, or raises :class:`RateLimited` if that is beyond ``max_wait``.
+        """
+        await self._pace("search")
+        params = {"q": query, "sort": sort, "order": "desc", "per_page": str(per_page),
+                  "page": str(page)}
+        # Never from the ETag cache: a search's answer changes with the hour.
+        answer = await self._get(f"{self.api_url}/search/repositories", params, None,
+                                 cached=False)
+        return models.from_search(answer.body)
+
     # -- plumbing -------------------------------------------------------------------------
+
+    async def _pace(self, resource: str) -> None:
+        if self.remaining(resource) != 0:
+            return
+        reset = self.rate[resource].reset_at
+        wait = (reset - self._clock()).total_seconds()
+        if wait > self._max_wait:
+            raise RateLimited(resource, reset)
+        # GitHub's reset is whole seconds; a second more makes sure it has passed.
+        await self._sleep(wait + 1)
 
     def _same_origin(self, url: str) -> bool:
         # Following a link elsewhere would hand our token to another host.
@@ -349,11 +379,15 @@ class GitHubClient:
     def _count(self, url: str) -> None:
         if url == self.graphql_url:
             self.stats.graphql_calls += 1
+        elif self._resource(url) == "search":
+            self.stats.search_calls += 1
         elif not url.endswith("/rate_limit"):
             self.stats.rest_calls += 1
 
     def _resource(self, url: str) -> str:
-        return "graphql" if url == self.graphql_url else "core"
+        if url == self.graphql_url:
+            return "graphql"
+        return "search" if urlsplit(url).path.endswith("/search/repositories") else "core"
 
     def _reset_at(self, url: str) -> datetime | None:
         known = self.rate.get(self._resource(url))

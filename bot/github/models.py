@@ -93,3 +93,24 @@ def from_rest(body: Mapping[str, Any]) -> RepoInfo:
         return RepoInfo(metadata, int(body["stargazers_count"]), body.get("forks_count"))
     except (KeyError, TypeError, ValueError) as error:
         raise UnexpectedResponse(200, f"a repository lacks {error}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of ``GET /search/repositories``. ``incomplete`` is GitHub's
+    ``incomplete_results``: the search timed out, and matches may be missing."""
+
+    total_count: int
+    incomplete: bool
+    repos: tuple[RepoInfo, ...]
+
+
+def from_search(body: object) -> SearchPage:
+    if not isinstance(body, Mapping) or not isinstance(body.get("items"), list):
+        raise UnexpectedResponse(200, "a search answer lacks its items")
+    try:
+        total = int(body.get("total_count", 0))
+    except (TypeError, ValueError):
+        raise UnexpectedResponse(200, "a search answer's total_count is not a number") from None
+    repos = tuple(from_rest(item) for item in body["items"] if isinstance(item, Mapping))
+    return SearchPage(total, bool(body.get("incomplete_results")), repos)

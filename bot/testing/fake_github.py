@@ -3,8 +3,10 @@
 
 Serves the star history (``/repos/{o}/{r}/stargazers/history`` and the
 ``/repositories/{id}/...`` form its ``Link`` headers use), ``/stargazers/count``,
-``/repos/{o}/{r}`` with ETags, the closed stargazer lists, ``/rate_limit`` and a GraphQL
-subset; every answer carries ``X-RateLimit-*`` headers. Faults (5xx, secondary limits,
+``/repos/{o}/{r}`` with ETags, the closed stargazer lists, ``/rate_limit``, a GraphQL
+subset and ``/search/repositories`` (with its own per-minute budget;
+:attr:`FakeGitHub.search_timeouts` makes searches answer ``incomplete_results``); every
+answer carries ``X-RateLimit-*`` headers. Faults (5xx, secondary limits,
 429, slow answers, corrupt pages) are injected with :meth:`FakeGitHub.inject`, and every
 call is counted in :attr:`FakeGitHub.stats` so tests can assert what a run cost.
 
@@ -20,11 +22,14 @@ import fnmatch
 import hashlib
 import json
 import math
+import operator
+import re
+import shlex
 import socket
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
@@ -98,12 +103,18 @@ class FakeGitHub:
         anonymous_limit: int = 60,
         token_limit: int = 5000,
         graphql_limit: int = 5000,
+        search_limit: int = 30,
+        anonymous_search_limit: int = 10,
     ) -> None:
         self.scenario = scenario if isinstance(scenario, Scenario) else Scenario(scenario)
         self.clock: Callable[[], datetime] = clock or FakeClock(datetime.now(UTC))
         self.stats = FakeStats()
         self._limits = {"anonymous": anonymous_limit, "core": token_limit,
-                        "graphql": graphql_limit}
+                        "graphql": graphql_limit, "search": search_limit,
+                        "anonymous_search": anonymous_search_limit}
+        # The next this many searches time out part-way, as GitHub's do under load: they
+        # answer with the matches found so far and ``incomplete_results: true``.
+        self.search_timeouts = 0
         self._windows: dict[tuple[str, str], _Window] = {}
         self._faults: list[Fault] = []
         self._closing = asyncio.Event()
@@ -125,6 +136,7 @@ class FakeGitHub:
             app.router.add_get(prefix + "/stargazers/count", self._count)
             app.router.add_get(prefix + "/stargazers", self._stargazers)
         app.router.add_post("/graphql", self._graphql)
+        app.router.add_get("/search/repositories", self._search)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -172,9 +184,14 @@ class FakeGitHub:
         key = (token or "", resource)
         window = self._windows.get(key)
         if window is None or now >= window.reset:
-            limit = self._limits["anonymous" if token is None else resource]
-            # GitHub's hour starts with the first request, not on the clock's hour.
-            window = _Window(limit, (now + timedelta(hours=1)).replace(microsecond=0))
+            if resource == "search":
+                limit = self._limits["anonymous_search" if token is None else "search"]
+                span = timedelta(minutes=1)
+            else:
+                limit = self._limits["anonymous" if token is None else resource]
+                span = timedelta(hours=1)
+            # GitHub's hour (a minute for search) starts with the first request.
+            window = _Window(limit, (now + span).replace(microsecond=0))
             self._windows[key] = window
         return window
 
@@ -193,7 +210,7 @@ class FakeGitHub:
         self.stats.paths.append(request.path)
         self.stats.api_versions[request.headers.get("X-GitHub-Api-Version", "")] += 1
         token = _token(request)
-        resource = "graphql" if request.path == "/graphql" else "core"
+        resource = _resource(request.path)
         window = self._window(token, resource)
         response: web.StreamResponse
         fault = next((f for f in self._faults if f.matches(request.path)), None)
@@ -227,7 +244,7 @@ class FakeGitHub:
             # A 304 is free only to a request that was authorized (GitHub's docs).
             if not (response.status == 304 and token is not None):
                 window.used += 1
-                self.stats.core_charged += 1
+                self.stats.core_charged += resource == "core"
         if request.path != "/rate_limit":
             response.headers.update(self._rate_headers(window, resource))
         self.stats.statuses[response.status] += 1
@@ -263,7 +280,7 @@ class FakeGitHub:
     async def _rate_limit(self, request: web.Request) -> web.Response:
         token = _token(request)
         resources = {}
-        for resource in ("core", "graphql"):
+        for resource in ("core", "graphql", "search"):
             window = self._window(token, resource)
             resources[resource] = {
                 "limit": window.limit,
@@ -277,26 +294,40 @@ class FakeGitHub:
         repo = self._find(request)
         if isinstance(repo, web.Response):
             return repo
+        return _with_etag(request, _repo_body(repo, self.clock(), _origin(request)))
+
+    async def _search(self, request: web.Request) -> web.Response:
+        try:
+            match = _search_filter(request.query.get("q", ""), self.clock())
+            per_page = int(request.query.get("per_page", 30))
+            page = int(request.query.get("page", 1))
+        except ValueError as exc:
+            return _error(422, f"Validation Failed: {exc}")
+        if not 1 <= per_page <= 100 or page < 1:
+            return _error(422, "Validation Failed: per_page is 1 to 100, page from 1")
         now = self.clock()
+        found = [
+            repo
+            for repo in self.scenario
+            if not repo.private and repo.created_at <= now and match(repo)
+        ]
+        if request.query.get("sort") == "stars":
+            found.sort(key=lambda repo: (-repo.stargazer_count(now), repo.github_id))
+            if request.query.get("order") == "asc":
+                found.reverse()
+        total = len(found)
+        incomplete = self.search_timeouts > 0
+        if incomplete:
+            self.search_timeouts -= 1
+            found = found[: len(found) // 2]
+        # GitHub serves at most the first 1,000 matches of any search.
+        chunk = found[:1000][(page - 1) * per_page : page * per_page]
         body = {
-            "id": repo.github_id,
-            "node_id": repo.node_id,
-            "name": repo.name,
-            "full_name": repo.full_name,
-            "owner": {"login": repo.owner},
-            "private": repo.private,
-            "html_url": f"https://github.com/{repo.full_name}",
-            "url": f"{_origin(request)}/repos/{repo.full_name}",
-            "description": repo.description,
-            "created_at": iso(repo.created_at),
-            "pushed_at": iso(repo.pushed_at) if repo.pushed_at else None,
-            "stargazers_count": repo.stargazer_count(now),
-            "watchers_count": repo.stargazer_count(now),
-            "forks_count": repo.forks,
-            "language": repo.language,
-            "topics": list(repo.topics),
+            "total_count": total,
+            "incomplete_results": incomplete,
+            "items": [_repo_body(repo, now, _origin(request)) for repo in chunk],
         }
-        return _with_etag(request, body)
+        return web.json_response(body)
 
     async def _history(self, request: web.Request) -> web.Response:
         repo = self._find(request)
@@ -407,6 +438,8 @@ def _endpoint(request: web.Request) -> str:
     path = request.path
     if path in {"/graphql", "/rate_limit"}:
         return path.strip("/")
+    if path.startswith("/search/"):
+        return "search"
     for suffix in ("stargazers/history", "stargazers/count", "stargazers"):
         if path.endswith("/" + suffix):
             return suffix.replace("stargazers/", "")
@@ -440,3 +473,74 @@ def _with_etag(request: web.Request, body: object) -> web.Response:
     if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
         return web.Response(status=304, headers={"ETag": etag})
     return web.Response(text=text, content_type="application/json", headers={"ETag": etag})
+
+
+def _repo_body(repo: ScenarioRepo, now: datetime, origin: str) -> dict[str, Any]:
+    """A repository as ``GET /repos/{owner}/{repo}`` and search items describe it."""
+    return {
+        "id": repo.github_id,
+        "node_id": repo.node_id,
+        "name": repo.name,
+        "full_name": repo.full_name,
+        "owner": {"login": repo.owner},
+        "private": repo.private,
+        "html_url": f"https://github.com/{repo.full_name}",
+        "url": f"{origin}/repos/{repo.full_name}",
+        "description": repo.description,
+        "created_at": iso(repo.created_at),
+        "pushed_at": iso(repo.pushed_at) if repo.pushed_at else None,
+        "stargazers_count": repo.stargazer_count(now),
+        "watchers_count": repo.stargazer_count(now),
+        "forks_count": repo.forks,
+        "language": repo.language,
+        "topics": list(repo.topics),
+    }
+
+
+def _resource(path: str) -> str:
+    if path == "/graphql":
+        return "graphql"
+    return "search" if path.startswith("/search/") else "core"
+
+
+_COMPARE = re.compile(r"(>=|<=|>|<)?(.+)")
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "": operator.eq,
+}
+
+
+def _search_filter(query: str, now: datetime) -> Callable[[ScenarioRepo], bool]:
+    """The subset of GitHub's search syntax Momentum sends: ``topic:``, ``language:``,
+    ``created:`` (a date) and ``stars:`` with ``>``, ``>=``, ``<``, ``<=`` or none, and
+    plain words (in the name or description). Anything else is refused, as GitHub
+    refuses bad syntax."""
+    # shlex keeps a quoted value whole, as GitHub does: language:"Jupyter Notebook".
+    tests = [_word_test(word, now) for word in shlex.split(query)]
+    return lambda repo: all(test(repo) for test in tests)
+
+
+def _word_test(word: str, now: datetime) -> Callable[[ScenarioRepo], bool]:
+    qualifier, colon, value = word.partition(":")
+    wanted = value.lower()
+    if not colon:
+        text = word.lower()
+        return lambda r: text in f"{r.full_name} {r.description or ''}".lower()
+    if qualifier == "topic":
+        return lambda r: wanted in (topic.lower() for topic in r.topics)
+    if qualifier == "language":
+        return lambda r: (r.language or "").lower() == wanted
+    if qualifier == "created":
+        compare, day = _comparison(value)
+        when = date.fromisoformat(day)
+        return lambda r: compare(r.created_at.astimezone(UTC).date(), when)
+    if qualifier == "stars":
+        compare, number = _comparison(value)
+        return lambda r: compare(r.stargazer_count(now), int(number))
+    raise ValueError(f"the qualifier '{qualifier}' is not supported here")
+
+
+def _comparison(value: str) -> tuple[Callable[[Any, Any], bool], str]:
+    found = _COMPARE.fullmatch(value)
+    if found is None:
+        raise ValueError(f"'{value}' is not a comparison")
+    return _OPERATORS[found[1] or ""], found[2]

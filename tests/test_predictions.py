@@ -1,0 +1,211 @@
+"""Predictions: made from stored weeks, settled from stored days only, scored by hand.
+
+The scenario (as_of Monday 2026-04-13, so the last whole week is Apr 6-12):
+acme/rocket  10 stars a day for 12 weeks, then 20 a day Apr 6-12 (140 that week): it
+             accelerated most and no repo is ahead of it, so: stays above 20/day?
+acme/slow    30 a day, then 15 a day Apr 6-12 (105): it slowed most: stays above 15/day?
+the list     (140 + 105) / 7 = 35.0 a day: stays above 35/day?
+All three are due Apr 19 (the week Apr 13-19). That week rocket gets 21 a day (147 > 140:
+true), slow exactly 15 a day (105 is not above 105: false), the list (147 + 105) / 7 = 36
+a day (true).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from adapters.text import render_text
+from bot.backtest_cli import add_arguments, run_backtest
+from bot.chat import ChannelKey
+from bot.predictions import briefing_predictions, resolve_due, track_record
+from bot.predictions.service import make_predictions
+from bot.repo_ref import RepoRef
+from bot.store import Store
+from tests.support import CHANNEL, Chat
+
+AS_OF = date(2026, 4, 13)
+NOW = datetime(2026, 4, 13, 9, 30, tzinfo=UTC)
+NEXT = date(2026, 4, 20)
+ROCKET, SLOW = RepoRef("acme", "rocket"), RepoRef("acme", "slow")
+OTHER = ChannelKey("slack", "T1", "C2")
+
+
+def days(first: date, last: date, stars: int) -> dict[date, int]:
+    return {first + timedelta(n): stars for n in range((last - first).days + 1)}
+
+
+async def seed(store: Store, key: ChannelKey = CHANNEL) -> dict[RepoRef, int]:
+    await store.add_to_watch_list(key, [ROCKET, SLOW], "U_ALICE", NOW, cap=10)
+    ids = {}
+    for ref, before, last_week in ((ROCKET, 10, 20), (SLOW, 30, 15)):
+        repo = await store.add_repo(ref, NOW)
+        history = days(AS_OF - timedelta(weeks=13), date(2026, 4, 5), before)
+        history |= days(date(2026, 4, 6), date(2026, 4, 12), last_week)
+        await store.put_daily_stars(repo.id, history, NOW)
+        ids[ref] = repo.id
+    return ids
+
+
+async def next_week(store: Store, ids: dict[RepoRef, int], reported: datetime) -> None:
+    await store.put_daily_stars(ids[ROCKET], days(AS_OF, date(2026, 4, 19), 21), reported)
+    await store.put_daily_stars(ids[SLOW], days(AS_OF, date(2026, 4, 19), 15), reported)
+
+
+def test_track_record_by_hand() -> None:
+    # Brier (0.01 + 0.04 + 0.16 + 0.16) / 4 = 0.0925; base rate 0.5, so the reference
+    # is 0.25 and the skill 10 x (1 - 0.0925 / 0.25) = 6.3.
+    record = track_record([(0.9, True), (0.2, False), (0.6, True), (0.4, False)])
+    assert record.brier == pytest.approx(0.0925)
+    assert record.skill == pytest.approx(6.3)
+    assert record.text() == "Track record: 6.3/10 across 4 scored predictions (Brier 0.09)."
+    # Worse than always saying the base rate (0.5, Brier 0.25): floored at 0.
+    assert track_record([(0.9, False), (0.1, True)]).skill == 0
+    # One outcome only: the base rate forecaster is perfect, so there is no skill to show.
+    assert track_record([(0.7, True), (0.8, True)]).skill == 0
+    assert track_record([]).text() == "Track record: no prediction has been scored yet."
+
+
+async def test_predictions_follow_the_scenario_and_settle_by_hand(store: Store) -> None:
+    ids = await seed(store)
+    news = await briefing_predictions(store, CHANNEL, as_of=AS_OF, now=NOW)
+    assert [p.kind for p in news.new] == ["list_velocity", "repo_velocity", "repo_velocity"]
+    assert {p.due for p in news.new} == {date(2026, 4, 19)}
+    statements = [re.sub(r"^\d+%: ", "", p.statement) for p in news.new]
+    assert statements == [
+        "this list's velocity stays above 35 stars/day through Apr 19.",
+        "acme/rocket's velocity stays above 20 stars/day through Apr 19.",
+        "acme/slow's velocity stays above 15 stars/day through Apr 19.",
+    ]
+    for p in news.new:
+        assert p.statement.startswith(f"{round(p.probability * 100)}%: ")
+        assert p.inputs["as_of"] == "2026-04-13"
+    assert news.scored == ()
+    assert news.record.count == 0
+
+    # Asked for again the same day: the same set, not a second one.
+    again = await briefing_predictions(store, CHANNEL, as_of=AS_OF, now=NOW + timedelta(hours=1))
+    assert [p.id for p in again.new] == [p.id for p in news.new]
+    assert len(await store.predictions(CHANNEL)) == 3
+
+    # Not due before the week is over, whatever the data.
+    await next_week(store, ids, datetime(2026, 4, 20, 6, tzinfo=UTC))
+    assert await resolve_due(store, CHANNEL, as_of=date(2026, 4, 19), now=NOW) == []
+
+    later = datetime(2026, 4, 20, 9, tzinfo=UTC)
+    settled = await resolve_due(store, CHANNEL, as_of=NEXT, now=later)
+    assert [p.outcome for p in settled] == [True, True, False]
+    stored = await store.predictions(CHANNEL)
+    assert [p.outcome for p in stored] == [True, True, False]
+    brier = sum((p.probability - o) ** 2 for p, o in zip(stored, (1, 1, 0), strict=True)) / 3
+    record = (await briefing_predictions(store, CHANNEL, as_of=NEXT, now=NOW)).record
+    assert record.count == 3
+    assert record.brier == pytest.approx(brier)
+    assert record.skill == pytest.approx(max(0, 10 * (1 - brier / (2 / 3 * 1 / 3))))
+
+
+async def test_never_settled_before_the_weeks_data_is_in(store: Store) -> None:
+    ids = await seed(store)
+    await make_predictions(store, CHANNEL, as_of=AS_OF, now=NOW)
+    final = datetime(2026, 4, 20, 6, tzinfo=UTC)
+    # rocket: reported while Apr 19 was still running, so that day's count is not final;
+    # slow: final, but Apr 19 is missing.
+    await store.put_daily_stars(
+        ids[ROCKET], days(AS_OF, date(2026, 4, 19), 21), datetime(2026, 4, 19, 18, tzinfo=UTC)
+    )
+    await store.put_daily_stars(ids[SLOW], days(AS_OF, date(2026, 4, 18), 15), final)
+    assert await resolve_due(store, CHANNEL, as_of=NEXT, now=final) == []
+    await store.put_daily_stars(ids[ROCKET], days(AS_OF, date(2026, 4, 19), 21), final)
+    settled = await resolve_due(store, CHANNEL, as_of=NEXT, now=final)
+    assert [p.kind for p in settled] == ["repo_velocity"]  # rocket's alone is complete
+    assert [p.outcome for p in await store.predictions(CHANNEL)] == [None, True, None]
+
+
+async def test_too_little_history_makes_none(store: Store) -> None:
+    await store.add_to_watch_list(CHANNEL, [ROCKET], "U_ALICE", NOW, cap=10)
+    repo = await store.add_repo(ROCKET, NOW)
+    # Nine whole weeks: one short of the six-week level and four weeks of its misses.
+    nine_weeks = days(AS_OF - timedelta(weeks=9), date(2026, 4, 12), 9)
+    await store.put_daily_stars(repo.id, nine_weeks, NOW)
+    news = await briefing_predictions(store, CHANNEL, as_of=AS_OF, now=NOW)
+    assert news.new == ()
+    tenth_week = days(AS_OF - timedelta(weeks=10), AS_OF - timedelta(weeks=9, days=1), 9)
+    await store.put_daily_stars(repo.id, tenth_week, NOW)
+    assert len(await make_predictions(store, CHANNEL, as_of=AS_OF, now=NOW)) == 1
+
+
+async def test_a_channels_record_counts_its_own_predictions_only(store: Store) -> None:
+    ids = await seed(store)
+    await store.add_to_watch_list(OTHER, [ROCKET], "U_BOB", NOW, cap=10)
+    await make_predictions(store, CHANNEL, as_of=AS_OF, now=NOW)
+    mine = await make_predictions(store, OTHER, as_of=AS_OF, now=NOW)
+    assert [p.kind for p in mine] == ["repo_velocity"]
+    later = datetime(2026, 4, 20, 9, tzinfo=UTC)
+    await next_week(store, ids, datetime(2026, 4, 20, 6, tzinfo=UTC))
+    other = await briefing_predictions(store, OTHER, as_of=NEXT, now=later)
+    assert other.record.count == 1
+    assert [p.outcome for p in other.scored] == [True]
+    # The first channel's predictions are still open until its own briefing settles them.
+    assert [p.outcome for p in await store.predictions(CHANNEL)] == [None, None, None]
+    first = await briefing_predictions(store, CHANNEL, as_of=NEXT, now=later)
+    assert first.record.count == 3
+
+
+async def test_briefing_and_command_show_predictions(store: Store, chat: Chat) -> None:
+    ids = await seed(store)
+    text = await chat.say_text("/momentum predictions")
+    assert "No predictions here yet" in text
+    first = await chat.say_text("/momentum briefing")
+    assert "Predictions\nNew, due Apr 19:" in first
+    assert "acme/slow's velocity stays above 15 stars/day" in first
+    assert "Track record: no prediction has been scored yet." in first
+
+    await next_week(store, ids, datetime(2026, 4, 20, 6, tzinfo=UTC))
+    chat.clock.now = datetime(2026, 4, 20, 9, 30, tzinfo=UTC)
+    second = await chat.say_text("/momentum briefing")
+    stored = [p for p in await store.predictions(CHANNEL) if p.outcome is not None]
+    brier = sum((p.probability - o) ** 2 for p, o in zip(stored, (1, 1, 0), strict=True)) / 3
+    skill = max(0.0, 10 * (1 - brier / (2 / 9)))
+    assert "Scored since the last briefing:" in second
+    assert f"✓ came true: {stored[0].statement}" in second
+    assert f"✗ did not: {stored[2].statement}" in second
+    record = f"Track record: {skill:.1f}/10 across 3 scored predictions (Brier {brier:.2f})."
+    assert record in second
+    assert "New, due Apr 26:" in second
+
+    listing = await chat.say_text("/momentum predictions")
+    assert "Open" in listing
+    assert "(due Apr 26)" in listing
+    assert "Scored, newest first" in listing
+    assert f"✗ did not: {stored[2].statement}" in listing
+    assert f"Track record: {skill:.1f}/10 across 3 scored predictions" in listing
+    assert "takes no arguments" in await chat.say_text("/momentum predictions all")
+
+
+async def test_ad_hoc_briefings_have_no_predictions_section(store: Store) -> None:
+    from bot.briefing import compose
+    from bot.briefing.message import briefing_message
+
+    await seed(store)
+    repos = [item.repo for item in await store.watch_list(CHANNEL)]
+    message = briefing_message(await compose(store, repos, AS_OF, 7))
+    assert "Predictions" not in render_text(message)
+
+
+async def test_backtest_replays_and_scores(store: Store) -> None:
+    ids = await seed(store)
+    await next_week(store, ids, datetime(2026, 4, 20, 6, tzinfo=UTC))
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args(
+        ["--repos", "acme/rocket,acme/slow", "--from", "2026-04-13", "--to", "2026-04-13"]
+    )
+    output = await run_backtest(store, args)
+    # One briefing (Apr 13), the scenario's three predictions, settled as above.
+    assert "1 weekly briefings of 1 list" in output
+    assert "3 predictions made, 3 scored" in output
+    assert "Base rate: 66.7% came true." in output
+    assert "Calibration" in output

@@ -1,0 +1,61 @@
+"""APScheduler jobs follow the channels table: added, retimed and removed by sync()."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.chat import ChannelKey
+from bot.delivery import Deliverer
+from bot.message import Message
+from bot.repo_ref import RepoRef
+from bot.scheduler import BriefingScheduler
+from bot.store import ChannelSettings, Store
+from tests.support import Clock
+
+LONDON = ChannelKey("slack", "T1", "LDN")
+SYDNEY = ChannelKey("discord", "G1", "SYD")
+
+
+class Silent:
+    async def send(self, channel: ChannelKey, message: Message) -> str | None:
+        raise AssertionError("a paused scheduler posts nothing")
+
+
+async def test_jobs_follow_the_channels_table(store: Store) -> None:
+    now = datetime.now(UTC)
+    for key in (LONDON, SYDNEY):
+        await store.add_to_watch_list(key, [RepoRef("a", "b")], "U1", now, cap=10)
+    await store.save_channel_settings(LONDON, ChannelSettings(timezone="Europe/London"))
+    await store.save_channel_settings(
+        SYDNEY, ChannelSettings(timezone="Australia/Sydney", schedule="daily",
+                                schedule_time="07:00")
+    )
+
+    async def nothing(key: ChannelKey, as_of: object) -> Message | None:
+        return None
+
+    deliverer = Deliverer(store, {"slack": Silent(), "discord": Silent()}, nothing,
+                          default_timezone="UTC", instance="t", clock=Clock(now))
+    scheduler = BriefingScheduler(deliverer)
+    await scheduler.start(paused=True)
+    try:
+        for key in (LONDON, SYDNEY):
+            channel = await store.get_channel(key)
+            assert channel is not None
+            expected = deliverer.schedule_of(channel).next_run(now)
+            assert scheduler.next_fire(key) == expected
+
+        await store.save_channel_settings(
+            LONDON, ChannelSettings(timezone="Asia/Kolkata", schedule_weekday=4,
+                                    schedule_time="17:45")
+        )
+        await store.save_channel_settings(SYDNEY, ChannelSettings(schedule="off"))
+        await scheduler.sync()
+        moved = scheduler.next_fire(LONDON)
+        assert moved is not None
+        local = moved.astimezone(ZoneInfo("Asia/Kolkata"))
+        assert (local.weekday(), local.hour, local.minute) == (4, 17, 45)
+        assert scheduler.next_fire(SYDNEY) is None
+    finally:
+        await scheduler.shutdown()
