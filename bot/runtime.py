@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import cast
 
-from bot.adapter import Adapter
+from bot.adapter import Adapter, ChannelUnavailable
+from bot.alerts.pending import pending_alerts
 from bot.briefing.channel import channel_briefing
 from bot.chat import ChannelKey, Platform
 from bot.commands import Router
 from bot.context import Context, utc_now
 from bot.data import DataService
-from bot.delivery import Deliverer
+from bot.delivery import Deliverer, Poster
 from bot.github import GitHubClient
 from bot.message import Message
-from bot.scheduler import BriefingScheduler
+from bot.radar.refresh import refresh_radar
+from bot.scheduler import BriefingScheduler, Periodic
 from bot.settings import Settings
 from bot.store import Store
 from storage import open_store
+
+log = logging.getLogger(__name__)
+
+# Refresh ahead of briefings: four runs a day keep a 09:00 briefing's data under 6 hours old.
+COLLECT_EVERY = timedelta(hours=6)
+RADAR_EVERY = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +54,32 @@ class Services:
             instance=f"{socket.gethostname()}:{os.getpid()}",
             clock=self.context.clock,
         )
-        return BriefingScheduler(deliverer, collect=self.data.collect)
+        return BriefingScheduler(
+            deliverer,
+            periodic=[
+                Periodic("collect", COLLECT_EVERY, lambda: self.refresh(posters)),
+                Periodic("radar", RADAR_EVERY, self.refresh_radar),
+            ],
+        )
+
+    async def refresh(self, posters: Mapping[Platform, Poster]) -> None:
+        """Collect from GitHub, then post the spike alerts the new data shows."""
+        summary = await self.data.collect()
+        log.info("collection: %s", "; ".join(summary.lines()))
+        for key, message in await pending_alerts(self.store, self.context.now()):
+            poster = posters.get(key.platform)
+            if poster is None:
+                continue
+            try:
+                await poster.send(key, message)
+            except ChannelUnavailable as gone:
+                await self.store.pause_channel(key, gone.reason)
+            except Exception:
+                log.exception("posting an alert to %s failed", key)
+
+    async def refresh_radar(self) -> None:
+        found = await refresh_radar(self.store, self.github, self.context.now())
+        log.info("radar: %s", "; ".join(found.lines()))
 
     async def _briefing(self, key: ChannelKey, as_of: date) -> Message | None:
         return await channel_briefing(

@@ -8,7 +8,8 @@ every instance without a message between them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -21,22 +22,24 @@ log = logging.getLogger(__name__)
 
 SYNC_EVERY = timedelta(minutes=1)
 _SYNC_JOB = "sync-schedules"
-_COLLECT_JOB = "collect"
 _TAKE_OVER_JOB = "take-over-stale-claims"
 _CHANNEL_PREFIX = "briefing:"
 
 
+@dataclass(frozen=True, slots=True)
+class Periodic:
+    """Work on a fixed interval besides briefings (data refresh, the radar's pool); the
+    first run is at start."""
+
+    name: str
+    every: timedelta
+    run: Callable[[], Awaitable[object]]
+
+
 class BriefingScheduler:
-    def __init__(
-        self,
-        deliverer: Deliverer,
-        *,
-        collect: Callable[[], Awaitable[object]] | None = None,
-        collect_every: timedelta = timedelta(hours=6),
-    ) -> None:
+    def __init__(self, deliverer: Deliverer, *, periodic: Sequence[Periodic] = ()) -> None:
         self._deliverer = deliverer
-        self._collect = collect
-        self._collect_every = collect_every
+        self._periodic = periodic
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._specs: dict[str, str] = {}
 
@@ -54,11 +57,11 @@ class BriefingScheduler:
             IntervalTrigger(seconds=self._deliverer.policy.lease.total_seconds() / 2),
             id=_TAKE_OVER_JOB, coalesce=True, max_instances=1,
         )
-        if self._collect is not None:
+        for work in self._periodic:
             self._scheduler.add_job(
-                self._collect,
-                IntervalTrigger(seconds=self._collect_every.total_seconds()),
-                id=_COLLECT_JOB,
+                work.run,
+                IntervalTrigger(seconds=work.every.total_seconds()),
+                id=work.name,
                 next_run_time=datetime.now(UTC),
                 coalesce=True,
                 max_instances=1,

@@ -14,6 +14,7 @@ from adapters.discord.bot import DiscordAdapter
 from bot.adapter import ChannelUnavailable
 from bot.chat import ChannelKey
 from bot.commands import Router
+from bot.commands.usage import groups
 from bot.context import Context
 from bot.message import Chart, Message, Section
 from bot.repo_ref import RepoRef
@@ -190,11 +191,10 @@ async def test_commands_are_registered_only_when_they_change(
     [momentum] = sync.body
     assert momentum["name"] == "momentum"
     subcommands = {option["name"]: option for option in momentum["options"]}
-    assert set(subcommands) == {
-        "help", "repo", "watch", "briefing", "schedule", "status", "access"
-    }
+    # Every command the core knows has its Discord subcommand.
+    assert set(subcommands) == set(groups())
     watch = {option["name"] for option in subcommands["watch"]["options"]}
-    assert watch == {"add", "remove", "list"}
+    assert watch == {"add", "remove", "list", "preset", "presets"}
     assert subcommands["repo"]["options"][0]["autocomplete"] is True
 
     guild_adapter = await _started(

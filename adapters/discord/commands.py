@@ -15,6 +15,7 @@ from discord import app_commands
 
 from bot.commands.usage import groups
 from bot.message import Audience
+from bot.presets import load_presets
 
 Choices = list[app_commands.Choice[str]]
 Suggest = Callable[[discord.Interaction, str], Coroutine[Any, Any, Choices]]
@@ -76,6 +77,58 @@ def momentum_group(respond: Respond, suggest_watched: Suggest) -> app_commands.G
     @watch.command(name="list", description="Show this channel's watch list")
     async def watch_list(interaction: discord.Interaction) -> None:
         await respond(interaction, "watch list")
+
+    @watch.command(name="presets", description="The curated starter lists")
+    async def watch_presets(interaction: discord.Interaction) -> None:
+        await respond(interaction, "watch presets")
+
+    @watch.command(name="preset", description="Add a curated starter list to this channel")
+    @app_commands.describe(name="Which starter list")
+    @app_commands.choices(
+        name=[app_commands.Choice(name=preset, value=preset) for preset in load_presets()]
+    )
+    async def watch_preset(interaction: discord.Interaction, name: str) -> None:
+        await respond(interaction, _words("watch preset", name))
+
+    @momentum.command(
+        name="radar", description="Young repos outside this list rising fastest in its themes"
+    )
+    @app_commands.describe(add="Add radar repo number N to the watch list")
+    async def radar(
+        interaction: discord.Interaction, add: app_commands.Range[int, 1, 5] | None = None
+    ) -> None:
+        await respond(interaction, _words("radar add", str(add)) if add else "radar")
+
+    @momentum.command(name="alerts", description="Show or set spike alerts for this channel")
+    @app_commands.describe(
+        action="Leave out to see the current setting",
+        factor="With 'on': alert above this multiple of the 28-day average (default 3)",
+    )
+    @app_commands.choices(
+        action=[
+            app_commands.Choice(name=name, value=value)
+            for name, value in (
+                ("on", "on"), ("off", "off"),
+                ("milestones on", "milestones on"), ("milestones off", "milestones off"),
+            )
+        ]
+    )
+    async def alerts(
+        interaction: discord.Interaction,
+        action: str | None = None,
+        factor: app_commands.Range[float, 1.1, 100.0] | None = None,
+    ) -> None:
+        words = " ".join(
+            word for word in (action, f"{factor:g}" if factor and action == "on" else None)
+            if word
+        )
+        await respond(interaction, _words("alerts", words))
+
+    @momentum.command(
+        name="predictions", description="This channel's predictions and their track record"
+    )
+    async def predictions(interaction: discord.Interaction) -> None:
+        await respond(interaction, "predictions")
 
     @momentum.command(name="briefing", description="Post this channel's briefing for everyone")
     async def briefing(interaction: discord.Interaction) -> None:
