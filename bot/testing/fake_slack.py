@@ -24,10 +24,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import collections
 import itertools
 import json
+import math
 import secrets
 import socket
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -68,6 +71,30 @@ class _RateLimit:
 
 
 @dataclass
+class _Pace:
+    per_channel_seconds: float
+    workspace_per_second: float | None
+    last_post: dict[str, float] = field(default_factory=dict)
+    recent: dict[str, collections.deque[float]] = field(default_factory=dict)
+
+    def admit(self, workspace: str, channel: str) -> float:
+        """0 when a post may go now (and it is counted); else seconds to wait."""
+        now = time.monotonic()
+        since = now - self.last_post.get(channel, -math.inf)
+        if since < self.per_channel_seconds:
+            return self.per_channel_seconds - since
+        if self.workspace_per_second is not None:
+            window = self.recent.setdefault(workspace, collections.deque())
+            while window and now - window[0] >= 1.0:
+                window.popleft()
+            if len(window) >= self.workspace_per_second:
+                return 1.0 - (now - window[0])
+            window.append(now)
+        self.last_post[channel] = now
+        return 0.0
+
+
+@dataclass
 class _Upload:
     filename: str
     length: int
@@ -90,6 +117,8 @@ class FakeSlack:
     client_secret: str = "fake-client-secret"
 
     calls: list[Call] = field(default_factory=list, init=False)
+    # The chat.postMessage calls that were accepted (answered ok), in order.
+    posted: list[Call] = field(default_factory=list, init=False)
     files: dict[str, _Upload] = field(default_factory=dict, init=False)
     api_url: str = field(default="", init=False)
     url: str = field(default="", init=False)
@@ -98,6 +127,7 @@ class FakeSlack:
         self.workspaces.insert(0, Workspace(self.team_id, self.bot_token))
         self._channel_errors: dict[str, str] = {}
         self._rate_limits: dict[str, _RateLimit] = {}
+        self._pace: _Pace | None = None
         self._oauth_codes: dict[str, Workspace] = {}
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -125,6 +155,14 @@ class FakeSlack:
     def rate_limit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
         """The next ``times`` calls of ``method`` get HTTP 429 with ``Retry-After``."""
         self._rate_limits[method] = _RateLimit(retry_after, times)
+
+    def pace_posts(
+        self, *, per_channel_seconds: float = 1.0, workspace_per_second: float | None = None
+    ) -> None:
+        """Enforce Slack's posting limits on ``chat.postMessage``: one message per
+        ``per_channel_seconds`` in a channel, and at most ``workspace_per_second`` across
+        a workspace (over a one-second window); past either, HTTP 429 with Retry-After."""
+        self._pace = _Pace(per_channel_seconds, workspace_per_second)
 
     def response_url(self, name: str = "") -> str:
         """A fresh URL to put in a slash command's ``response_url``."""
@@ -206,6 +244,14 @@ class FakeSlack:
                 status=429,
                 headers={"Retry-After": str(limit.retry_after)},
             )
+        if method == "chat.postMessage" and self._pace is not None:
+            wait = self._pace.admit(token or "", str(params.get("channel", "")))
+            if wait:
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"},
+                    status=429,
+                    headers={"Retry-After": str(max(1, math.ceil(wait)))},
+                )
         handler = self._methods.get(method)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
@@ -298,6 +344,7 @@ class FakeSlack:
         if not (call.params.get("text") or call.params.get("blocks")):
             return {"ok": False, "error": "no_text"}
         ts = self._ts_now()
+        self.posted.append(call)
         return {
             "ok": True,
             "channel": channel,

@@ -1,0 +1,55 @@
+"""Many channels due at once, through the real Slack adapter, into a fake Slack that
+enforces one message per second per channel and a workspace-wide rate with 429s."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime
+
+from adapters.slack.app import SlackAdapter
+from bot.chat import ChannelKey
+from bot.commands import Router
+from bot.context import Context
+from bot.delivery import Deliverer
+from bot.message import Message
+from bot.repo_ref import RepoRef
+from bot.settings import Settings
+from bot.store import Store
+from bot.testing.fake_slack import FakeSlack
+
+DUE = datetime(2026, 4, 13, 9, 0, 30, tzinfo=UTC)  # just after Monday 09:00 UTC
+
+
+async def compose(key: ChannelKey, as_of: date) -> Message:
+    return Message(title=f"Briefing for {key.channel} as of {as_of}")
+
+
+async def test_a_burst_of_due_channels_is_paced_not_lost(store: Store) -> None:
+    async with FakeSlack() as slack:
+        # 24 channels against 10 messages a second: at least 14 posts must be refused
+        # with a 429 and retried.
+        slack.pace_posts(per_channel_seconds=1.0, workspace_per_second=10)
+        keys = [ChannelKey("slack", slack.team_id, f"C{n:02d}") for n in range(24)]
+        for key in keys:
+            await store.add_to_watch_list(key, [RepoRef("a", "b")], "U1", DUE, cap=10)
+        settings = Settings(
+            _env_file=None, SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET="s",
+            SLACK_API_URL=slack.api_url, PORT=0,
+        )
+        adapter = SlackAdapter(settings, Router(Context(store, settings)), host="127.0.0.1")
+        await adapter.start()
+        try:
+            deliverer = Deliverer(store, {"slack": adapter}, compose, default_timezone="UTC",
+                                  instance="t", clock=lambda: DUE)
+            outcomes = await deliverer.deliver_all(await store.scheduled_channels())
+        finally:
+            await adapter.close()
+    assert set(outcomes.values()) == {"done"}
+    received = Counter(call.params["channel"] for call in slack.posted)
+    assert received == Counter({key.channel: 1 for key in keys})
+    refused = len(slack.calls_to("chat.postMessage")) - len(slack.posted)
+    assert refused >= 24 - 10
+    for key in keys:
+        delivery = await store.get_delivery(key, "2026-W16")
+        assert delivery is not None
+        assert delivery.status == "done"
