@@ -11,7 +11,8 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY adapters ./adapters
 COPY storage ./storage
-RUN pip install . \
+# The postgres extra (asyncpg) lets one image run on SQLite or on a shared PostgreSQL.
+RUN pip install '.[postgres]' \
     && useradd --system --uid 10001 --home-dir /data momentum \
     && mkdir -p /data && chown momentum /data
 

@@ -18,6 +18,15 @@ class ChannelUnavailable(Exception):
         self.reason = reason
 
 
+class PostRateLimited(Exception):
+    """The platform asked us to slow down (HTTP 429) and its client's own retries ran out;
+    the caller waits ``retry_after`` seconds and tries again. Not a failure."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"rate limited; retry after {retry_after:g} s")
+        self.retry_after = retry_after
+
+
 class Adapter(Protocol):
     name: str
 

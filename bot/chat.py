@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, cast, get_args
+from typing import Literal, get_args
 
 Platform = Literal["slack", "discord", "console"]
 PLATFORMS: tuple[Platform, ...] = get_args(Platform)
@@ -26,12 +26,13 @@ class ChannelKey:
         """Read the ``platform:workspace/channel`` form that ``str()`` writes."""
         platform, _, rest = text.partition(":")
         workspace, _, channel = rest.partition("/")
-        if platform not in PLATFORMS or not workspace or not channel:
-            raise ValueError(
-                f"'{text}' is not a channel: expected platform:workspace/channel with a "
-                f"platform of {', '.join(PLATFORMS)} (for example slack:T0123/C0456)"
-            )
-        return cls(cast(Platform, platform), workspace, channel)
+        for known in PLATFORMS:
+            if platform == known and workspace and channel:
+                return cls(known, workspace, channel)
+        raise ValueError(
+            f"'{text}' is not a channel: expected platform:workspace/channel with a "
+            f"platform of {', '.join(PLATFORMS)} (for example slack:T0123/C0456)"
+        )
 
 
 @dataclass(frozen=True, slots=True)

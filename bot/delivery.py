@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal, Protocol
 
-from bot.adapter import ChannelUnavailable
+from bot.adapter import ChannelUnavailable, PostRateLimited
 from bot.chat import ChannelKey, Platform
 from bot.message import Message
 from bot.schedule import Schedule
@@ -146,7 +146,12 @@ class Deliverer:
             await self._finish_failed(key, period, f"no {key.platform} adapter is running")
             return "failed"
         error = ""
-        for attempt in range(self.policy.attempts):
+        attempt = 0
+        waited = 0.0
+        # Waiting out rate limits must end well within the claim's lease, or another
+        # instance would take the claim over and post too.
+        patience = self.policy.lease.total_seconds() / 2
+        while attempt < self.policy.attempts:
             try:
                 message_id = await poster.send(key, message)
             except ChannelUnavailable as gone:
@@ -156,11 +161,20 @@ class Deliverer:
                 await self.store.pause_channel(key, gone.reason)
                 log.warning("paused %s: %s", key, gone.reason)
                 return "failed"
+            except PostRateLimited as limited:
+                delay = limited.retry_after * (1 + random.random() / 2)
+                if waited + delay <= patience:
+                    waited += delay
+                    await self._sleep(delay)
+                    continue
+                error = f"still rate limited after waiting {waited:.0f} s"
+                break
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"
-                log.warning("posting to %s failed (attempt %d): %s", key, attempt + 1, error)
-                if attempt + 1 < self.policy.attempts:
-                    delay = self.policy.backoff_seconds * 2**attempt
+                attempt += 1
+                log.warning("posting to %s failed (attempt %d): %s", key, attempt, error)
+                if attempt < self.policy.attempts:
+                    delay = self.policy.backoff_seconds * 2 ** (attempt - 1)
                     await self._sleep(delay * (1 + random.random() / 2))
                 continue
             await self.store.finish_delivery(

@@ -109,7 +109,7 @@ async def copy_store(
 
 async def _copy_table(
     reader: Reader,
-    target: asyncpg.Connection,  # type: ignore[type-arg]
+    target: Any,
     table: str,
     columns: Sequence[tuple[str, str]],
     progress: Callable[[str, int], None] | None,
@@ -170,7 +170,7 @@ def _to_pg(value: Any, kind: str) -> Any:
     return value
 
 
-async def _tables_in_order(conn: asyncpg.Connection) -> list[str]:  # type: ignore[type-arg]
+async def _tables_in_order(conn: Any) -> list[str]:
     """The schema's tables, every table after those it references."""
     names = [
         row[0] for row in await conn.fetch(
@@ -199,7 +199,7 @@ async def _tables_in_order(conn: asyncpg.Connection) -> list[str]:  # type: igno
 
 
 async def _columns(
-    conn: asyncpg.Connection,  # type: ignore[type-arg]
+    conn: Any,
     table: str,
 ) -> list[tuple[str, str]]:
     rows = await conn.fetch(
@@ -211,7 +211,7 @@ async def _columns(
 
 
 async def _advance_identities(
-    conn: asyncpg.Connection,  # type: ignore[type-arg]
+    conn: Any,
     tables: Sequence[str],
 ) -> None:
     """Ids were copied as they were: new rows must be numbered after them."""
@@ -267,7 +267,7 @@ class _SqliteReader:
 
 @dataclass
 class _PostgresReader:
-    conn: asyncpg.Connection  # type: ignore[type-arg]
+    conn: Any
 
     async def batches(
         self, table: str, columns: Sequence[tuple[str, str]]

@@ -63,8 +63,8 @@ _DELIVERY_COLUMNS = (
     " deliveries.finished_at, deliveries.message_id, deliveries.error"
 )
 
-Connection = asyncpg.Connection  # type: ignore[type-arg]
-Pool = asyncpg.Pool  # type: ignore[type-arg]
+Connection = Any  # asyncpg.Connection: asyncpg ships no type information
+Pool = Any  # asyncpg.Pool
 
 
 class PostgresStore:

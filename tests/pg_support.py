@@ -11,8 +11,9 @@ import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]  # no stubs; Any is fine here
 
 from storage.postgres import PostgresStore
 
@@ -26,7 +27,7 @@ def schema_url(schema: str, base: str = TEST_URL) -> str:
     return f"{base}{'&' if '?' in base else '?'}search_path={schema}"
 
 
-async def _admin() -> asyncpg.Connection:  # type: ignore[type-arg]
+async def _admin() -> Any:
     try:
         return await asyncpg.connect(TEST_URL, timeout=10)
     except (OSError, TimeoutError, asyncpg.PostgresError) as exc:

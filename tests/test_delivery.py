@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapter import ChannelUnavailable
+from bot.adapter import ChannelUnavailable, PostRateLimited
 from bot.chat import ChannelKey
 from bot.delivery import Deliverer, DeliveryPolicy
 from bot.message import Message
@@ -208,3 +208,26 @@ async def test_a_channel_that_is_gone_is_paused_and_others_go_on(three_channels:
     assert failed is not None
     assert (failed.status, failed.error) == ("failed", "channel_not_found")
 
+
+
+async def test_rate_limits_are_waited_out_not_counted_as_failures(three_channels: Store) -> None:
+    store = three_channels
+    # Five 429s are more than the three attempts a failure gets, but they are not failures.
+    poster = Poster(failures={BERLIN: [PostRateLimited(2.0) for _ in range(5)]})
+    clock = Clock(datetime(2026, 3, 23, 8, 1, tzinfo=UTC))
+    bot = deliverer(store, poster, clock)
+    berlin = await store.get_channel(BERLIN)
+    assert berlin is not None
+    assert await bot.deliver_due(berlin) == "done"
+    assert [key for key, _ in poster.sent] == [BERLIN]
+
+    # Waiting has a limit: half the 10-minute lease. 400 s twice is past it.
+    poster.failures[NEW_YORK] = [PostRateLimited(400.0), PostRateLimited(400.0)]
+    clock.now = datetime(2026, 3, 23, 12, 31, tzinfo=UTC)
+    nyc = await store.get_channel(NEW_YORK)
+    assert nyc is not None
+    assert await bot.deliver_due(nyc) == "failed"
+    failed = await store.get_delivery(NEW_YORK, "2026-03-23")
+    assert failed is not None
+    assert failed.error is not None
+    assert "still rate limited" in failed.error

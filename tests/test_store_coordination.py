@@ -4,6 +4,7 @@ promises: concurrent starts, locks across processes, the same schema as SQLite).
 from __future__ import annotations
 
 import asyncio
+import inspect
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -119,3 +120,14 @@ async def test_postgres_has_the_same_tables_and_columns_as_sqlite(tmp_path: Path
     for row in rows:
         found.setdefault(row[0], []).append(row[1])
     assert found == expected
+
+
+def test_both_backends_implement_every_store_method() -> None:
+    # Methods are added to the protocol while the backends are worked on: a missing one
+    # would otherwise surface only when some command reaches it on PostgreSQL.
+    methods = [n for n, v in vars(Store).items() if inspect.iscoroutinefunction(v)]
+    for backend in (SqliteStore, PostgresStore):
+        for name in methods:
+            assert hasattr(backend, name), f"{backend.__name__} lacks {name}"
+            ours = inspect.signature(getattr(backend, name)).parameters
+            assert list(ours) == list(inspect.signature(getattr(Store, name)).parameters), name

@@ -31,7 +31,7 @@ from adapters.slack.client import web_client, webhook_client
 from adapters.slack.managers import ManagerCache
 from adapters.slack.render import render
 from adapters.slack.translate import COMMAND_NAME, command_from, response_payload
-from bot.adapter import ChannelUnavailable
+from bot.adapter import ChannelUnavailable, PostRateLimited
 from bot.chat import ChannelKey
 from bot.commands import Router
 from bot.message import Chart, Message
@@ -229,6 +229,10 @@ class SlackAdapter:
             error = str(exc.response.get("error"))
             if error in CHANNEL_GONE:
                 raise ChannelUnavailable(channel, error) from exc
+            if exc.response.status_code == 429:
+                # The client's own retries ran out: the deliverer waits and tries again.
+                retry_after = exc.response.headers.get("Retry-After", ["1"])
+                raise PostRateLimited(float(_first(retry_after))) from exc
             raise
         ts = posted.get("ts")
         return str(ts) if ts else None
@@ -255,3 +259,8 @@ class SlackAdapter:
         if bot is None or not bot.bot_token:
             raise ChannelUnavailable(channel, "app_uninstalled")
         return web_client(self._settings.slack_api_url, bot.bot_token, self._session)
+
+
+def _first(header: str | list[str]) -> str:
+    # slack_sdk hands headers over as lists of values.
+    return header[0] if isinstance(header, list) else header

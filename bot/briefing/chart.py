@@ -31,14 +31,18 @@ def briefing_chart(briefing: Briefing) -> Chart | None:
     import matplotlib
 
     matplotlib.use("Agg")
+    from matplotlib import dates as mdates
     from matplotlib import pyplot as plt
 
     days = len(repos[0].recent_daily)
-    dates = [briefing.as_of - timedelta(days=days - n) for n in range(days)]
+    dates = mdates.date2num(  # type: ignore[no-untyped-call]
+        [briefing.as_of - timedelta(days=days - n) for n in range(days)]
+    )
     figure, axes = plt.subplots(figsize=(8, 4), dpi=100)
     try:
         for colour, repo in zip(_COLOURS, repos, strict=False):
             axes.plot(dates, repo.recent_daily, label=str(repo.ref), color=colour, linewidth=2)
+        axes.xaxis_date()
         axes.set_title("Stars per day, top movers", color=_INK)
         axes.set_ylabel("stars / day", color=_INK)
         axes.tick_params(colors=_INK)
