@@ -61,12 +61,13 @@ async def _repo_figures(
     if figures is None:
         figures, note = await _from_snapshots(store, repo.id, as_of, days)
         exact = False
-    current = window(as_of, days)
-    events = await store.events(repo.id, midnight(current.start), midnight(as_of))
-    if figures is not None and figures.acceleration < 0:
-        # A slowdown is often the fading of an earlier lift: look in the prior window.
-        prior = prior_window(as_of, days)
-        events = await store.events(repo.id, midnight(prior.start), midnight(prior.end))
+    # A slowdown is often the fading of an earlier lift, so for one look in the prior
+    # window; for a rise, in the current one.
+    slowed = figures is not None and figures.acceleration < 0
+    span = prior_window(as_of, days) if slowed else window(as_of, days)
+    events = (
+        await store.events(repo.id, midnight(span.start), midnight(span.end)) if exact else []
+    )
     recent = [as_of - timedelta(days=n) for n in range(SPARKLINE_DAYS, 0, -1)]
     return RepoFigures(
         ref=repo.ref,
