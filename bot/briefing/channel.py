@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from bot.briefing.chart import briefing_chart
 from bot.briefing.compose import compose
@@ -21,13 +21,13 @@ async def channel_briefing(
     *,
     as_of: date,
     default_window: int,
+    now: datetime,
     synthetic: bool = False,
-    now: datetime | None = None,
 ) -> Message | None:
     """The briefing for the channel's watch list; None when the list is empty.
 
-    It settles the channel's due predictions and makes this briefing's set (``now``
-    stamps them; pass the caller's clock)."""
+    It settles the channel's due predictions and makes this briefing's set, stamped
+    ``now``."""
     watched = await store.watch_list(key)
     if not watched:
         return None
@@ -42,8 +42,6 @@ async def channel_briefing(
     )
     # Drawing takes a few hundred milliseconds: keep it off the event loop.
     chart = await asyncio.to_thread(briefing_chart, briefing)
-    predictions = await briefing_predictions(
-        store, key, as_of=as_of, now=now or datetime.now(UTC)
-    )
-    radar = await radar_picks(store, key, now or datetime.now(UTC))
+    predictions = await briefing_predictions(store, key, as_of=as_of, now=now)
+    radar = await radar_picks(store, key, now)
     return briefing_message(briefing, chart, predictions=predictions, radar=radar)
