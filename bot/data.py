@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 # Checking is on the command's path: Slack and Discord have been answered already, but a
 # person is waiting, so a slow GitHub is not waited on for long.
-CHECK_TIMEOUT_SECONDS = 5.0
+CHECK_TIMEOUT_SECONDS = 3.0
 
 Checked = RepoInfo | GitHubError | None  # None: GitHub says there is no such repository
 
@@ -77,8 +77,12 @@ class DataService:
         self._background.discard(task)
         if task.cancelled():
             return
-        if task.exception() is not None:
-            log.error("background collection failed", exc_info=task.exception())
+        error = task.exception()
+        if isinstance(error, GitHubError):
+            # Expected now and then (GitHub down, budget spent): the next refresh retries.
+            log.warning("background collection stopped: %s", error)
+        elif error is not None:
+            log.error("background collection failed", exc_info=error)
         else:
             log.info("background collection: %s", "; ".join(task.result().lines()))
 

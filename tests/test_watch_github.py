@@ -63,7 +63,8 @@ async def test_a_github_outage_does_not_stop_an_add(tmp_path: Path, settings: Se
             fake.inject(Fault(status=503, times=10, path=f"/repos/{BIG}"))
             text = await chat.say_text(f"watch add {BIG}")
             assert "Added 1 repo: big/rocket." in text
-            assert "could not be asked about big/rocket just now" in text
+            assert "could not be reached about big/rocket just now" in text
+            assert "being collected now" not in text
             await data.close()
     finally:
         await store.close()

@@ -118,8 +118,8 @@ async def _add(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
         unchecked = [ref for ref, answer in checked.items() if isinstance(answer, GitHubError)]
         if unchecked:
             notes.append(
-                f"GitHub could not be asked about {', '.join(map(str, unchecked))} just now; "
-                "they were added and are checked when their data is collected."
+                f"GitHub could not be reached about {', '.join(map(str, unchecked))} just "
+                "now; they were added, and are checked and collected on the next refresh."
             )
         # GitHub's own spelling, and a renamed repo's current name.
         refs = [infos[ref].ref if ref in infos else ref for ref in refs]
@@ -142,10 +142,11 @@ async def _add(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
         sections.append(Section(text=f"Added {plural(len(change.changed), 'repo')}: {names}."))
         if ctx.data is not None:
             await _start_collecting(ctx, change.changed, infos)
-            notes.append(
-                "Their star history is being collected now; /momentum repo owner/name shows "
-                "their figures once it is in (usually within a minute)."
-            )
+            if infos:
+                notes.append(
+                    "Their star history is being collected now; /momentum repo owner/name "
+                    "shows their figures once it is in (usually within a minute)."
+                )
     if change.unchanged:
         names = ", ".join(map(str, change.unchanged))
         sections.append(Section(text=f"Already on the list: {names}."))
@@ -157,14 +158,16 @@ async def _add(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
 async def _start_collecting(
     ctx: Context, added: list[RepoRef], infos: dict[RepoRef, RepoInfo]
 ) -> None:
+    """Save what GitHub just said about each new repo and collect its history now. Repos
+    GitHub could not be asked about wait for the next scheduled refresh."""
     assert ctx.data is not None
     by_name = {info.ref: info for info in infos.values()}
     uncollected = []
     for ref in added:
         repo = await ctx.store.find_repo(ref)
-        if repo is None:
+        if repo is None or ref not in by_name:
             continue
-        if ref in by_name and repo.metadata_fetched_at is None:
+        if repo.metadata_fetched_at is None:
             repo = await ctx.data.remember(repo, by_name[ref])
         if repo.stars_fetched_at is None:
             uncollected.append(repo)
