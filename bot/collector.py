@@ -7,6 +7,15 @@ merged pull requests come from one GraphQL query per 50 repositories with a toke
 from ``GET /repos/{owner}/{repo}`` once a day without one (60 calls an hour go to history
 first). One repository's failure is recorded and the run goes on; a spent budget stops
 the run and the summary says when the rest will be fresh.
+
+Own repositories: where the token's user holds a role on a repository (GraphQL's free
+``viewerPermission``), its closed stargazer list is tried once; whether it opened is kept
+in the store, and lists that open give hour-by-hour counts of the last 24 hours for spike
+alerts. No other repository's list is ever asked for.
+
+GitHub Enterprise Server has no star-history endpoint: there daily counts are built from
+the stargazer list where it opens, and otherwise each refresh records a snapshot of the
+total, from which briefings compute net figures.
 """
 
 from __future__ import annotations
@@ -16,18 +25,24 @@ import logging
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.github import (
     GitHubClient,
     GitHubError,
+    HistoryUnavailable,
     RateLimited,
     RepoInfo,
     RepoNotFound,
+    Stargazers,
+    StargazersClosed,
 )
+from bot.github.history import PER_PAGE as WEEKS_PER_PAGE
+from bot.github.history import week_of
 from bot.github.queries import BATCH_SIZE
+from bot.github.stargazers import floor_hour
 from bot.repo_ref import RepoRef
-from bot.store import RepoRecord, Snapshot, Store
+from bot.store import RepoRecord, Snapshot, StargazerAccess, Store
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +50,12 @@ DEFAULT_BACKFILL_PAGES = 2  # about a year: charts and forecast backtests need n
 ANONYMOUS_LIMIT = 60
 TOKEN_LIMIT = 5000
 POINTS_PER_BATCH = 2
+HOURLY_HOURS = 24  # what a spike alert reads
+# A list that refused us is tried again this long after, in case a role was granted since.
+ACCESS_RECHECK = timedelta(days=30)
+# A server found without the history endpoint is asked again weekly (it may be upgraded).
+HISTORY_RECHECK = timedelta(days=7)
+HISTORY_MISSING = "github.history_missing:"  # app state key prefix, then the API URL
 Progress = Callable[[int, int], None]  # (repositories done, repositories planned)
 
 
@@ -49,6 +70,12 @@ class CollectSummary:
     gone: list[RepoRef] = field(default_factory=list)
     renamed: dict[RepoRef, RepoRef] = field(default_factory=dict)
     metadata_updated: int = 0
+    hourly: list[RepoRef] = field(default_factory=list)  # hour-by-hour counts stored
+    # Without a star-history endpoint: daily counts from the stargazer list, or only a
+    # snapshot of the total.
+    history_missing: bool = False
+    from_stargazers: list[RepoRef] = field(default_factory=list)
+    from_snapshots: list[RepoRef] = field(default_factory=list)
     rest_calls: int = 0
     graphql_points: int = 0
     retries: dict[str, int] = field(default_factory=dict)
@@ -69,6 +96,17 @@ class CollectSummary:
             + (f", {self.graphql_remaining} points" if self.graphql_remaining is not None
                else ""),
         ]
+        if self.history_missing:
+            out.append(
+                "no star-history endpoint on this GitHub (Enterprise Server?):"
+                f" {len(self.from_stargazers)} repositories counted from stargazer lists,"
+                f" {len(self.from_snapshots)} from snapshots of their totals (net figures)"
+            )
+        if self.hourly:
+            out.append(
+                f"hour-by-hour stars from the stargazer lists of {len(self.hourly)}"
+                " repositories this token may read"
+            )
         if self.retries:
             tried = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in
                               sorted(self.retries.items()))
@@ -92,6 +130,17 @@ class _Job:
     repo: RepoRecord
     pages: int
     metadata: bool  # fetch metadata over REST (no token) after the history
+    # Whether the token's user holds a role on the repository, if this run's metadata said.
+    collaborator: bool | None = None
+    snapshot_taken: bool = False  # this run already recorded the repository's total
+
+
+@dataclass
+class _Run:
+    """What the jobs of one run share."""
+
+    access: dict[int, StargazerAccess]
+    history_missing: bool
 
 
 async def collect(
@@ -116,6 +165,11 @@ async def collect(
     await client.rate_limit()
     jobs, skipped = _plan(repos, client, now, backfill_pages, metadata_max_age, pages)
     summary.skipped = [repo.ref for repo in skipped]
+    shared = _Run(
+        # An anonymous caller is refused every list (401): nothing to look up.
+        access=await store.stargazer_access(client.viewer) if client.has_token else {},
+        history_missing=await _history_missing(store, client, now),
+    )
     if client.has_token and jobs:
         await _graphql_metadata(store, client, now, jobs, summary)
     stop = asyncio.Event()
@@ -131,7 +185,7 @@ async def collect(
             # Instances sharing a database each run this: one collects a repo at a time.
             if await store.try_lock_repo(job.repo.id):
                 try:
-                    await _refresh(store, client, now, job, summary)
+                    await _refresh(store, client, now, job, summary, shared)
                 except RateLimited as error:
                     stop.set()
                     if job.repo.ref not in summary.refreshed:
@@ -152,6 +206,7 @@ async def collect(
     summary.retries = dict(spent.retries)
     summary.rest_remaining = client.remaining("core")
     summary.graphql_remaining = client.remaining("graphql") if client.has_token else None
+    summary.history_missing = shared.history_missing
     if summary.skipped:
         summary.fresh_at = _fresh_at(client, now, summary, repos, backfill_pages)
     return summary
@@ -178,7 +233,10 @@ def _plan(
     forced_pages: int | None = None,
 ) -> tuple[list[_Job], list[RepoRecord]]:
     """Who is refreshed this run: history first, stalest first, within the REST budget;
-    without a token, stale metadata (one call each) fills what history leaves."""
+    without a token, stale metadata (one call each) fills what history leaves.
+
+    Stargazer lists are not planned: only a token reads them (its 5,000 calls an hour
+    dwarf a few own repositories' pages), and a spent budget stops the run cleanly."""
     budget = _budget(client)
     jobs: list[_Job] = []
     skipped: list[RepoRecord] = []
@@ -217,6 +275,8 @@ async def _graphql_metadata(
         result = results.get(job.repo.ref)
         if isinstance(result, RepoInfo):
             job.repo = await _save_info(store, job.repo, result, now, summary)
+            job.collaborator = result.collaborator
+            job.snapshot_taken = True
         elif isinstance(result, GitHubError) and not isinstance(result, RepoNotFound):
             # The history call decides whether a repository is gone; this only notes why
             # its metadata is missing.
@@ -224,13 +284,27 @@ async def _graphql_metadata(
 
 
 async def _refresh(
-    store: Store, client: GitHubClient, now: datetime, job: _Job, summary: CollectSummary
+    store: Store,
+    client: GitHubClient,
+    now: datetime,
+    job: _Job,
+    summary: CollectSummary,
+    shared: _Run,
 ) -> None:
     repo = job.repo
+    if shared.history_missing:
+        await _without_history(store, client, now, job, summary, shared, None)
+        return
     try:
         history = await client.star_history(
             repo.ref, pages=job.pages, created=repo.metadata.created_at
         )
+    except HistoryUnavailable as missing:
+        if not shared.history_missing:
+            shared.history_missing = True
+            await store.set_state(HISTORY_MISSING + client.api_url, now.isoformat(), now)
+        await _without_history(store, client, now, job, summary, shared, missing.info)
+        return
     except RepoNotFound:
         await store.mark_repo_gone(repo.id)
         summary.gone.append(repo.ref)
@@ -249,6 +323,11 @@ async def _refresh(
     summary.refreshed.append(repo.ref)
     if job.pages > 1:
         summary.backfilled.append(repo.ref)
+    end = floor_hour(now)
+    start = end - timedelta(hours=HOURLY_HOURS)
+    listing = await _listing(store, client, now, job, shared, since=start)
+    if listing is not None:
+        await _put_hourly(store, repo, listing, now, summary)
     if job.metadata or (history.moved and not client.has_token):
         try:
             info = await client.repository(repo.ref)
@@ -260,6 +339,120 @@ async def _refresh(
             log.warning("metadata for %s failed: %s", repo.ref, error)
             return
         await _save_info(store, repo, info, now, summary)
+
+
+async def _without_history(
+    store: Store,
+    client: GitHubClient,
+    now: datetime,
+    job: _Job,
+    summary: CollectSummary,
+    shared: _Run,
+    info: RepoInfo | None,
+) -> None:
+    """A refresh where the server has no star history: the stargazer list where it opens
+    to us, else a snapshot of the total (``info``, if the caller has just read it)."""
+    if info is not None:
+        job.repo = await _save_info(store, job.repo, info, now, summary)
+        if info.collaborator is not None:
+            job.collaborator = info.collaborator
+        job.snapshot_taken = True
+    repo = job.repo
+    today = now.astimezone(UTC).date()
+    # The days a history refresh (or backfill) would have covered, from the creation day.
+    first = week_of(today) - timedelta(weeks=WEEKS_PER_PAGE * job.pages - 1)
+    created = repo.metadata.created_at
+    if created is not None:
+        first = max(first, created.astimezone(UTC).date())
+    listing = await _listing(store, client, now, job, shared, since=_midnight(first))
+    if listing is not None:
+        await store.put_daily_stars(repo.id, listing.daily(first, today), now)
+        await _put_hourly(store, repo, listing, now, summary)
+        summary.from_stargazers.append(repo.ref)
+    else:
+        if not job.snapshot_taken:
+            try:
+                info = await client.repository(repo.ref)
+            except RepoNotFound:
+                await store.mark_repo_gone(repo.id)
+                summary.gone.append(repo.ref)
+                return
+            except RateLimited:
+                raise
+            except GitHubError as error:
+                summary.failed[repo.ref] = str(error)
+                return
+            repo = await _save_info(store, repo, info, now, summary)
+        # No day is known, but the repository was refreshed: without this the planner
+        # would take it for one never collected and plan a backfill every run.
+        await store.put_daily_stars(repo.id, {}, now)
+        summary.from_snapshots.append(repo.ref)
+    summary.refreshed.append(repo.ref)
+    if job.pages > 1:
+        summary.backfilled.append(repo.ref)
+
+
+async def _listing(
+    store: Store,
+    client: GitHubClient,
+    now: datetime,
+    job: _Job,
+    shared: _Run,
+    *,
+    since: datetime,
+) -> Stargazers | None:
+    """The repository's stargazer list back to ``since``, if this token may read it.
+
+    Asked for only where the store says it opened before, or, once (again after
+    ``ACCESS_RECHECK``), where GitHub says the token's user holds a role on the repo.
+    """
+    if not client.has_token:
+        return None
+    repo = job.repo
+    known = shared.access.get(repo.id)
+    if job.collaborator is False:
+        if known is not None and known.listable:
+            # The role was taken away: the list will refuse us, so do not ask.
+            await store.set_stargazer_access(repo.id, client.viewer, False, now)
+        return None
+    if known is None or not known.listable:
+        due = known is None or now - known.checked_at >= ACCESS_RECHECK
+        if not (job.collaborator and due):
+            return None
+    try:
+        listing = await client.stargazers(repo.ref, since=since)
+    except StargazersClosed:
+        await store.set_stargazer_access(repo.id, client.viewer, False, now)
+        return None
+    except RateLimited:
+        raise
+    except GitHubError as error:
+        # A fault says nothing about access: try again next run.
+        log.warning("stargazers of %s failed: %s", repo.ref, error)
+        return None
+    if known is None or not known.listable:
+        await store.set_stargazer_access(repo.id, client.viewer, True, now)
+    return listing
+
+
+async def _put_hourly(
+    store: Store, repo: RepoRecord, listing: Stargazers, now: datetime, summary: CollectSummary
+) -> None:
+    # Whole hours only: a partial hour stored as if complete would read as a lull.
+    end = floor_hour(now)
+    counts = listing.hourly(end - timedelta(hours=HOURLY_HOURS), end)
+    if counts:
+        await store.put_hourly_stars(repo.id, counts, now)
+        summary.hourly.append(repo.ref)
+
+
+async def _history_missing(store: Store, client: GitHubClient, now: datetime) -> bool:
+    found = await store.get_state(HISTORY_MISSING + client.api_url)
+    return found is not None and now - datetime.fromisoformat(found) < HISTORY_RECHECK
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)
 
 
 async def _save_info(

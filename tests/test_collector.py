@@ -72,9 +72,13 @@ async def test_stored_days_match_the_scenario_exactly(db: Store, token: str | No
         }
         assert sorted(first.backfilled, key=str) == [BIG, MID]
         # The run's cost, by hand: BIG needs both pages; MID (21 weeks old) fits on page 1,
-        # whose Link has no next. Without a token each also costs one GET /repos.
+        # whose Link has no next. Without a token each also costs one GET /repos. With
+        # one, the token's user is a collaborator on BIG, so its stargazer list is read
+        # back to T0 - 24 h: 147,940 stars on days 0-591 and 126 of day 592 by noon,
+        # 148,066 in 1,481 pages of 100 (66 on the last). Since Nov 17 12:00: 115 of day
+        # 591's 230 and those 126, 241 stars: pages 1481, 1480 and 1479 (266), plus page 1.
         assert fake.stats.calls["history"] == 3
-        assert first.rest_calls == (3 if token else 5)
+        assert first.rest_calls == (3 + 4 if token else 5)
         assert first.graphql_points == (1 if token else 0)
 
         clock.now = T1
@@ -102,8 +106,11 @@ async def test_stored_days_match_the_scenario_exactly(db: Store, token: str | No
     }
     assert sum(mid_days.values()) == 149 * 200 + 101
 
-    assert fake.stats.calls["stargazers"] == 0
-    assert not any(path.endswith("/stargazers") for path in fake.stats.paths)
+    # Only the list of the token's own repo is ever asked for; at T1 (149,853 stars, 53 on
+    # page 1499; since Nov 24 12:00: 135 of 270 and 146, 281) four pages back, plus page 1.
+    listed = [path for path in fake.stats.paths if path.endswith("/stargazers")]
+    assert set(listed) <= {"/repos/big/rocket/stargazers", "/repositories/1001/stargazers"}
+    assert len(listed) == (0 if token is None else 4 + 5)
 
 
 async def test_metadata_snapshots_and_events_with_a_token(db: Store) -> None:
@@ -149,7 +156,10 @@ async def test_refresh_completes_despite_faults_and_reports_retries(db: Store) -
     assert summary.retries == {"server_error": 3, "rate_limited": 1, "timeout": 1}
     assert any("retried: 1 rate limited, 3 server error, 1 timeout" in line
                for line in summary.lines())
-    assert fake.stats.calls["stargazers"] == 0
+    # The token's own repo (BIG) is the only one whose stargazer list is read.
+    assert summary.hourly == [BIG]
+    assert not any(path.startswith("/repos/mid/comet/stargazers")
+                   and not path.endswith("/history") for path in fake.stats.paths)
 
 
 async def test_an_invalid_page_is_never_stored(db: Store) -> None:

@@ -54,6 +54,8 @@ async def fill(store: Store) -> None:
     await store.save_radar_pool("topic:llm", [vllm.id], T0)
     await store.set_alert_settings(C1, AlertSettings(2.5, 10, True), T0)
     await store.claim_alert(C1, vllm.id, "spike", T0)
+    await store.set_stargazer_access(vllm.id, "0123456789abcdef", True, T0)
+    await store.put_hourly_stars(vllm.id, {T0 - timedelta(hours=1): 7}, T0)
 
 
 async def test_copy_moves_every_row_and_verifies(tmp_path: Path) -> None:

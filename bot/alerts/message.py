@@ -24,11 +24,13 @@ def spike_message(
     ratio = f"{reading.ratio:,.1f}× " if reading.ratio is not None else ""
     text = (
         f"{ref} gained {reading.last_24h:,.0f} stars in the 24 hours to {fmt.day(at.date())} "
-        f"{at:%H:%M} UTC, {ratio}its {BASELINE_DAYS}-day average of "
+        f"{at:%H:%M} UTC{' (counted hour by hour)' if reading.hourly else ''}, "
+        f"{ratio}its {BASELINE_DAYS}-day average of "
         f"{fmt.rate(reading.baseline)}."
     )
+    how = "counted by the hour" if reading.hourly else "estimated from daily counts"
     fields = (
-        Field("Last 24 hours", f"{reading.last_24h:,.0f} stars"),
+        Field("Last 24 hours", f"{reading.last_24h:,.0f} stars ({how})"),
         Field(f"{BASELINE_DAYS}-day average", fmt.rate(reading.baseline)),
         Field("Coincided with", _coincided(coincidence, recent)),
     )
@@ -36,9 +38,15 @@ def spike_message(
         title=f"Star spike: {ref}",
         sections=(Section(text=text), Section(fields=fields)),
         footnotes=(
-            "GitHub counts stars by UTC day: the 24 hours hold today's stars so far and the "
-            "share of yesterday's inside them (a day's stars taken as spread evenly). "
-            f"Alerts fire above {settings.factor:g}× the average and at least "
+            (
+                "The 24 hours are counted hour by hour from the repo's stargazer list, "
+                "which this bot's GitHub token may read. "
+                if reading.hourly
+                else "GitHub counts stars by UTC day: the 24 hours hold today's stars so far "
+                "and the share of yesterday's inside them (a day's stars taken as spread "
+                "evenly). "
+            )
+            + f"Alerts fire above {settings.factor:g}× the average and at least "
             f"{settings.floor} stars, once per spike. /momentum alerts off stops them.",
         ),
         audience="channel",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.alerts.message import milestone_message, spike_message
-from bot.alerts.spikes import BASELINE_DAYS, Reading, read
+from bot.alerts.spikes import BASELINE_DAYS, Reading, read, with_hours
 from bot.briefing.lift import strongest
 from bot.briefing.model import Coincidence
 from bot.chat import ChannelKey
@@ -31,12 +32,17 @@ class Facts:
     recent: tuple[RepoEvent, ...]
 
 
-async def pending_alerts(store: Store, now: datetime) -> list[tuple[ChannelKey, Message]]:
+async def pending_alerts(
+    store: Store, now: datetime, serves: Callable[[ChannelKey], bool] = lambda key: True
+) -> list[tuple[ChannelKey, Message]]:
     """Alerts to post now, each recorded as sent (a failed post is not retried: a late
-    alert about a spike is worth less than a repeated one is annoying)."""
+    alert about a spike is worth less than a repeated one is annoying). Channels the
+    caller cannot post to (``serves``) are left unclaimed for an instance that can."""
     due: list[tuple[ChannelKey, Message]] = []
     known: dict[int, Facts | None] = {}
     for key, settings in await store.alerting_channels():
+        if not serves(key):
+            continue
         for item in await store.watch_list(key):
             repo = item.repo
             if repo.id not in known:
@@ -69,6 +75,10 @@ async def _facts(store: Store, repo: RepoRecord, now: datetime) -> Facts | None:
     reading = read(daily, at, created.astimezone(UTC).date() if created else None)
     if reading is None:
         return None
+    # Own repositories have the real hours, up to the last whole hour before the report.
+    end = at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    hours = await store.hourly_stars(repo.id, end - timedelta(hours=24), end)
+    reading = with_hours(reading, hours, end)
     events = await store.events(repo.id, at - EVENTS_BEFORE, at)
     snapshot = await store.latest_snapshot(repo.id)
     fresh = snapshot is not None and now - snapshot.taken_at <= STALE_AFTER

@@ -4,12 +4,16 @@ GitHub counts stars per UTC day, so the 24 hours before ``at`` (the moment GitHu
 reported) hold all of ``at``'s day so far and the share of the day before that falls
 inside them, taking that day's stars as spread evenly over it (as ``bot.briefing.lift``
 does). The usual day is the average of the 28 whole days before those two.
+
+For a repository whose stargazer list the token may read, the collector stores real
+hourly counts: :func:`with_hours` replaces the estimate with the 24 whole hours before the
+last full hour.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from bot.store import AlertSettings
@@ -21,9 +25,10 @@ MIN_BASELINE_DAYS = 7
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    at: datetime  # when GitHub reported the counts
+    at: datetime  # when the 24 hours end
     last_24h: float
     baseline: float  # stars per day over the 28 days before
+    hourly: bool = False  # counted hour by hour, not estimated from daily counts
 
     def spiking(self, settings: AlertSettings) -> bool:
         return self.last_24h >= settings.floor and self.last_24h > settings.factor * self.baseline
@@ -52,3 +57,12 @@ def read(daily: Mapping[date, int], at: datetime, created: date | None) -> Readi
         return None
     baseline = sum(daily[day] for day in usual) / len(usual)
     return Reading(at, last_24_hours(daily, at), baseline)
+
+
+def with_hours(reading: Reading, hours: Mapping[datetime, int], end: datetime) -> Reading:
+    """The reading with its 24 hours counted from ``hours`` (keyed by each hour's start)
+    when all 24 hours before ``end`` are there; as it was otherwise."""
+    wanted = [end - timedelta(hours=n) for n in range(24, 0, -1)]
+    if any(hour not in hours for hour in wanted):
+        return reading
+    return replace(reading, at=end, last_24h=float(sum(hours[h] for h in wanted)), hourly=True)

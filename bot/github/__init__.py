@@ -5,20 +5,24 @@ from bot.github.client import ClientStats, GitHubClient
 from bot.github.errors import (
     GitHubError,
     GitHubUnavailable,
+    HistoryUnavailable,
     InvalidHistory,
     RateLimited,
     RepoNotFound,
+    StargazersClosed,
     UnexpectedResponse,
 )
 from bot.github.history import StarHistory, Week
 from bot.github.models import RepoInfo, SearchPage
 from bot.github.ratelimit import RateLimit
+from bot.github.stargazers import Stargazers
 
 __all__ = [
     "ClientStats",
     "GitHubClient",
     "GitHubError",
     "GitHubUnavailable",
+    "HistoryUnavailable",
     "InvalidHistory",
     "RateLimit",
     "RateLimited",
@@ -26,6 +30,8 @@ __all__ = [
     "RepoNotFound",
     "SearchPage",
     "StarHistory",
+    "Stargazers",
+    "StargazersClosed",
     "UnexpectedResponse",
     "Week",
 ]

@@ -5,11 +5,16 @@ timeouts and dropped connections are retried with exponential backoff and jitter
 429 rate-limit answers wait for ``Retry-After`` or the reset time when that is within
 ``max_wait``, and raise :class:`RateLimited` otherwise, so one run never sleeps an hour.
 Time and sleep are injected so tests neither wait nor depend on the wall clock.
+
+GitHub Enterprise Server has neither the star history nor ``/stargazers/count``; both
+answer 404 there, as they do for a missing repository. One ``GET /repos`` tells the two
+apart: :class:`HistoryUnavailable` carries its answer, and ``star_count`` falls back to it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import random
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -23,17 +28,21 @@ import httpx
 
 from bot.github import history as hist
 from bot.github import models, queries, ratelimit
+from bot.github import stargazers as star_list
 from bot.github.errors import (
     GitHubError,
     GitHubUnavailable,
+    HistoryUnavailable,
     InvalidHistory,
     RateLimited,
     RepoNotFound,
+    StargazersClosed,
     UnexpectedResponse,
 )
 from bot.github.history import StarHistory
 from bot.github.models import RepoInfo, SearchPage
 from bot.github.ratelimit import RateLimit
+from bot.github.stargazers import Stargazers
 from bot.repo_ref import RepoRef
 from bot.settings import Settings
 
@@ -42,6 +51,9 @@ API_VERSION = "2026-03-10"
 SECONDARY_LIMIT_WAIT = 60.0
 _REDIRECTS = {301, 302, 307, 308}
 _GONE = {404, 410}
+# A walk back through a stargazer list stops here: 10,000 stars, a fifth of an hour's calls.
+MAX_STARGAZER_PAGES = 100
+_NEVER = datetime.max.replace(tzinfo=UTC)
 
 
 def _utc_now() -> datetime:
@@ -101,6 +113,11 @@ class GitHubClient:
         self.api_url = api_url.rstrip("/")
         self.graphql_url = graphql_url
         self.has_token = bool(token)
+        # Who is asking, without keeping the token: what one token may read (a closed
+        # stargazer list) another may not, and instances may run with different tokens.
+        self.viewer = hashlib.sha256(f"{self.api_url}\n{token or ''}".encode()).hexdigest()[:16]
+        # False once a 404 from ``/stargazers/count`` turned out to mean "no such endpoint".
+        self._count_endpoint = True
         self.stats = ClientStats()
         self.rate: dict[str, RateLimit] = {}
         self._clock = clock
@@ -181,7 +198,13 @@ class GitHubClient:
         collected: list[list[hist.Week]] = []
         moved = complete = False
         for number in range(1, min(pages, hist.MAX_PAGE) + 1):
-            answer, weeks = await self._history_page(ref, url, params)
+            try:
+                answer, weeks = await self._history_page(ref, url, params)
+            except RepoNotFound:
+                if number == 1:
+                    # Raises RepoNotFound itself when the repository is the one missing.
+                    raise HistoryUnavailable(ref, await self.repository(ref)) from None
+                raise
             moved = moved or answer.moved
             collected.append(weeks)
             links = hist.parse_link(answer.link)
@@ -202,13 +225,80 @@ class GitHubClient:
         return models.from_rest(answer.body)
 
     async def star_count(self, ref: RepoRef) -> int:
-        """``GET /repos/{owner}/{repo}/stargazers/count``: the cheapest existence check."""
+        """``GET /repos/{owner}/{repo}/stargazers/count``: the cheapest existence check.
+
+        Where the endpoint is missing (GitHub Enterprise Server), ``GET /repos`` answers.
+        """
+        if not self._count_endpoint:
+            return (await self.repository(ref)).stars
         url = f"{self.api_url}/repos/{ref.owner}/{ref.name}/stargazers/count"
-        answer = await self._get(url, None, ref)
+        try:
+            answer = await self._get(url, None, ref)
+        except RepoNotFound:
+            info = await self.repository(ref)  # raises RepoNotFound if it is the repo
+            self._count_endpoint = False
+            return info.stars
         try:
             return int(answer.body["count"])
         except (KeyError, TypeError, ValueError):
             raise UnexpectedResponse(200, f"no count for {ref}") from None
+
+    async def stargazers(
+        self,
+        ref: RepoRef,
+        *,
+        since: datetime | None = None,
+        max_pages: int = MAX_STARGAZER_PAGES,
+    ) -> Stargazers:
+        """When each star was given, from the closed stargazer list, newest pages first
+        back to ``since`` (None: the whole list), at most ``max_pages`` pages.
+
+        The first page is read first: its answer says whether the list is open to us
+        (401, 403 or 404 raise :class:`StargazersClosed`) and, in ``Link``, where it ends.
+        """
+        url = f"{self.api_url}/repos/{ref.owner}/{ref.name}/stargazers"
+        try:
+            # Never from the ETag cache: the first page rarely changes, but its Link header
+            # (where the list now ends) does, and an ETag covers only the body.
+            first = await self._get(
+                url, {"per_page": str(star_list.PER_PAGE)}, ref, cached=False,
+                accept=star_list.ACCEPT,
+            )
+        except RepoNotFound:
+            raise StargazersClosed(ref, 404) from None
+        except UnexpectedResponse as error:
+            if error.status in {401, 403}:
+                raise StargazersClosed(ref, error.status) from None
+            raise
+        first_page = star_list.parse_page(ref, first.body)
+        walked: list[list[tuple[str, datetime]]] = []
+        last_url = hist.parse_link(first.link).get("last")
+        known_after: datetime | None = None
+        if last_url is not None:
+            if not self._same_origin(last_url):
+                raise UnexpectedResponse(200, f"the stargazers of {ref} go on at another host")
+            last = httpx.URL(last_url)
+            number = int(last.params.get("page", "1"))
+            while number > 1:
+                if 1 + len(walked) >= max_pages:
+                    # Only what comes after the oldest star walked back to is complete.
+                    known_after = min(
+                        (moment for page in walked for _, moment in page), default=_NEVER
+                    )
+                    break
+                answer = await self._get(
+                    str(last.copy_set_param("page", str(number))), None, ref,
+                    accept=star_list.ACCEPT,
+                )
+                walked.append(star_list.parse_page(ref, answer.body))
+                number -= 1
+                oldest = walked[-1][0][1] if walked[-1] else None
+                # Strictly before: a star given at ``since`` itself may be on the page before.
+                if since is not None and oldest is not None and oldest < since:
+                    known_after = oldest
+                    break
+        pages = [first_page, *walked]
+        return Stargazers(ref, star_list.merge(pages), known_after, len(pages))
 
     async def repositories(
         self, refs: Sequence[RepoRef]
@@ -293,12 +383,15 @@ class GitHubClient:
         ref: RepoRef | None,
         *,
         cached: bool = True,
+        accept: str | None = None,
     ) -> _Answer:
         moved = False
         for _ in range(4):
-            key = str(httpx.URL(url, params=params))
+            key = f"{accept or ''} {httpx.URL(url, params=params)}"
             known = self._etags.get(key) if cached else None
             headers = {"If-None-Match": known[0]} if known else {}
+            if accept is not None:
+                headers["Accept"] = accept
             response = await self._send("GET", url, params=params, headers=headers)
             if response.status_code in _REDIRECTS and "location" in response.headers:
                 url, params, moved = response.headers["location"], None, True

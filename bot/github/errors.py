@@ -5,8 +5,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.repo_ref import RepoRef
+
+if TYPE_CHECKING:
+    from bot.github.models import RepoInfo
 
 
 class GitHubError(Exception):
@@ -57,3 +61,24 @@ class UnexpectedResponse(GitHubError):
         super().__init__(f"GitHub answered {status}: {message}")
         self.status = status
         self.message = message
+
+
+class StargazersClosed(GitHubError):
+    """The stargazer list refused us (401, 403 or 404): only a repository's admins and
+    collaborators may read it."""
+
+    def __init__(self, ref: RepoRef, status: int) -> None:
+        super().__init__(f"the stargazer list of {ref} is closed to this token ({status})")
+        self.ref = ref
+        self.status = status
+
+
+class HistoryUnavailable(GitHubError):
+    """The server has no star-history endpoint (GitHub Enterprise Server): the history
+    answered 404 for a repository that ``GET /repos`` shows exists. ``info`` is that answer,
+    so the caller need not ask again."""
+
+    def __init__(self, ref: RepoRef, info: RepoInfo) -> None:
+        super().__init__(f"this GitHub has no star-history endpoint ({ref} exists)")
+        self.ref = ref
+        self.info = info

@@ -20,10 +20,18 @@ class RepoInfo:
     stars: int
     forks: int | None
     events: tuple[RepoEvent, ...] = ()
+    # Whether the token's user holds a role on the repository (triage and up), which is
+    # what opens its stargazer list to them; None when GitHub did not say (no token).
+    collaborator: bool | None = None
 
     @property
     def ref(self) -> RepoRef:
         return self.metadata.ref
+
+
+# Roles above plain read: anyone may read a public repository, so READ says nothing.
+_COLLABORATOR_ROLES = frozenset({"ADMIN", "MAINTAIN", "WRITE", "TRIAGE"})
+_COLLABORATOR_PERMISSIONS = ("admin", "maintain", "push", "triage")
 
 
 def _time(text: object) -> datetime | None:
@@ -70,8 +78,10 @@ def from_graphql(node: Mapping[str, Any]) -> RepoInfo:
             for p in _nodes(node.get("pullRequests"))
             if (merged := _time(p.get("mergedAt")))
         ]
+        role = node.get("viewerPermission")
         return RepoInfo(metadata, int(node["stargazerCount"]), node.get("forkCount"),
-                        tuple(events))
+                        tuple(events),
+                        collaborator=None if role is None else role in _COLLABORATOR_ROLES)
     except (KeyError, TypeError, ValueError) as error:
         raise UnexpectedResponse(200, f"a repository in GraphQL lacks {error}") from None
 
@@ -90,7 +100,15 @@ def from_rest(body: Mapping[str, Any]) -> RepoInfo:
             created_at=_time(body.get("created_at")),
             pushed_at=_time(body.get("pushed_at")),
         )
-        return RepoInfo(metadata, int(body["stargazers_count"]), body.get("forks_count"))
+        # ``permissions`` comes only with an authenticated request.
+        permissions = body.get("permissions")
+        collaborator = (
+            any(permissions.get(name) for name in _COLLABORATOR_PERMISSIONS)
+            if isinstance(permissions, Mapping)
+            else None
+        )
+        return RepoInfo(metadata, int(body["stargazers_count"]), body.get("forks_count"),
+                        collaborator=collaborator)
     except (KeyError, TypeError, ValueError) as error:
         raise UnexpectedResponse(200, f"a repository lacks {error}") from None
 

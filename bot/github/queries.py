@@ -3,6 +3,8 @@ against GitHub's published schema.
 
 ``stargazers`` is never asked for: it is closed to all but a repository's admins and
 collaborators, and its FORBIDDEN error would null the whole repository in a batch.
+``viewerPermission`` (free) says which repositories the token's user holds a role on, the
+only ones whose stargazer list is worth one REST call to try.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ fragment RepoFields on Repository {{
   forkCount
   createdAt
   pushedAt
+  viewerPermission
   primaryLanguage {{ name }}
   repositoryTopics(first: {TOPICS}) {{ nodes {{ topic {{ name }} }} }}
   releases(first: {RELEASES}, orderBy: {{field: CREATED_AT, direction: DESC}}) {{

@@ -6,7 +6,9 @@ Serves the star history (``/repos/{o}/{r}/stargazers/history`` and the
 ``/repos/{o}/{r}`` with ETags, the closed stargazer lists, ``/rate_limit``, a GraphQL
 subset and ``/search/repositories`` (with its own per-minute budget;
 :attr:`FakeGitHub.search_timeouts` makes searches answer ``incomplete_results``); every
-answer carries ``X-RateLimit-*`` headers. Faults (5xx, secondary limits,
+answer carries ``X-RateLimit-*`` headers. ``enterprise=True`` makes it a GitHub Enterprise
+Server, which has neither the star history nor ``/stargazers/count`` (both answer 404, as
+any unknown path does). Faults (5xx, secondary limits,
 429, slow answers, corrupt pages) are injected with :meth:`FakeGitHub.inject`, and every
 call is counted in :attr:`FakeGitHub.stats` so tests can assert what a run cost.
 
@@ -105,7 +107,9 @@ class FakeGitHub:
         graphql_limit: int = 5000,
         search_limit: int = 30,
         anonymous_search_limit: int = 10,
+        enterprise: bool = False,
     ) -> None:
+        self.enterprise = enterprise
         self.scenario = scenario if isinstance(scenario, Scenario) else Scenario(scenario)
         self.clock: Callable[[], datetime] = clock or FakeClock(datetime.now(UTC))
         self.stats = FakeStats()
@@ -132,8 +136,9 @@ class FakeGitHub:
         app.router.add_get("/rate_limit", self._rate_limit)
         for prefix in ("/repos/{owner}/{name}", "/repositories/{id:[0-9]+}"):
             app.router.add_get(prefix, self._repo)
-            app.router.add_get(prefix + "/stargazers/history", self._history)
-            app.router.add_get(prefix + "/stargazers/count", self._count)
+            missing = self._not_found if self.enterprise else None
+            app.router.add_get(prefix + "/stargazers/history", missing or self._history)
+            app.router.add_get(prefix + "/stargazers/count", missing or self._count)
             app.router.add_get(prefix + "/stargazers", self._stargazers)
         app.router.add_post("/graphql", self._graphql)
         app.router.add_get("/search/repositories", self._search)
@@ -294,7 +299,17 @@ class FakeGitHub:
         repo = self._find(request)
         if isinstance(repo, web.Response):
             return repo
-        return _with_etag(request, _repo_body(repo, self.clock(), _origin(request)))
+        body = _repo_body(repo, self.clock(), _origin(request))
+        token = _token(request)
+        if token is not None:
+            # GitHub describes the caller's own role only to an authenticated caller.
+            own = self.scenario.is_collaborator(token, repo)
+            body["permissions"] = {"admin": False, "maintain": False, "push": own,
+                                   "triage": own, "pull": True}
+        return _with_etag(request, body)
+
+    async def _not_found(self, request: web.Request) -> web.Response:
+        return _error(404, "Not Found")
 
     async def _search(self, request: web.Request) -> web.Response:
         try:
@@ -389,9 +404,17 @@ class FakeGitHub:
             for index, given in chunk
         ]
         response = _with_etag(request, body)
-        if page * per_page < len(listed):
-            base = f"{_origin(request)}/repositories/{repo.github_id}/stargazers"
-            response.headers["Link"] = f'<{base}?per_page={per_page}&page={page + 1}>; rel="next"'
+        last = max(1, math.ceil(len(listed) / per_page))
+        base = f"{_origin(request)}/repositories/{repo.github_id}/stargazers"
+        links = []
+        if page < last:
+            links += [f'<{base}?per_page={per_page}&page={page + 1}>; rel="next"',
+                      f'<{base}?per_page={per_page}&page={last}>; rel="last"']
+        if page > 1:
+            links += [f'<{base}?per_page={per_page}&page={page - 1}>; rel="prev"',
+                      f'<{base}?per_page={per_page}&page=1>; rel="first"']
+        if links:
+            response.headers["Link"] = ", ".join(links)
         return response
 
     async def _graphql(self, request: web.Request) -> web.Response:

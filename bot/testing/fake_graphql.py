@@ -64,6 +64,7 @@ type Repository {
   forkCount: Int!
   createdAt: DateTime!
   pushedAt: DateTime
+  viewerPermission: RepositoryPermission
   primaryLanguage: Language
   repositoryTopics(first: Int, after: String): RepositoryTopicConnection!
   releases(first: Int, after: String, orderBy: ReleaseOrder): ReleaseConnection!
@@ -73,6 +74,7 @@ type Repository {
   stargazers(first: Int, after: String, orderBy: StarOrder): StargazerConnection!
 }
 
+enum RepositoryPermission { ADMIN MAINTAIN WRITE TRIAGE READ }
 type Language { name: String! }
 type Topic { name: String! }
 type RepositoryTopic { topic: Topic! }
@@ -298,6 +300,10 @@ def _repository(request: GraphQLRequest, repo: ScenarioRepo) -> dict[str, Any]:
         "forkCount": repo.forks,
         "createdAt": iso(repo.created_at),
         "pushedAt": iso(repo.pushed_at) if repo.pushed_at else None,
+        # A scenario's collaborators may push; everyone else may only read.
+        "viewerPermission": (
+            "WRITE" if request.scenario.is_collaborator(request.token, repo) else "READ"
+        ),
         "primaryLanguage": {"name": repo.language} if repo.language else None,
         "repositoryTopics": topics,
         "releases": release_list,
