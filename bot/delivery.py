@@ -5,6 +5,10 @@ after, so a restart, a crash or a second instance never posts it twice. A claim 
 unfinished longer than the lease belongs to an instance that died; it is taken over and
 posted (a crash after the post but before the ledger write would repeat that one post;
 losing a briefing silently is the worse failure).
+
+An instance claims only the channels it can post to: those of the platforms it runs and,
+when a platform's poster serves part of it (Discord shards split across processes), that
+part. The other instances claim the rest.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from bot.adapter import ChannelUnavailable, PostRateLimited
 from bot.chat import ChannelKey, Platform
@@ -25,12 +29,31 @@ from bot.store import ChannelRecord, Store
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["done", "failed", "skipped", "taken", "nothing due", "empty"]
+Outcome = Literal["done", "failed", "skipped", "taken", "nothing due", "empty", "elsewhere"]
 Compose = Callable[[ChannelKey, date], Awaitable[Message | None]]
 
 
 class Poster(Protocol):
     async def send(self, channel: ChannelKey, message: Message) -> str | None: ...
+
+
+@runtime_checkable
+class SharedPoster(Protocol):
+    """A poster that serves only some of its platform's channels (Discord shards split
+    across processes); the others are left for the instances that own them."""
+
+    def owns(self, channel: ChannelKey) -> bool: ...
+
+
+def owned(posters: Mapping[Platform, Poster], channel: ChannelKey) -> bool:
+    """Whether this instance posts to the channel: it runs the channel's platform, and
+    that platform's poster, if it serves only some channels, serves this one."""
+    poster = posters.get(channel.platform)
+    if poster is None:
+        # Instances may run different platforms on one database (Slack behind a load
+        # balancer, Discord shards in processes of their own): another one posts there.
+        return False
+    return not isinstance(poster, SharedPoster) or poster.owns(channel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +92,9 @@ class Deliverer:
     def schedule_of(self, channel: ChannelRecord) -> Schedule:
         return Schedule.of(channel.settings, self._timezone)
 
+    def owns(self, channel: ChannelKey) -> bool:
+        return owned(self._posters, channel)
+
     async def deliver_all(self, channels: Sequence[ChannelRecord]) -> dict[ChannelKey, Outcome]:
         """Each channel's latest due period, concurrently; one failure touches no other."""
         results = await asyncio.gather(
@@ -102,6 +128,9 @@ class Deliverer:
         run = schedule.last_run(now)
         if run is None or channel.paused_reason:
             return "nothing due"
+        if not self.owns(channel.key):
+            # Claiming it would take it from the instance that can post it.
+            return "elsewhere"
         period = schedule.period(run)
         # Claim only with a free slot: a claim queued behind other posts would age past
         # the lease and be taken over while this instance still means to post it, and
@@ -141,10 +170,7 @@ class Deliverer:
                 key, period, "skipped", self._clock(), error="the watch list is empty"
             )
             return "empty"
-        poster = self._posters.get(key.platform)
-        if poster is None:
-            await self._finish_failed(key, period, f"no {key.platform} adapter is running")
-            return "failed"
+        poster = self._posters[key.platform]  # present: deliver_due checked ownership
         error = ""
         attempt = 0
         waited = 0.0

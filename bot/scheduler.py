@@ -75,6 +75,8 @@ class BriefingScheduler:
         channels = await self._deliverer.store.scheduled_channels()
         wanted = {}
         for channel in channels:
+            if not self._deliverer.owns(channel.key):
+                continue  # another instance (another platform's, or Discord shard's) posts it
             schedule = self._deliverer.schedule_of(channel)
             wanted[_CHANNEL_PREFIX + str(channel.key)] = (channel.key, schedule)
         for job_id in set(self._specs) - set(wanted):

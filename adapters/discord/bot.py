@@ -6,10 +6,16 @@
 Interactions arrive on the gateway; discord.py parses them into the command tree, whose
 handlers (``commands.py``) translate options into a ``Command`` (``translate.py``), ask
 the router, and answer with rendered embeds (``reply.py``, ``render.py``).
+
+With ``DISCORD_SHARD_COUNT``, or when Discord recommends more than one shard, the client
+is an ``AutoShardedClient``; ``DISCORD_SHARD_IDS`` runs some of the shards here and the
+rest in other processes, each posting the scheduled briefings of its own shards' guilds
+(``owns``, ``shards.py``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -23,6 +29,7 @@ from discord.http import Route
 from adapters.discord.commands import Choices, momentum_group
 from adapters.discord.render import render
 from adapters.discord.reply import ANSWER_WITHIN, NO_MENTIONS, answer, reply_now
+from adapters.discord.shards import ShardPlan
 from adapters.discord.sync import sync_if_changed
 from adapters.discord.translate import DM_REFUSAL, channel_key, direct_message_command, to_command
 from bot.adapter import ChannelUnavailable
@@ -38,6 +45,8 @@ log = logging.getLogger(__name__)
 # Discord caps autocomplete at 25 choices of at most 100 characters.
 MAX_CHOICES = 25
 MAX_CHOICE_CHARS = 100
+# Scheduled posts can come due (catch-up at start) before log-in has finished.
+LOGIN_WAIT = 60.0
 
 
 class DiscordAdapter:
@@ -61,17 +70,25 @@ class DiscordAdapter:
         self._clock = clock
         self._answer_within = answer_within
         self._routed_from: tuple[str, yarl.URL] | None = None
-        self.client = _client(settings.discord_shard_count)
-        self.tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(self.client)
+        self._plan = ShardPlan.from_settings(settings)
         self._guild = (
             discord.Object(settings.discord_guild_id) if settings.discord_guild_id else None
         )
-        self.tree.add_command(momentum_group(self._respond, self._suggest), guild=self._guild)
+        self.client, self.tree = self._build(self._plan)
+        self._logged_in = asyncio.Event()
+
+    def owns(self, channel: ChannelKey) -> bool:
+        """Whether this process's shards receive the channel's guild: other processes,
+        running the other shards, post the briefings of the rest."""
+        return self._plan.owns(channel)
 
     async def start(self) -> None:
         """Logs in over REST and registers the commands if they changed; no gateway yet."""
         self._route_to(self._settings)
         await self.client.login(self._token)
+        if self._plan.count is None:
+            await self._shard_if_recommended()
+        self._logged_in.set()
         if await sync_if_changed(self.tree, self._store, self._guild, self._clock()):
             where = f"guild {self._guild.id}" if self._guild else "every guild (global)"
             log.info("registered the /momentum commands for %s", where)
@@ -81,6 +98,11 @@ class DiscordAdapter:
         await self.client.connect(reconnect=True)
 
     async def send(self, channel: ChannelKey, message: Message) -> str | None:
+        try:
+            # The client may still be logging in, or be replaced by a sharded one.
+            await asyncio.wait_for(self._logged_in.wait(), LOGIN_WAIT)
+        except TimeoutError:
+            raise RuntimeError("not logged in to Discord yet") from None
         rendered = render(message)
         target = self.client.get_partial_messageable(int(channel.channel))
         try:
@@ -139,6 +161,30 @@ class DiscordAdapter:
                 break
         return choices
 
+    # -- shards ---------------------------------------------------------------------------
+
+    def _build(
+        self, plan: ShardPlan
+    ) -> tuple[discord.Client, app_commands.CommandTree[discord.Client]]:
+        client = _client(plan)
+        tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(client)
+        tree.add_command(momentum_group(self._respond, self._suggest), guild=self._guild)
+        return client, tree
+
+    async def _shard_if_recommended(self) -> None:
+        # Discord closes the gateway (4011) for a bot in 2,500 guilds without shards, and
+        # recommends more than one shard from about 1,000. The count is passed on rather
+        # than left to AutoShardedClient, which would otherwise connect to the URL
+        # /gateway/bot names instead of DISCORD_GATEWAY_URL.
+        recommended, _, _ = await self.client.http.get_bot_gateway()
+        if recommended <= 1:
+            return
+        log.info("Discord recommends %d shards: running them all in this process", recommended)
+        await self.client.close()
+        self._plan = ShardPlan(count=recommended)
+        self.client, self.tree = self._build(self._plan)
+        await self.client.login(self._token)
+
     # -- where REST and gateway calls go ---------------------------------------------------
 
     def _route_to(self, settings: Settings) -> None:
@@ -155,10 +201,17 @@ class DiscordAdapter:
             self._routed_from = None
 
 
-def _client(shard_count: int | None) -> discord.Client:
+def _client(plan: ShardPlan) -> discord.Client:
     intents = discord.Intents.default()
-    if shard_count is not None:
+    if plan.count is not None and plan.ids is not None:
         return discord.AutoShardedClient(
-            intents=intents, shard_count=shard_count, allowed_mentions=NO_MENTIONS
+            intents=intents,
+            shard_count=plan.count,
+            shard_ids=list(plan.ids),
+            allowed_mentions=NO_MENTIONS,
+        )
+    if plan.count is not None:
+        return discord.AutoShardedClient(
+            intents=intents, shard_count=plan.count, allowed_mentions=NO_MENTIONS
         )
     return discord.Client(intents=intents, allowed_mentions=NO_MENTIONS)

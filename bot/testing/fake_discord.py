@@ -9,6 +9,10 @@ in :attr:`FakeDiscord.calls`, with its JSON body (a multipart's ``payload_json``
 files. A channel can be made to answer 403 Missing Access or 404 Unknown Channel, and
 any route to answer 429 with ``retry_after``, the way Discord does.
 
+A gateway socket at :attr:`FakeDiscord.socket_url` (for ``DISCORD_GATEWAY_URL``) says
+HELLO and records each IDENTIFY in :attr:`FakeDiscord.identified`: which shards connected.
+It sends no events; tests feed those to discord.py's parsers.
+
     async with FakeDiscord() as discord_api:
         settings = load_settings(DISCORD_API_URL=discord_api.api_url, DISCORD_TOKEN="x")
 
@@ -28,9 +32,13 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from aiohttp import BodyPartReader, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 API_PREFIX = "/api/v10"
+SOCKET_PATH = "/gateway-socket"
+# Gateway opcodes (Discord: Gateway Opcodes).
+IDENTIFY = 2
+HELLO = 10
 APPLICATION_ID = 1300000000000000001
 BOT_USER_ID = 1300000000000000002
 # Discord's JSON error codes for the two ways a channel is closed to a bot.
@@ -81,11 +89,16 @@ class FakeDiscord:
         application_id: int = APPLICATION_ID,
         bot_user_id: int = BOT_USER_ID,
         gateway_url: str = "wss://gateway.discord.gg",
+        shards: int = 1,
     ) -> None:
         self.application_id = application_id
         self.bot_user_id = bot_user_id
         self.gateway_url = gateway_url
+        # What /gateway/bot recommends; Discord asks for about one shard per 1,000 guilds.
+        self.shards = shards
         self.calls: list[Call] = []
+        # The "d" of every IDENTIFY the gateway socket received, in order.
+        self.identified: list[dict[str, Any]] = []
         # Registered commands by guild id (None: global), as the last bulk overwrite left them.
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
         self._closed_channels: dict[int, int] = {}
@@ -100,12 +113,18 @@ class FakeDiscord:
         """What ``DISCORD_API_URL`` (discord.py's ``Route.BASE``) should be."""
         return self.url + API_PREFIX
 
+    @property
+    def socket_url(self) -> str:
+        """What ``DISCORD_GATEWAY_URL`` should be for the fake gateway socket."""
+        return self.url.replace("http://", "ws://", 1) + SOCKET_PATH
+
     # -- lifecycle ------------------------------------------------------------------------
 
     async def start(self) -> None:
         app = web.Application(middlewares=[self._middleware])
         for method, path, kind, handler in self._routes():
             app.router.add_route(method, API_PREFIX + path, handler, name=kind)
+        app.router.add_get(SOCKET_PATH, self._socket, name="gateway_socket")
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -143,6 +162,14 @@ class FakeDiscord:
 
     def calls_of(self, kind: str) -> list[Call]:
         return [call for call in self.calls if call.kind == kind]
+
+    async def wait_for_identified(self, count: int, *, within: float = 5.0) -> list[dict[str, Any]]:
+        """The IDENTIFY payloads, once at least ``count`` shards have identified."""
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: len(self.identified) >= count), within
+            )
+        return list(self.identified)
 
     async def wait_for(self, kind: str, count: int = 1, *, within: float = 5.0) -> list[Call]:
         """The calls of a kind, once at least ``count`` of them have been answered."""
@@ -275,12 +302,27 @@ class FakeDiscord:
         return _json(
             {
                 "url": self.gateway_url,
-                "shards": 1,
+                "shards": self.shards,
                 "session_start_limit": {
                     "total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1
                 },
             }
         )
+
+    async def _socket(self, request: web.Request) -> web.StreamResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        # A heartbeat interval longer than any test, so no heartbeat needs answering.
+        await socket.send_json({"op": HELLO, "d": {"heartbeat_interval": 600_000}})
+        async for frame in socket:
+            if frame.type is not WSMsgType.TEXT:
+                continue
+            sent = json.loads(frame.data)
+            if sent.get("op") == IDENTIFY:
+                async with self._changed:
+                    self.identified.append(sent["d"])
+                    self._changed.notify_all()
+        return socket
 
     async def _sync(self, request: web.Request) -> web.Response:
         call: Call = request["call"]
