@@ -66,10 +66,13 @@ class Services:
         """Collect from GitHub, then post the spike alerts the new data shows."""
         summary = await self.data.collect()
         log.info("collection: %s", "; ".join(summary.lines()))
-        for key, message in await pending_alerts(self.store, self.context.now()):
-            poster = posters.get(key.platform)
-            if poster is None:
-                continue
+        # Any instance running the platform may post an alert, whichever Discord shards it
+        # runs (posting is REST, not the gateway): the first to see the new data does.
+        def serves(key: ChannelKey) -> bool:
+            return key.platform in posters
+
+        for key, message in await pending_alerts(self.store, self.context.now(), serves):
+            poster = posters[key.platform]
             try:
                 await poster.send(key, message)
             except ChannelUnavailable as gone:

@@ -5,8 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -49,7 +57,22 @@ def _ws_url(url: str) -> str:
     return url
 
 
+def _shard_list(value: object) -> object:
+    # Written as "0,1" or "0-3,8" in the environment; pydantic checks the numbers after.
+    if not isinstance(value, str):
+        return value
+    ids: list[int] = []
+    for part in value.replace(" ", "").split(","):
+        first, dash, last = part.partition("-")
+        if not first.isdigit() or (dash and not last.isdigit()):
+            raise ValueError("expected shard numbers such as 0,1 or 0-3")
+        ids.extend(range(int(first), int(last if dash else first) + 1))
+    return tuple(ids)
+
+
 TimeZoneName = Annotated[str, AfterValidator(_time_zone)]
+# NoDecode keeps pydantic-settings from reading "0,1" as JSON.
+ShardIds = Annotated[tuple[int, ...] | None, NoDecode, BeforeValidator(_shard_list)]
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
 
 
@@ -81,6 +104,8 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
     discord_guild_id: int | None = Field(None, gt=0, validation_alias="DISCORD_GUILD_ID")
     discord_shard_count: int | None = Field(None, ge=1, validation_alias="DISCORD_SHARD_COUNT")
+    # This process's shards out of DISCORD_SHARD_COUNT (None: all of them).
+    discord_shard_ids: ShardIds = Field(None, validation_alias="DISCORD_SHARD_IDS")
     # REST base including the API version, as discord.py's Route.BASE holds it.
     discord_api_url: HttpUrl = Field(
         "https://discord.com/api/v10", validation_alias="DISCORD_API_URL"
@@ -94,6 +119,28 @@ class Settings(BaseSettings):
     log_level: Annotated[str, AfterValidator(_log_level)] = Field(
         "INFO", validation_alias="LOG_LEVEL"
     )
+
+    @field_validator("discord_shard_ids")
+    @classmethod
+    def _shards_within_count(
+        cls, ids: tuple[int, ...] | None, info: ValidationInfo
+    ) -> tuple[int, ...] | None:
+        if ids is None:
+            return None
+        if "discord_shard_count" not in info.data:
+            return ids  # DISCORD_SHARD_COUNT is bad itself and is reported on its own
+        count = info.data["discord_shard_count"]
+        if count is None:
+            raise ValueError("needs DISCORD_SHARD_COUNT, the number of shards of all processes")
+        if not ids:
+            raise ValueError("names no shard")
+        if len(set(ids)) < len(ids):
+            raise ValueError("names a shard twice")
+        if max(ids) >= count:
+            raise ValueError(
+                f"shards are numbered 0 to {count - 1} with DISCORD_SHARD_COUNT={count}"
+            )
+        return ids
 
     @property
     def slack_configured(self) -> bool:

@@ -160,6 +160,15 @@ class AlertSettings:
     milestones: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class StargazerAccess:
+    """Whether a token (``viewer``, see ``GitHubClient.viewer``) may read a repository's
+    closed stargazer list, as its one try at ``checked_at`` found."""
+
+    listable: bool
+    checked_at: datetime
+
+
 class WatchListFull(Exception):
     """Adding would take a channel's list past its cap; nothing was added."""
 
@@ -214,6 +223,28 @@ class Store(Protocol):
         """Counts for the days ``start`` (inclusive) to ``end`` (exclusive) that are stored."""
         ...
 
+    async def put_hourly_stars(
+        self, repo_id: int, counts: Mapping[datetime, int], reported_at: datetime
+    ) -> None:
+        """Store the stars given in each whole UTC hour (keyed by its start), replacing
+        earlier reports of those hours and forgetting hours before the earliest given."""
+        ...
+
+    async def hourly_stars(
+        self, repo_id: int, start: datetime, end: datetime
+    ) -> dict[datetime, int]:
+        """Counts for the hours starting at ``start`` (inclusive) to ``end`` (exclusive)
+        that are stored."""
+        ...
+
+    async def stargazer_access(self, viewer: str) -> dict[int, StargazerAccess]:
+        """What ``viewer`` has learned about reading stargazer lists, by repository id."""
+        ...
+
+    async def set_stargazer_access(
+        self, repo_id: int, viewer: str, listable: bool, at: datetime
+    ) -> None: ...
+
     async def add_events(self, repo_id: int, events: Iterable[RepoEvent]) -> None:
         """Store events; one already stored (same kind and key) is updated."""
         ...
@@ -233,6 +264,10 @@ class Store(Protocol):
 
     async def pause_channel(self, key: ChannelKey, reason: str | None) -> None:
         """Pause the channel's scheduled posts and say why (``None`` resumes them)."""
+        ...
+
+    async def workspace_channels(self, platform: Platform, workspace: str) -> list[ChannelRecord]:
+        """Every channel the store knows in the workspace (paused or not), oldest first."""
         ...
 
     async def workspace_access(self, platform: Platform, workspace: str) -> Access | None:

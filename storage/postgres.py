@@ -34,6 +34,7 @@ from bot.store import (
     RepoMetadata,
     RepoRecord,
     Snapshot,
+    StargazerAccess,
     WatchChange,
     WatchedRepo,
     WatchListFull,
@@ -278,6 +279,53 @@ class PostgresStore:
         )
         return {row[0]: row[1] for row in rows}
 
+    async def put_hourly_stars(
+        self, repo_id: int, counts: Mapping[datetime, int], reported_at: datetime
+    ) -> None:
+        if not counts:
+            return
+        async with self._write() as conn:
+            await conn.execute(
+                "DELETE FROM hourly_stars WHERE repo_id = $1 AND hour_at < $2",
+                repo_id, _utc(min(counts)),
+            )
+            await conn.execute(
+                "INSERT INTO hourly_stars (repo_id, hour_at, stars, reported_at)"
+                " SELECT $1, hour_at, stars, $4"
+                " FROM unnest($2::timestamptz[], $3::bigint[]) AS r(hour_at, stars)"
+                " ON CONFLICT (repo_id, hour_at) DO UPDATE"
+                " SET stars = excluded.stars, reported_at = excluded.reported_at",
+                repo_id, [_utc(hour) for hour in counts], list(counts.values()),
+                _utc(reported_at),
+            )
+
+    async def hourly_stars(
+        self, repo_id: int, start: datetime, end: datetime
+    ) -> dict[datetime, int]:
+        rows = await self._pool.fetch(
+            "SELECT hour_at, stars FROM hourly_stars"
+            " WHERE repo_id = $1 AND hour_at >= $2 AND hour_at < $3 ORDER BY hour_at",
+            repo_id, _utc(start), _utc(end),
+        )
+        return {_utc(row[0]): row[1] for row in rows}
+
+    async def stargazer_access(self, viewer: str) -> dict[int, StargazerAccess]:
+        rows = await self._pool.fetch(
+            "SELECT repo_id, listable, checked_at FROM stargazer_access WHERE viewer = $1",
+            viewer,
+        )
+        return {row[0]: StargazerAccess(bool(row[1]), _utc(row[2])) for row in rows}
+
+    async def set_stargazer_access(
+        self, repo_id: int, viewer: str, listable: bool, at: datetime
+    ) -> None:
+        await self._pool.execute(
+            "INSERT INTO stargazer_access (repo_id, viewer, listable, checked_at)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT (repo_id, viewer) DO UPDATE"
+            " SET listable = excluded.listable, checked_at = excluded.checked_at",
+            repo_id, viewer, int(listable), _utc(at),
+        )
+
     async def add_events(self, repo_id: int, events: Iterable[RepoEvent]) -> None:
         rows = [(repo_id, e.kind, e.key, e.title, e.url, _utc(e.occurred_at)) for e in events]
         async with self._write() as conn:
@@ -338,6 +386,14 @@ class PostgresStore:
         )
         if _count(status) == 0:
             raise LookupError(f"no channel {key}")
+
+    async def workspace_channels(self, platform: Platform, workspace: str) -> list[ChannelRecord]:
+        rows = await self._pool.fetch(
+            f"SELECT {_CHANNEL_COLUMNS} FROM channels"
+            " WHERE platform = $1 AND workspace = $2 ORDER BY id",
+            platform, workspace,
+        )
+        return [_channel(row) for row in rows]
 
     async def workspace_access(self, platform: Platform, workspace: str) -> Access | None:
         value = await self._pool.fetchval(

@@ -29,6 +29,7 @@ from bot.store import (
     RepoMetadata,
     RepoRecord,
     Snapshot,
+    StargazerAccess,
     WatchChange,
     WatchedRepo,
     WatchListFull,
@@ -228,6 +229,52 @@ class SqliteStore:
         )
         return {date.fromisoformat(row[0]): row[1] for row in rows}
 
+    async def put_hourly_stars(
+        self, repo_id: int, counts: Mapping[datetime, int], reported_at: datetime
+    ) -> None:
+        if not counts:
+            return
+        reported = _ts(reported_at)
+        async with self._write() as db:
+            await db.execute(
+                "DELETE FROM hourly_stars WHERE repo_id = ? AND hour_at < ?",
+                (repo_id, _ts(min(counts))),
+            )
+            await db.executemany(
+                "INSERT INTO hourly_stars (repo_id, hour_at, stars, reported_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (repo_id, hour_at) DO UPDATE"
+                " SET stars = excluded.stars, reported_at = excluded.reported_at",
+                [(repo_id, _ts(hour), stars, reported) for hour, stars in counts.items()],
+            )
+
+    async def hourly_stars(
+        self, repo_id: int, start: datetime, end: datetime
+    ) -> dict[datetime, int]:
+        rows = await self._rows(
+            "SELECT hour_at, stars FROM hourly_stars"
+            " WHERE repo_id = ? AND hour_at >= ? AND hour_at < ? ORDER BY hour_at",
+            (repo_id, _ts(start), _ts(end)),
+        )
+        return {_dt(row[0]): row[1] for row in rows}
+
+    async def stargazer_access(self, viewer: str) -> dict[int, StargazerAccess]:
+        rows = await self._rows(
+            "SELECT repo_id, listable, checked_at FROM stargazer_access WHERE viewer = ?",
+            (viewer,),
+        )
+        return {row[0]: StargazerAccess(bool(row[1]), _dt(row[2])) for row in rows}
+
+    async def set_stargazer_access(
+        self, repo_id: int, viewer: str, listable: bool, at: datetime
+    ) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO stargazer_access (repo_id, viewer, listable, checked_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (repo_id, viewer) DO UPDATE"
+                " SET listable = excluded.listable, checked_at = excluded.checked_at",
+                (repo_id, viewer, int(listable), _ts(at)),
+            )
+
     async def add_events(self, repo_id: int, events: Iterable[RepoEvent]) -> None:
         async with self._write() as db:
             await db.executemany(
@@ -294,6 +341,14 @@ class SqliteStore:
             )
             if cursor.rowcount == 0:
                 raise LookupError(f"no channel {key}")
+
+    async def workspace_channels(self, platform: Platform, workspace: str) -> list[ChannelRecord]:
+        rows = await self._rows(
+            f"SELECT {_CHANNEL_COLUMNS} FROM channels"
+            " WHERE platform = ? AND workspace = ? ORDER BY id",
+            (platform, workspace),
+        )
+        return [_channel(row) for row in rows]
 
     async def workspace_access(self, platform: Platform, workspace: str) -> Access | None:
         row = await self._row(

@@ -45,10 +45,9 @@ class SlackPoster:
     session: aiohttp.ClientSession
 
     async def send(self, channel: ChannelKey, message: Message) -> str | None:
-        rendered = render(message)
         client = web_client(self.api_url, self.token, self.session)
         posted = await client.chat_postMessage(
-            channel=channel.channel, text=rendered.text, blocks=rendered.blocks
+            channel=channel.channel, **render(message).payload()
         )
         return str(posted["ts"])
 

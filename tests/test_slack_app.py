@@ -13,17 +13,22 @@ from typing import Any
 import aiohttp
 import pytest
 
-from adapters.slack.app import SlackAdapter
+from adapters.slack.app import (
+    BUSY_TEXT,
+    REVOKED_REASON,
+    UNINSTALLED_REASON,
+    SlackAdapter,
+)
 from bot.adapter import ChannelUnavailable
 from bot.chat import ChannelKey
 from bot.commands import Router
 from bot.context import Context
-from bot.message import Chart, Message, Section
+from bot.message import Chart, Message, Section, Table
 from bot.repo_ref import RepoRef
 from bot.settings import Settings, SettingsError
 from bot.store import Snapshot, Store
 from bot.testing.fake_slack import FakeSlack
-from tests.slack_support import SIGNING_SECRET, command_body, signed_headers
+from tests.slack_support import SIGNING_SECRET, command_body, event_body, signed_headers
 from tests.support import NOW, Clock
 
 CHANNEL = ChannelKey("slack", "T_FAKE", "C_GENERAL")
@@ -58,6 +63,14 @@ class Workspace:
         async with self.http.post(self.events_url, data=body, headers=headers) as response:
             text = await response.text()
         return response.status, text, time.perf_counter() - started
+
+    async def event(self, event: dict[str, Any], *, team: str = "T_FAKE") -> int:
+        """Posts a signed Events API callback as Slack would; returns the HTTP status."""
+        body = event_body(event, team=team)
+        status, _, _ = await self.post(
+            body, signed_headers(body, content_type="application/json")
+        )
+        return status
 
     async def command(self, text: str, *, user: str = "U_MEMBER") -> dict[str, Any]:
         """Runs ``/momentum text`` as Slack would and returns what reached response_url."""
@@ -263,3 +276,136 @@ def test_api_url_keeps_one_trailing_slash() -> None:
     assert settings.slack_api_url == "http://127.0.0.1:9/api/"
     assert Settings(_env_file=None).slack_api_url == "https://slack.com/api/"  # type: ignore[call-arg]
 
+
+
+UNINSTALLED = {"type": "app_uninstalled"}
+BOT_REVOKED = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["U_BOT"]}}
+GENERAL = CHANNEL
+RANDOM = ChannelKey("slack", "T_FAKE", "C_RANDOM")
+ELSEWHERE = ChannelKey("slack", "T_OTHER", "C_GENERAL")
+
+
+async def _three_scheduled_channels(store: Store) -> None:
+    for key in (GENERAL, RANDOM, ELSEWHERE):
+        await store.add_to_watch_list(key, [RepoRef("a", "b")], "U_MEMBER", NOW, cap=10)
+
+
+async def _pauses(store: Store) -> dict[ChannelKey, str | None]:
+    paused: dict[ChannelKey, str | None] = {}
+    for key in (GENERAL, RANDOM, ELSEWHERE):
+        record = await store.get_channel(key)
+        assert record is not None
+        paused[key] = record.paused_reason
+    return paused
+
+
+async def test_an_uninstall_pauses_the_workspaces_channels_and_only_those(
+    workspace: Workspace,
+) -> None:
+    await _three_scheduled_channels(workspace.store)
+    await workspace.store.pause_channel(RANDOM, "is_archived")
+    asked_before = len(workspace.slack.calls)
+
+    assert await workspace.event(UNINSTALLED) == 200
+
+    assert await _pauses(workspace.store) == {
+        GENERAL: UNINSTALLED_REASON,
+        RANDOM: "is_archived",  # the earlier, more specific reason stands
+        ELSEWHERE: None,
+    }
+    assert [c.key for c in await workspace.store.scheduled_channels()] == [ELSEWHERE]
+    # The token is gone already: nothing may be asked of Slack on its behalf.
+    assert len(workspace.slack.calls) == asked_before
+
+
+async def test_a_revoked_bot_token_pauses_and_the_uninstall_that_follows_says_so(
+    workspace: Workspace,
+) -> None:
+    await _three_scheduled_channels(workspace.store)
+
+    assert await workspace.event(BOT_REVOKED) == 200
+    assert (await _pauses(workspace.store))[GENERAL] == REVOKED_REASON
+
+    # Slack sends both on an uninstall, in either order; the uninstall is the truer reason.
+    assert await workspace.event(UNINSTALLED) == 200
+    assert (await _pauses(workspace.store))[GENERAL] == UNINSTALLED_REASON
+    assert await workspace.event(BOT_REVOKED) == 200
+    assert (await _pauses(workspace.store))[GENERAL] == UNINSTALLED_REASON
+
+
+async def test_revoked_user_tokens_alone_change_nothing(workspace: Workspace) -> None:
+    await _three_scheduled_channels(workspace.store)
+    revoked = {"type": "tokens_revoked", "tokens": {"oauth": ["U_MEMBER"], "bot": []}}
+    assert await workspace.event(revoked) == 200
+    assert set((await _pauses(workspace.store)).values()) == {None}
+
+
+async def test_an_unsigned_or_tampered_uninstall_gets_401_and_pauses_nothing(
+    workspace: Workspace,
+) -> None:
+    await _three_scheduled_channels(workspace.store)
+    body = event_body(UNINSTALLED)
+    forged = signed_headers(body, secret="not-the-secret", content_type="application/json")
+    status, _, _ = await workspace.post(body, forged)
+    assert status == 401
+    status, _, _ = await workspace.post(body, {"Content-Type": "application/json"})
+    assert status == 401
+    assert set((await _pauses(workspace.store)).values()) == {None}
+
+
+async def test_past_the_backlog_the_ack_itself_says_busy(
+    slack: FakeSlack, store: Store, clock: Clock
+) -> None:
+    settings = slack_settings(slack)
+    adapter = SlackAdapter(
+        settings,
+        Router(Context(store, settings, clock)),
+        host="127.0.0.1",
+        answer_workers=1,
+        answer_backlog=1,
+    )
+    # The one worker's first answer waits out a rate limit, so the next command stays
+    # queued and the one after finds the queue full.
+    slack.rate_limit("users.info", retry_after=1)
+    await adapter.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            ws = Workspace(slack, adapter, store, http)
+            urls = [slack.response_url() for _ in range(3)]
+            acks = []
+            for url in urls:
+                body = command_body("watch list", response_url=url)
+                acks.append(await ws.post(body, signed_headers(body)))
+            assert [(status, text) for status, text, _ in acks[:2]] == [(200, ""), (200, "")]
+            status, text, _ = acks[2]
+            assert status == 200
+            assert BUSY_TEXT in text
+            await adapter.drain()
+    finally:
+        await adapter.close()
+    assert [len(slack.replies_to(url)) for url in urls] == [1, 1, 0]
+
+
+async def test_the_watch_list_comes_as_a_table_block_with_a_text_fallback(
+    workspace: Workspace,
+) -> None:
+    await workspace.command("watch add vllm-project/vllm ollama/ollama")
+    reply = await workspace.command("watch list")
+    assert _header(reply) == "Watch list: 2 of 100 repos"
+    [attachment] = reply["attachments"]
+    [table] = attachment["blocks"]
+    assert table["type"] == "table"
+    repos = [row[1]["text"] for row in table["rows"]]
+    assert repos == ["repo", "vllm-project/vllm", "ollama/ollama"]
+    assert "ollama/ollama" in reply["text"]
+
+
+async def test_send_carries_the_table_block_in_its_attachment(workspace: Workspace) -> None:
+    table = Table(("repo", "stars"), (("a/b", "1,234"),))
+    message = Message(title="Weekly briefing", sections=(Section(title="Watch list", table=table),))
+    await workspace.adapter.send(CHANNEL, message)
+    [call] = workspace.slack.calls_to("chat.postMessage")
+    [attachment] = call.params["attachments"]
+    assert attachment["blocks"][0]["rows"][1][0] == {"type": "raw_text", "text": "a/b"}
+    assert call.params["blocks"][0]["type"] == "header"
+    assert "a/b" in call.params["text"]

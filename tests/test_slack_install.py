@@ -10,9 +10,11 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from slack_sdk.oauth.installation_store.models.bot import Bot
 
-from adapters.slack.app import BOT_SCOPES, SlackAdapter
+from adapters.slack.app import BOT_SCOPES, UNINSTALLED_REASON, SlackAdapter
 from adapters.slack.installations import StoreInstallationStore, StoreOAuthStateStore
+from bot.adapter import ChannelUnavailable
 from bot.chat import ChannelKey
 from bot.commands import Router
 from bot.context import Context
@@ -20,8 +22,8 @@ from bot.message import Message
 from bot.settings import Settings
 from bot.store import Store
 from bot.testing.fake_slack import FakeSlack, Workspace
-from tests.slack_support import SIGNING_SECRET, command_body, signed_headers
-from tests.support import Clock
+from tests.slack_support import SIGNING_SECRET, command_body, event_body, signed_headers
+from tests.support import NOW, Clock
 
 
 @pytest.fixture
@@ -97,6 +99,43 @@ async def test_install_then_use_a_second_workspace(
     assert post.token == "xoxb-acme"
 
 
+async def test_an_uninstall_forgets_that_workspace_and_pauses_its_channels(
+    oauth_app: tuple[FakeSlack, SlackAdapter], store: Store
+) -> None:
+    _, adapter = oauth_app
+    installations = StoreInstallationStore(store)
+    for team in ("T_ACME", "T_BETA"):
+        await installations.async_save_bot(
+            Bot(
+                app_id="A_FAKE", enterprise_id=None, team_id=team, bot_token=f"xoxb-{team}",
+                bot_id="B1", bot_user_id="U_BOT", bot_scopes=list(BOT_SCOPES),
+                installed_at=NOW.timestamp(),
+            )
+        )
+        await store.add_channel(ChannelKey("slack", team, "C1"), NOW)
+
+    body = event_body({"type": "app_uninstalled"}, team="T_ACME")
+    headers = signed_headers(body, content_type="application/json")
+    async with aiohttp.ClientSession() as http:
+        url = f"http://127.0.0.1:{adapter.port}/slack/events"
+        async with http.post(url, data=body, headers=headers) as response:
+            assert response.status == 200
+
+    assert await installations.async_find_bot(enterprise_id=None, team_id="T_ACME") is None
+    beta = await installations.async_find_bot(enterprise_id=None, team_id="T_BETA")
+    assert beta is not None
+    assert beta.bot_token == "xoxb-T_BETA"
+    acme = await store.get_channel(ChannelKey("slack", "T_ACME", "C1"))
+    assert acme is not None
+    assert acme.paused_reason == UNINSTALLED_REASON
+    other = await store.get_channel(ChannelKey("slack", "T_BETA", "C1"))
+    assert other is not None
+    assert other.paused_reason is None
+    # A briefing already under way for the workspace finds no token and gives up cleanly.
+    with pytest.raises(ChannelUnavailable, match="app_uninstalled"):
+        await adapter.send(ChannelKey("slack", "T_ACME", "C1"), Message(title="Briefing"))
+
+
 async def test_a_state_is_good_once(store: Store) -> None:
     states = StoreOAuthStateStore(store)
     state = await states.async_issue()
@@ -113,3 +152,6 @@ def test_the_manifests_ask_for_the_scopes_the_app_installs_with() -> None:
         scopes = re.findall(r"^ {6}- ([a-z:]+)", bot, flags=re.M)
         assert tuple(scopes) == BOT_SCOPES, name
         assert "command: /momentum" in text
+        events = text.split("    bot_events:\n", 1)[1]
+        subscribed = re.findall(r"^ {6}- ([a-z_]+)", events, flags=re.M)
+        assert subscribed == ["app_uninstalled", "tokens_revoked"], name

@@ -42,15 +42,27 @@ def _texts(payload: dict[str, Any]) -> list[str]:
                 walk(item)
 
     walk(payload["blocks"])
+    walk(payload.get("attachments", []))
     return found
 
 
+def _all_blocks(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """The message's blocks, then its attachment's (Slack draws them in that order)."""
+    attached = [b for item in payload.get("attachments", []) for b in item["blocks"]]
+    return [*payload["blocks"], *attached]
+
+
 def assert_within_limits(payload: dict[str, Any]) -> None:
-    blocks = payload["blocks"]
+    blocks = _all_blocks(payload)
     assert payload["text"].strip(), "a plain-text fallback always goes with blocks"
     assert len(payload["text"]) <= 4000
     assert 1 <= len(blocks) <= 50
-    assert blocks[0]["type"] == "header"
+    assert payload["blocks"][0]["type"] == "header"
+    assert len(payload.get("attachments", [])) <= 1
+    tables = [block for block in blocks if block["type"] == "table"]
+    assert len(tables) <= 1, "Slack allows one table block a message"
+    if tables:
+        assert "table" not in [b["type"] for b in payload["blocks"]], "tables go in attachments"
     for block in blocks:
         kind = block["type"]
         assert kind in {"header", "section", "divider", "context", "table"}
@@ -118,7 +130,7 @@ def test_hostile_text_everywhere_pings_nobody_and_links_nothing() -> None:
         chart=Chart(b"\x89PNG", alt_text=HOSTILE),
         footnotes=(HOSTILE,),
     )
-    for tables in ("code", "native"):
+    for tables in ("code", "auto"):
         payload = render(message, tables=tables, chart_note=True).payload()  # type: ignore[arg-type]
         assert_within_limits(payload)
         _no_live_markup(payload)
@@ -218,19 +230,66 @@ def test_a_long_table_is_split_with_its_header_repeated() -> None:
     assert body[-1].startswith("300")
 
 
-def test_native_table_block_shape_and_row_cap() -> None:
-    rows = tuple((str(n), f"o/r{n}") for n in range(1, 151))
-    message = Message(title="t", sections=(Section(table=Table(("#", "repo"), rows)),))
-    payload = render(message, tables="native").payload()
+def _watch_list(repos: int) -> Table:
+    rows = tuple((str(n), f"o/r{n}", "U_ALICE", "2026-04-13") for n in range(1, repos + 1))
+    return Table(("#", "repo", "added by", "added"), rows)
+
+
+def test_a_messages_one_table_is_a_table_block_in_an_attachment() -> None:
+    message = Message(
+        title="Watch list: 2 of 100 repos",
+        sections=(Section(text="Before"), Section(table=_watch_list(2)), Section(text="After")),
+        footnotes=("Days are UTC.",),
+    )
+    payload = render(message).payload()
     assert_within_limits(payload)
-    table = payload["blocks"][1]
-    assert table["type"] == "table"
-    assert table["rows"][0] == [
-        {"type": "raw_text", "text": "#"}, {"type": "raw_text", "text": "repo"},
+    assert [b["type"] for b in payload["blocks"]] == ["header", "section", "divider"]
+    [attachment] = payload["attachments"]
+    # The table and all after it, so the message still reads top to bottom.
+    assert [b["type"] for b in attachment["blocks"]] == ["table", "divider", "section", "context"]
+    table = attachment["blocks"][0]
+    cells = [[cell["text"] for cell in row] for row in table["rows"]]
+    assert cells == [
+        ["#", "repo", "added by", "added"],
+        ["1", "o/r1", "U_ALICE", "2026-04-13"],
+        ["2", "o/r2", "U_ALICE", "2026-04-13"],
     ]
-    assert len(table["rows"]) == 100
-    assert table["rows"][-1][0]["text"] == "…and 52 more rows"  # rows 99-150 not shown
-    assert table["rows"][-2][1]["text"] == "o/r98"
+    assert all(cell["type"] == "raw_text" for row in table["rows"] for cell in row)
+    # The plain-text fallback still holds the table, for notifications and old clients.
+    assert "o/r2" in payload["text"]
+
+
+def test_a_table_block_holds_99_rows_and_past_that_the_table_is_preformatted() -> None:
+    fits = render(Message(title="t", sections=(Section(table=_watch_list(99)),))).payload()
+    assert_within_limits(fits)
+    [table] = fits["attachments"][0]["blocks"]
+    assert len(table["rows"]) == 100  # Slack's cap, header row included
+
+    too_big = render(Message(title="t", sections=(Section(table=_watch_list(100)),))).payload()
+    assert_within_limits(too_big)
+    assert "attachments" not in too_big
+    body = [
+        line
+        for block in too_big["blocks"][1:]
+        for line in block["text"]["text"].split("\n")[3:-1]
+    ]
+    assert len(body) == 100, "nothing lost"
+
+
+def test_several_tables_are_all_preformatted() -> None:
+    sections = (Section(table=_watch_list(2)), Section(table=_watch_list(3)))
+    payload = render(Message(title="t", sections=sections)).payload()
+    assert_within_limits(payload)
+    assert "attachments" not in payload
+    fences = [b["text"]["text"] for b in payload["blocks"] if b["type"] == "section"]
+    assert len(fences) == 2
+    assert all(text.startswith("```\n#  repo") for text in fences)
+
+
+def test_code_style_never_uses_the_table_block() -> None:
+    payload = render(Message(title="t", sections=(Section(table=_watch_list(2)),)), tables="code")
+    assert payload.attachments == []
+    assert payload.blocks[1]["text"]["text"].startswith("```\n#  repo")
 
 
 def test_errors_are_marked_and_carry_usage() -> None:

@@ -231,6 +231,19 @@ async def test_a_channel_can_be_paused_with_a_reason(store: Store) -> None:
         await store.pause_channel(C2, "gone")
 
 
+async def test_a_workspace_lists_its_own_channels_paused_or_not(store: Store) -> None:
+    assert await store.workspace_channels("slack", "T1") == []
+    general = ChannelKey("slack", "T1", "C_GENERAL")
+    elsewhere = ChannelKey("slack", "T2", "C_GENERAL")
+    same_id_on_discord = ChannelKey("discord", "T1", "C_OTHER")
+    for key in (general, elsewhere, same_id_on_discord, C1):
+        await store.add_channel(key, T0)
+    await store.pause_channel(C1, "is_archived")
+    listed = await store.workspace_channels("slack", "T1")
+    assert [record.key for record in listed] == [general, C1]
+    assert [record.paused_reason for record in listed] == [None, "is_archived"]
+
+
 async def test_workspace_access_defaults_to_none_until_chosen(store: Store) -> None:
     assert await store.workspace_access("slack", "T1") is None
     await store.set_workspace_access("slack", "T1", "managers")

@@ -6,8 +6,12 @@ Socket Mode when ``SLACK_APP_TOKEN`` is set (no public URL needed); otherwise HT
 minutes off) and answers 401 to anything unsigned, tampered or replayed.
 
 A slash command is acknowledged first, with an empty 200 (Slack shows the user an error
-after 3 s), and answered afterwards through its ``response_url`` by a task this adapter
-tracks, so ``close`` can let in-flight answers finish.
+after 3 s), and answered afterwards through its ``response_url`` by one of a few answer
+workers fed from a queue: however many commands arrive at once, only that many answers
+compete with the next ack for the event loop. ``close`` lets queued answers finish.
+
+``app_uninstalled`` and ``tokens_revoked`` (Events API) forget the workspace's
+installation and pause its channels' schedules, saying why.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
@@ -48,6 +53,18 @@ BOT_SCOPES = ("commands", "chat:write", "users:read", "files:write")
 CHANNEL_GONE = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 # How long close() lets in-flight answers finish before cancelling them.
 DRAIN_SECONDS = 5.0
+# Answers running at once. Against a real Slack each answer mostly waits on the network
+# (users.info, the response_url POST), so enough must run to keep answers flowing; with
+# no limit a burst puts hundreds of answers' callbacks between the loop and the next ack
+# (benchmarks/slack_commands.py: p99 ack about twice that of 2 to 16 workers).
+ANSWER_WORKERS = 16
+# Commands acknowledged but not yet answered. Past this the ack itself says the bot is
+# busy, rather than promising an answer that would come minutes late.
+ANSWER_BACKLOG = 5_000
+BUSY_TEXT = "Momentum is busy right now; please try again in a minute."
+# Why a workspace's channels stopped getting briefings (shown by /momentum status).
+UNINSTALLED_REASON = "app_uninstalled: Momentum was removed from this workspace"
+REVOKED_REASON = "tokens_revoked: Momentum's bot token was revoked"
 
 
 class SlackAdapter:
@@ -65,6 +82,8 @@ class SlackAdapter:
         installation_store: AsyncInstallationStore | None = None,
         state_store: AsyncOAuthStateStore | None = None,
         host: str = "0.0.0.0",
+        answer_workers: int = ANSWER_WORKERS,
+        answer_backlog: int = ANSWER_BACKLOG,
     ) -> None:
         self.mode = "socket" if settings.slack_app_token is not None else "http"
         if self.mode == "http" and settings.slack_signing_secret is None:
@@ -83,7 +102,13 @@ class SlackAdapter:
         self._states = state_store
         self._host = host
         self._managers = ManagerCache()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._answer_workers = answer_workers
+        self._answers: asyncio.Queue[tuple[dict[str, Any], AsyncWebClient]] = asyncio.Queue(
+            maxsize=answer_backlog
+        )
+        self._workers: list[asyncio.Task[None]] = []
+        self._authorized: AuthorizeResult | None = None
+        self._authorizing = asyncio.Lock()
         self._closed = asyncio.Event()
         self._session: aiohttp.ClientSession | None = None
         self._client: AsyncWebClient | None = None
@@ -103,7 +128,19 @@ class SlackAdapter:
             token.get_secret_value() if token and self._installations is None else None,
             self._session,
         )
-        self.app = self._build_app(self._client)
+        # The app's own client carries no token: Bolt hands each listener a copy holding
+        # the token that authorize() found for the request's workspace.
+        self.app = self._build_app(web_client(self._settings.slack_api_url, None, self._session))
+        if self._installations is None:
+            try:
+                await self._authorize_one_workspace()
+            except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+                # Not fatal: the first command tries again, and says what is wrong.
+                log.warning("Slack: auth.test failed at start: %s", exc)
+        self._workers = [
+            asyncio.create_task(self._answer_worker(), name=f"slack-answer-{n}")
+            for n in range(self._answer_workers)
+        ]
         if self.mode == "socket":
             app_token = self._settings.slack_app_token
             assert app_token is not None
@@ -133,18 +170,21 @@ class SlackAdapter:
             await self._runner.cleanup()
             self._runner = None
         await self.drain()
+        for worker in self._workers:
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        self._workers = []
         if self._session is not None:
             await self._session.close()
             self._session = None
 
     async def drain(self, within: float = DRAIN_SECONDS) -> None:
-        """Waits for in-flight answers (cancelling what is left after ``within`` seconds)."""
-        if not self._tasks:
-            return
-        _, pending = await asyncio.wait(set(self._tasks), timeout=within)
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        """Waits until every acknowledged command is answered, for ``within`` seconds at
+        most (``close`` then drops what is left)."""
+        try:
+            await asyncio.wait_for(self._answers.join(), within)
+        except TimeoutError:
+            log.warning("Slack: %d answers still queued after %g s", self._answers.qsize(), within)
 
     # -- Bolt ----------------------------------------------------------------------------
 
@@ -168,6 +208,11 @@ class SlackAdapter:
                 authorization_url=self._settings.slack_api_url.removesuffix("api/")
                 + "oauth/v2/authorize",
             )
+
+        async def authorize() -> AuthorizeResult:
+            # A plain function: Bolt fills a bound method's ``self`` in as an argument.
+            return await self._authorize_one_workspace()
+
         app = AsyncApp(
             client=client,
             signing_secret=secret.get_secret_value() if secret else "",
@@ -177,24 +222,49 @@ class SlackAdapter:
             oauth_settings=oauth,
             installation_store=self._installations,
             installation_store_bot_only=True,
-            # Our listener acks and hands the work to a task of its own, so Bolt can
-            # send the ack as soon as the listener returns instead of polling for it.
+            authorize=authorize if self._installations is None else None,
+            # Our listener queues the work and acks, so Bolt can send the ack as soon as
+            # the listener returns instead of polling for it. Event listeners finish
+            # their (short) work first, so a failure answers 500 and Slack retries.
             process_before_response=True,
             logger=logging.getLogger("momentum.slack.bolt"),
         )
         app.command(COMMAND_NAME)(self._on_command)
+        app.event("app_uninstalled")(self._on_app_uninstalled)
+        app.event("tokens_revoked")(self._on_tokens_revoked)
         return app
+
+    async def _authorize_one_workspace(self) -> AuthorizeResult:
+        # With a bare token Bolt calls auth.test for every request until one has answered,
+        # so the first burst of commands each waits on a call of its own; one shared call,
+        # made at start and remembered, serves them all.
+        async with self._authorizing:
+            if self._authorized is None:
+                assert self._client is not None
+                response = await self._client.auth_test()
+                self._authorized = AuthorizeResult.from_auth_test_response(
+                    auth_test_response=response, bot_token=self._client.token
+                )
+        return self._authorized
 
     async def _on_command(
         self, ack: Callable[..., Awaitable[Any]], body: Mapping[str, Any], client: AsyncWebClient
     ) -> None:
+        try:
+            self._answers.put_nowait((dict(body), client))
+        except asyncio.QueueFull:
+            log.warning("Slack: %d answers queued; turning a command away", self._answers.qsize())
+            await ack(text=BUSY_TEXT)
+            return
         await ack()
-        self._spawn(self._answer(dict(body), client))
 
-    def _spawn(self, work: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    async def _answer_worker(self) -> None:
+        while True:
+            body, client = await self._answers.get()
+            try:
+                await self._answer(body, client)
+            finally:
+                self._answers.task_done()
 
     async def _answer(self, body: dict[str, Any], client: AsyncWebClient) -> None:
         try:
@@ -214,14 +284,42 @@ class SlackAdapter:
         if response.status_code != 200:
             log.warning("response_url answered %s: %s", response.status_code, response.body)
 
+    # -- uninstalls ----------------------------------------------------------------------
+
+    async def _on_app_uninstalled(self, body: Mapping[str, Any]) -> None:
+        await self._forget_workspace(body, UNINSTALLED_REASON)
+
+    async def _on_tokens_revoked(self, body: Mapping[str, Any], event: Mapping[str, Any]) -> None:
+        # ``tokens`` lists user ids by kind; the app asks for no user (``oauth``) tokens, so
+        # only a revoked bot token stops it.
+        tokens = event.get("tokens") or {}
+        if tokens.get("bot"):
+            await self._forget_workspace(body, REVOKED_REASON)
+
+    async def _forget_workspace(self, body: Mapping[str, Any], reason: str) -> None:
+        team = str(body["team_id"])
+        if self._installations is not None:
+            await self._installations.async_delete_bot(
+                enterprise_id=body.get("enterprise_id") or None, team_id=team
+            )
+        # Slack sends both events on an uninstall, in either order: the uninstall is the
+        # truer reason, while any other pause (an archived channel) says more than either.
+        replaceable = {None, REVOKED_REASON} if reason == UNINSTALLED_REASON else {None}
+        store = self._router.ctx.store
+        paused = 0
+        for channel in await store.workspace_channels("slack", team):
+            if channel.paused_reason in replaceable and channel.paused_reason != reason:
+                await store.pause_channel(channel.key, reason)
+                paused += 1
+        log.warning("Slack: %s (workspace %s); paused %d channels", reason, team, paused)
+
     # -- unprompted posts ----------------------------------------------------------------
 
     async def send(self, channel: ChannelKey, message: Message) -> str | None:
         client = await self._client_for(channel)
-        rendered = render(message)
         try:
             posted = await client.chat_postMessage(
-                channel=channel.channel, text=rendered.text, blocks=rendered.blocks
+                channel=channel.channel, **render(message).payload()
             )
             if message.chart is not None:
                 await self._upload_chart(client, channel.channel, message.chart)

@@ -1,8 +1,10 @@
 """Renders a :class:`~bot.message.Message` as Block Kit, within Slack's limits.
 
 Layout: a ``header`` (the title), then each section as ``section`` blocks separated by
-``divider``s (title and text in mrkdwn, fields ten to a block, tables and verbatim lines as
-preformatted text), then the footnotes in a ``context`` block. Anything that does not fit
+``divider``s (title and text in mrkdwn, fields ten to a block, verbatim lines as
+preformatted text), then the footnotes in a ``context`` block. A message's one table is a
+native ``table`` block when it fits one; several tables, or one too big, are preformatted
+text (split without loss, header repeated). Anything that does not fit
 is cut with a visible "…and N more" rather than rejected by Slack. Every string in the
 message is a stranger's plain text until proven otherwise, so every one passes through
 :mod:`adapters.slack.escape`. A plain-text ``text`` fallback always goes with the blocks:
@@ -36,32 +38,41 @@ MAX_TABLE_COLUMNS = 20
 # is only a fallback: keep it well under.
 MAX_FALLBACK = 3000
 
-TableStyle = Literal["code", "native"]
+TableStyle = Literal["auto", "code"]
 
 
 @dataclass(frozen=True, slots=True)
 class SlackMessage:
+    """``attachments`` holds at most one attachment, carrying the native table and every
+    block after it (Slack takes a ``table`` block only there)."""
+
     text: str
     blocks: list[Block] = field(default_factory=list)
+    attachments: list[Block] = field(default_factory=list)
 
     def payload(self) -> dict[str, Any]:
-        return {"text": self.text, "blocks": self.blocks}
+        """The message's fields for ``chat.postMessage`` or a ``response_url``."""
+        payload: dict[str, Any] = {"text": self.text, "blocks": self.blocks}
+        if self.attachments:
+            payload["attachments"] = self.attachments
+        return payload
 
 
 def render(
-    message: Message, *, tables: TableStyle = "code", chart_note: bool = False
+    message: Message, *, tables: TableStyle = "auto", chart_note: bool = False
 ) -> SlackMessage:
-    """``tables="native"`` uses Slack's ``table`` block (Aug 2025) for the first table and
-    preformatted text for any other. ``chart_note`` adds the chart's alt text as a context
-    line, for replies that cannot carry the uploaded image (``response_url``)."""
+    """``tables="auto"`` draws a message's only table as Slack's ``table`` block (Aug 2025)
+    when it fits one; ``"code"`` keeps every table preformatted. ``chart_note`` adds the
+    chart's alt text as a context line, for replies that cannot carry the uploaded image
+    (``response_url``)."""
     body: list[Block] = []
-    native_left = 1 if tables == "native" else 0
+    found = [section.table for section in message.sections if section.table is not None]
+    # Slack allows one table block a message.
+    native = tables == "auto" and len(found) == 1 and _fits_table_block(found[0])
     for number, section in enumerate(message.sections):
         if number:
             body.append({"type": "divider"})
-        use_native = native_left > 0 and section.table is not None
-        native_left -= use_native
-        body += _section(section, native_table=use_native)
+        body += _section(section, native_table=native)
     notes = list(message.footnotes)
     if chart_note and message.chart is not None:
         notes.insert(0, f"Chart: {message.chart.alt_text}")
@@ -72,7 +83,14 @@ def render(
         body = body[: budget - 1]
         body.append(_context([f"…and {hidden} more blocks not shown"], escaped=False))
     blocks = [_header(message), *body, *tail]
-    return SlackMessage(text=fallback(message), blocks=blocks)
+    # Slack draws a table block only from a message's attachments, below its blocks: the
+    # table and all that follows it move there together, so the message reads in order.
+    split = next((n for n, block in enumerate(blocks) if block["type"] == "table"), None)
+    if split is None:
+        return SlackMessage(text=fallback(message), blocks=blocks)
+    return SlackMessage(
+        text=fallback(message), blocks=blocks[:split], attachments=[{"blocks": blocks[split:]}]
+    )
 
 
 def fallback(message: Message) -> str:
@@ -159,19 +177,18 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in shown)
 
 
+def _fits_table_block(table: Table) -> bool:
+    return 1 + len(table.rows) <= MAX_TABLE_ROWS and len(table.columns) <= MAX_TABLE_COLUMNS
+
+
 def _native_table(table: Table) -> Block:
-    """Cells are ``raw_text`` (no mrkdwn). Slack's documentation does not say whether it
-    parses ``&<>`` there, so cells are escaped like every other text: at worst a rare
-    ``&`` shows as an entity, never a live mention."""
-    columns = table.columns[:MAX_TABLE_COLUMNS]
-    shown = table.rows[: MAX_TABLE_ROWS - 1]
-    rows = [columns, *(row[:MAX_TABLE_COLUMNS] for row in shown)]
-    hidden = len(table.rows) - len(shown)
-    if hidden:
-        rows[-1] = (f"…and {hidden + 1} more rows", *("" for _ in columns[1:]))
+    """The header row first, then one row per table row. Cells are ``raw_text`` (no
+    mrkdwn). Slack's documentation does not say whether it parses ``&<>`` there, so cells
+    are escaped like every other text: at worst a rare ``&`` shows as an entity, never a
+    live mention."""
     return {
         "type": "table",
-        "rows": [[_raw_text(cell) for cell in row] for row in rows],
+        "rows": [[_raw_text(cell) for cell in row] for row in (table.columns, *table.rows)],
     }
 
 
