@@ -25,14 +25,14 @@ import asyncio
 import fnmatch
 import itertools
 import json
-import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from types import TracebackType
 from typing import Any
 
 from aiohttp import BodyPartReader, WSMsgType, web
+
+from bot.testing.loopback import LoopbackServer
 
 API_PREFIX = "/api/v10"
 SOCKET_PATH = "/gateway-socket"
@@ -82,7 +82,7 @@ class RateLimit:
     is_global: bool = False
 
 
-class FakeDiscord:
+class FakeDiscord(LoopbackServer):
     def __init__(
         self,
         *,
@@ -105,8 +105,6 @@ class FakeDiscord:
         self._rate_limits: list[RateLimit] = []
         self._ids = itertools.count(1400000000000000000)
         self._changed = asyncio.Condition()
-        self._runner: web.AppRunner | None = None
-        self.url = ""
 
     @property
     def api_url(self) -> str:
@@ -120,34 +118,12 @@ class FakeDiscord:
 
     # -- lifecycle ------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    def build_app(self) -> web.Application:
         app = web.Application(middlewares=[self._middleware])
         for method, path, kind, handler in self._routes():
             app.router.add_route(method, API_PREFIX + path, handler, name=kind)
         app.router.add_get(SOCKET_PATH, self._socket, name="gateway_socket")
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        await web.SockSite(self._runner, sock).start()
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeDiscord:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
+        return app
 
     # -- knobs and questions --------------------------------------------------------------
 

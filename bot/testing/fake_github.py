@@ -27,18 +27,17 @@ import math
 import operator
 import re
 import shlex
-import socket
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from types import TracebackType
 from typing import Any
 
 from aiohttp import web
 
 from bot.testing.fake_graphql import GraphQLRequest, iso, run_query
 from bot.testing.github_scenario import WEEK, FakeClock, Scenario, ScenarioRepo, week_start
+from bot.testing.loopback import LoopbackServer
 
 MAX_HISTORY_PAGE = 100
 HISTORY_PER_PAGE = 30
@@ -96,7 +95,7 @@ class _Window:
         return max(0, self.limit - self.used)
 
 
-class FakeGitHub:
+class FakeGitHub(LoopbackServer):
     def __init__(
         self,
         scenario: Scenario | Iterable[ScenarioRepo],
@@ -122,8 +121,6 @@ class FakeGitHub:
         self._windows: dict[tuple[str, str], _Window] = {}
         self._faults: list[Fault] = []
         self._closing = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self.url = ""
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -131,7 +128,7 @@ class FakeGitHub:
     def graphql_url(self) -> str:
         return f"{self.url}/graphql"
 
-    async def start(self) -> None:
+    def build_app(self) -> web.Application:
         app = web.Application(middlewares=[self._middleware])
         app.router.add_get("/rate_limit", self._rate_limit)
         for prefix in ("/repos/{owner}/{name}", "/repositories/{id:[0-9]+}"):
@@ -142,31 +139,11 @@ class FakeGitHub:
             app.router.add_get(prefix + "/stargazers", self._stargazers)
         app.router.add_post("/graphql", self._graphql)
         app.router.add_get("/search/repositories", self._search)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        site = web.SockSite(self._runner, sock)
-        await site.start()
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        return app
 
     async def stop(self) -> None:
         self._closing.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeGitHub:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
+        await super().stop()
 
     # -- knobs ----------------------------------------------------------------------------
 

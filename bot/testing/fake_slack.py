@@ -29,14 +29,14 @@ import itertools
 import json
 import math
 import secrets
-import socket
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 
 from aiohttp import web
+
+from bot.testing.loopback import LoopbackServer
 
 JsonObject = dict[str, Any]
 _Method = Callable[["Call"], Awaitable[JsonObject]]
@@ -103,7 +103,7 @@ class _Upload:
 
 
 @dataclass
-class FakeSlack:
+class FakeSlack(LoopbackServer):
     """``admins`` and ``owners`` are user ids whose ``users.info`` says ``is_admin`` /
     ``is_owner``; any other ``U…`` id is an ordinary member. ``workspaces`` adds teams
     (each with its own bot token) to the default one."""
@@ -120,7 +120,6 @@ class FakeSlack:
     # The chat.postMessage calls that were accepted (answered ok), in order.
     posted: list[Call] = field(default_factory=list, init=False)
     files: dict[str, _Upload] = field(default_factory=dict, init=False)
-    api_url: str = field(default="", init=False)
     url: str = field(default="", init=False)
 
     def __post_init__(self) -> None:
@@ -131,7 +130,7 @@ class FakeSlack:
         self._oauth_codes: dict[str, Workspace] = {}
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
-        self._runner: web.AppRunner | None = None
+        self._runner = None
         self._methods: dict[str, _Method] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
@@ -141,6 +140,11 @@ class FakeSlack:
             "files.getUploadURLExternal": self._get_upload_url,
             "files.completeUploadExternal": self._complete_upload,
         }
+
+    @property
+    def api_url(self) -> str:
+        """The Web API base URL (``SLACK_API_URL``)."""
+        return self.url + "/api/"
 
     # -- set-up --------------------------------------------------------------------------
 
@@ -192,36 +196,13 @@ class FakeSlack:
 
     # -- lifecycle -----------------------------------------------------------------------
 
-    async def start(self) -> None:
+    def build_app(self) -> web.Application:
         app = web.Application()
         app.router.add_route("*", "/api/oauth.v2.access", self._oauth_access)
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/upload/v1/{file_id}", self._upload)
         app.router.add_post("/commands/{team}/{name}", self._response_url)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        await web.SockSite(self._runner, sock).start()
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        self.api_url = self.url + "/api/"
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeSlack:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
+        return app
 
     # -- transport -----------------------------------------------------------------------
 
