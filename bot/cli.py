@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser(
         "run",
-        help="start every configured adapter (the console when no Slack or Discord token is set)",
+        help="serve every configured adapter (the console when no Slack or Discord token is "
+        "set), post scheduled briefings and alerts, collect from GitHub every 6 hours",
     )
     commands.add_parser("console", help="answer /momentum commands typed or piped on stdin")
     commands.add_parser(
@@ -68,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_backtest_arguments(backtest)
     demo = commands.add_parser(
-        "demo", help="run the console offline on synthetic data (a throwaway database)"
+        "demo", help="the whole bot offline on a synthetic GitHub (a throwaway database)"
     )
     demo.add_argument(
         "--database", type=Path, help="keep the demo database at this path instead"
@@ -91,8 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream=sys.stderr,
         )
         if settings.log_level != "DEBUG":
-            # One line per HTTP request drowns what matters.
+            # A line per HTTP request or per job run drowns what matters.
             logging.getLogger("httpx").setLevel(logging.WARNING)
+            logging.getLogger("apscheduler").setLevel(logging.WARNING)
         if args.command == "db":
             return asyncio.run(db_cli.run(args, settings.database_url))
         if args.command == "demo":

@@ -161,6 +161,8 @@ async def collect(
     chosen = await store.watched_repos() if repos is None else repos
     repos = [repo for repo in chosen if repo.status == "active"]
     summary = CollectSummary(started_at=now, watched=len(repos))
+    if not repos:
+        return summary
     spent_before = client.stats.copy()
     await client.rate_limit()
     jobs, skipped = _plan(repos, client, now, backfill_pages, metadata_max_age, pages)

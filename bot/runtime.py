@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import cast
 
 from bot.adapter import Adapter, ChannelUnavailable
@@ -19,7 +20,7 @@ from bot.commands import Router
 from bot.context import Context, utc_now
 from bot.data import DataService
 from bot.delivery import Deliverer, Poster
-from bot.github import GitHubClient
+from bot.github import GitHubClient, GitHubError
 from bot.message import Message
 from bot.radar.refresh import refresh_radar
 from bot.scheduler import BriefingScheduler, Periodic
@@ -57,14 +58,19 @@ class Services:
         return BriefingScheduler(
             deliverer,
             periodic=[
-                Periodic("collect", COLLECT_EVERY, lambda: self.refresh(posters)),
+                Periodic("collect", COLLECT_EVERY, partial(self.refresh, posters)),
                 Periodic("radar", RADAR_EVERY, self.refresh_radar),
             ],
         )
 
     async def refresh(self, posters: Mapping[Platform, Poster]) -> None:
         """Collect from GitHub, then post the spike alerts the new data shows."""
-        summary = await self.data.collect()
+        try:
+            summary = await self.data.collect()
+        except GitHubError as error:
+            # GitHub down or the budget spent: the next run tries again.
+            log.warning("collection stopped: %s", error)
+            return
         log.info("collection: %s", "; ".join(summary.lines()))
         # Any instance running the platform may post an alert, whichever Discord shards it
         # runs (posting is REST, not the gateway): the first to see the new data does.
@@ -81,8 +87,12 @@ class Services:
                 log.exception("posting an alert to %s failed", key)
 
     async def refresh_radar(self) -> None:
-        found = await refresh_radar(self.store, self.github, self.context.now())
-        log.info("radar: %s", "; ".join(found.lines()))
+        try:
+            found = await refresh_radar(self.store, self.github, self.context.now())
+        except GitHubError as error:
+            log.warning("radar refresh stopped: %s", error)
+            return
+        log.info("%s", "; ".join(found.lines()))
 
     async def _briefing(self, key: ChannelKey, as_of: date) -> Message | None:
         return await channel_briefing(

@@ -7,8 +7,10 @@ every instance without a message between them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -33,6 +35,8 @@ class Periodic:
 
     name: str
     every: timedelta
+    # A coroutine function (or a partial of one): APScheduler runs anything else in a
+    # thread, where a coroutine would never be awaited.
     run: Callable[[], Awaitable[object]]
 
 
@@ -42,6 +46,7 @@ class BriefingScheduler:
         self._periodic = periodic
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._specs: dict[str, str] = {}
+        self._running: set[asyncio.Task[object]] = set()
 
     async def start(self, *, paused: bool = False) -> None:
         """Build the jobs, start firing them, and catch up on anything missed (``paused``:
@@ -59,8 +64,9 @@ class BriefingScheduler:
         )
         for work in self._periodic:
             self._scheduler.add_job(
-                work.run,
+                self._run_periodic,
                 IntervalTrigger(seconds=work.every.total_seconds()),
+                args=[work],
                 id=work.name,
                 next_run_time=datetime.now(UTC),
                 coalesce=True,
@@ -99,11 +105,32 @@ class BriefingScheduler:
         return None if job is None else job.next_run_time
 
     async def _fire(self, key: ChannelKey) -> None:
-        channel = await self._deliverer.store.get_channel(key)
-        if channel is not None:
-            outcome = await self._deliverer.deliver_due(channel)
-            log.info("%s: scheduled briefing %s", key, outcome)
+        async with self._tracked():
+            channel = await self._deliverer.store.get_channel(key)
+            if channel is not None:
+                outcome = await self._deliverer.deliver_due(channel)
+                log.info("%s: scheduled briefing %s", key, outcome)
 
-    async def shutdown(self) -> None:
-        if self._scheduler.running:
-            self._scheduler.shutdown(wait=False)
+    async def _run_periodic(self, work: Periodic) -> None:
+        async with self._tracked():
+            await work.run()
+
+    @asynccontextmanager
+    async def _tracked(self) -> AsyncIterator[None]:
+        task = asyncio.current_task()
+        assert task is not None
+        self._running.add(task)
+        try:
+            yield
+        finally:
+            self._running.discard(task)
+
+    async def shutdown(self, grace_seconds: float = 30.0) -> None:
+        """Stop firing, let work under way finish (a post half done would sit claimed
+        until its lease ran out), then stop."""
+        if not self._scheduler.running:
+            return
+        self._scheduler.pause()
+        if self._running:
+            await asyncio.wait(set(self._running), timeout=grace_seconds)
+        self._scheduler.shutdown(wait=False)

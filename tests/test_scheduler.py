@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import asyncio
+from datetime import UTC, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.chat import ChannelKey
 from bot.delivery import Deliverer
 from bot.message import Message
 from bot.repo_ref import RepoRef
-from bot.scheduler import BriefingScheduler
+from bot.scheduler import BriefingScheduler, Periodic
 from bot.store import ChannelSettings, Store
 from tests.support import Clock
 
@@ -57,5 +59,28 @@ async def test_jobs_follow_the_channels_table(store: Store) -> None:
         local = moved.astimezone(ZoneInfo("Asia/Kolkata"))
         assert (local.weekday(), local.hour, local.minute) == (4, 17, 45)
         assert scheduler.next_fire(SYDNEY) is None
+    finally:
+        await scheduler.shutdown()
+
+
+async def test_periodic_work_runs_at_start_on_the_event_loop(store: Store) -> None:
+    ran = asyncio.Event()
+
+    async def refresh(note: str) -> None:
+        assert note == "collect"
+        ran.set()
+
+    async def nothing(key: ChannelKey, as_of: object) -> Message | None:
+        return None
+
+    deliverer = Deliverer(store, {}, nothing, default_timezone="UTC", instance="t",
+                          clock=Clock(datetime.now(UTC)))
+    scheduler = BriefingScheduler(
+        deliverer, periodic=[Periodic("collect", timedelta(hours=6), partial(refresh, "collect"))]
+    )
+    await scheduler.start()
+    try:
+        async with asyncio.timeout(5):
+            await ran.wait()
     finally:
         await scheduler.shutdown()
