@@ -344,13 +344,7 @@ class FakeGitHub(LoopbackServer):
         if request.get("corrupt") and items:
             items[0]["total"] += 1
         base = f"{_origin(request)}/repositories/{repo.github_id}/stargazers/history"
-        links = []
-        if page < last:
-            links += [f'<{base}?per_page={per_page}&page={page + 1}>; rel="next"',
-                      f'<{base}?per_page={per_page}&page={last}>; rel="last"']
-        if page > 1:
-            links += [f'<{base}?per_page={per_page}&page={page - 1}>; rel="prev"',
-                      f'<{base}?per_page={per_page}&page=1>; rel="first"']
+        links = _page_links(base, per_page, page, last)
         response = _with_etag(request, items)
         if links:
             response.headers["Link"] = ", ".join(links)
@@ -383,13 +377,7 @@ class FakeGitHub(LoopbackServer):
         response = _with_etag(request, body)
         last = max(1, math.ceil(len(listed) / per_page))
         base = f"{_origin(request)}/repositories/{repo.github_id}/stargazers"
-        links = []
-        if page < last:
-            links += [f'<{base}?per_page={per_page}&page={page + 1}>; rel="next"',
-                      f'<{base}?per_page={per_page}&page={last}>; rel="last"']
-        if page > 1:
-            links += [f'<{base}?per_page={per_page}&page={page - 1}>; rel="prev"',
-                      f'<{base}?per_page={per_page}&page=1>; rel="first"']
+        links = _page_links(base, per_page, page, last)
         if links:
             response.headers["Link"] = ", ".join(links)
         return response
@@ -444,6 +432,18 @@ def _endpoint(request: web.Request) -> str:
         if path.endswith("/" + suffix):
             return suffix.replace("stargazers/", "")
     return "repo"
+
+
+def _page_links(base: str, per_page: int, page: int, last: int) -> list[str]:
+    """A paginated answer's ``Link`` entries, as GitHub writes them."""
+    links = []
+    if page < last:
+        links += [f'<{base}?per_page={per_page}&page={page + 1}>; rel="next"',
+                  f'<{base}?per_page={per_page}&page={last}>; rel="last"']
+    if page > 1:
+        links += [f'<{base}?per_page={per_page}&page={page - 1}>; rel="prev"',
+                  f'<{base}?per_page={per_page}&page=1>; rel="first"']
+    return links
 
 
 def _error(status: int, message: str, headers: Mapping[str, str] | None = None) -> web.Response:
