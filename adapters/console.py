@@ -8,9 +8,9 @@ import sys
 from typing import TextIO
 
 from adapters.text import render_text
-from bot.chat import ChannelKey, Command
-from bot.commands import Router
-from bot.message import Message
+from bot.core.command import ChannelKey, Command
+from bot.core.message import Message
+from bot.features.commands import Router
 
 CONSOLE_CHANNEL = ChannelKey("console", "local", "console")
 PROMPT = "momentum> "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from adapters.text import clean
-from bot.message import Message, Section, Table
+from bot.core.message import Message, Section, Table
 
 # Characters that start emphasis, code, links, HTML, tables or headings anywhere in a line;
 # list markers matter only where a line starts.

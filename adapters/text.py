@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.message import Message, Section, Table
+from bot.core.message import Message, Section, Table
 
 # Terminal control sequences in a stranger's text could move the cursor, recolour or
 # rewrite the screen; control characters other than newline and tab are dropped.

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from backtest_scenario import collect_and_backtest
 
-from bot.predictions.model import HISTORY_WEEKS, WEEK
+from bot.features.predictions.model import HISTORY_WEEKS, WEEK
 from bot.testing import ScenarioRepo
 
 FIRST_DAY = date(2025, 8, 1)

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from bot.backtest_cli import add_arguments, run_backtest
-from bot.chat import ChannelKey
-from bot.collector import collect
-from bot.github import GitHubClient
-from bot.repo_ref import RepoRef
+from bot.app.cli.backtest import add_arguments, run_backtest
+from bot.clients.github import GitHubClient
+from bot.collection.collector import collect
+from bot.core.command import ChannelKey
+from bot.core.repo_ref import RepoRef
 from bot.testing import FakeClock, FakeGitHub, ScenarioRepo
 from bot.testing.github_scenario import Scenario
 from storage.sqlite import SqliteStore

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from backtest_scenario import collect_and_backtest
 
-from bot.predictions.model import HISTORY_WEEKS, WEEK
+from bot.features.predictions.model import HISTORY_WEEKS, WEEK
 from bot.testing import ScenarioRepo
 
 DATA = (

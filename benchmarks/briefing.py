@@ -21,11 +21,11 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bot.briefing import compose
-from bot.briefing.chart import briefing_chart
-from bot.briefing.message import briefing_message
-from bot.repo_ref import RepoRef
-from bot.store import RepoEvent, RepoMetadata, RepoRecord
+from bot.core.repo_ref import RepoRef
+from bot.core.store import RepoEvent, RepoMetadata, RepoRecord
+from bot.features.briefing import compose
+from bot.features.briefing.chart import briefing_chart
+from bot.features.briefing.message import briefing_message
 from storage.sqlite import SqliteStore
 
 AS_OF = date(2026, 4, 13)

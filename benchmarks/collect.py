@@ -21,10 +21,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.chat import ChannelKey
-from bot.collector import CollectSummary, collect
-from bot.github import GitHubClient
-from bot.repo_ref import RepoRef
+from bot.clients.github import GitHubClient
+from bot.collection.collector import CollectSummary, collect
+from bot.core.command import ChannelKey
+from bot.core.repo_ref import RepoRef
 from bot.testing import FakeClock, FakeGitHub, ScenarioRepo
 from bot.testing.github_scenario import Scenario
 from storage.sqlite import SqliteStore

@@ -20,13 +20,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from adapters.slack.app import SlackAdapter
-from bot.chat import ChannelKey
-from bot.commands import Router
-from bot.context import Context
-from bot.delivery import Deliverer
-from bot.message import Message, Section
-from bot.repo_ref import RepoRef
-from bot.settings import Settings
+from bot.core.command import ChannelKey
+from bot.core.message import Message, Section
+from bot.core.repo_ref import RepoRef
+from bot.core.settings import Settings
+from bot.features.commands import Router
+from bot.features.commands.context import Context
+from bot.jobs.delivery import Deliverer
 from bot.testing.fake_slack import FakeSlack
 from storage.sqlite import SqliteStore
 

@@ -16,8 +16,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bot.momentum import momentum, rank_movers, total_velocity
-from bot.repo_ref import RepoRef
+from bot.core.figures import momentum, rank_movers, total_velocity
+from bot.core.repo_ref import RepoRef
 from storage.sqlite import SqliteStore
 
 

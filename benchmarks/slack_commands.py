@@ -36,11 +36,11 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from adapters.slack.app import ANSWER_WORKERS, SlackAdapter
-from bot.commands import Router
-from bot.context import Context
-from bot.repo_ref import RepoRef
-from bot.settings import Settings
-from bot.store import Snapshot
+from bot.core.repo_ref import RepoRef
+from bot.core.settings import Settings
+from bot.core.store import Snapshot
+from bot.features.commands import Router
+from bot.features.commands.context import Context
 from bot.testing.fake_slack import FakeSlack
 from storage.sqlite import SqliteStore
 from tests.slack_support import SIGNING_SECRET, command_body, signed_headers

@@ -35,10 +35,10 @@ from pathlib import Path
 
 import asyncpg
 
-from bot.briefing.compose import compose
-from bot.chat import ChannelKey
-from bot.repo_ref import RepoRef
-from bot.store import RepoEvent, Snapshot, Store
+from bot.core.command import ChannelKey
+from bot.core.repo_ref import RepoRef
+from bot.core.store import RepoEvent, Snapshot, Store
+from bot.features.briefing.compose import compose
 from storage.copy import copy_store
 from storage.postgres import PostgresStore, split_url
 from storage.sqlite import SqliteStore

@@ -1,11 +1,11 @@
-"""Where Momentum keeps its data: implementations of :class:`bot.store.Store`."""
+"""Where Momentum keeps its data: implementations of :class:`bot.core.store.Store`."""
 
 from __future__ import annotations
 
 import sqlite3
 from urllib.parse import urlsplit, urlunsplit
 
-from bot.store import Store
+from bot.core.store import Store
 
 
 class StoreUnavailable(Exception):

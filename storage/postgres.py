@@ -18,9 +18,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
-from bot.chat import ChannelKey, Platform
-from bot.repo_ref import RepoRef
-from bot.store import (
+from bot.core.command import ChannelKey, Platform
+from bot.core.repo_ref import RepoRef
+from bot.core.store import (
     Access,
     AlertSettings,
     AuditEntry,
@@ -69,7 +69,7 @@ Pool = Any  # asyncpg.Pool
 
 
 class PostgresStore:
-    """:class:`bot.store.Store` on a PostgreSQL database.
+    """:class:`bot.core.store.Store` on a PostgreSQL database.
 
     ``DATABASE_URL`` is a libpq-style URL; a ``pool_size`` query parameter sets the
     pool's maximum (default 10), and any other query parameter is a server setting (for

@@ -13,9 +13,9 @@ from typing import Any, cast
 
 import aiosqlite
 
-from bot.chat import ChannelKey, Platform
-from bot.repo_ref import RepoRef
-from bot.store import (
+from bot.core.command import ChannelKey, Platform
+from bot.core.repo_ref import RepoRef
+from bot.core.store import (
     Access,
     AlertSettings,
     AuditEntry,
@@ -48,7 +48,7 @@ _CHANNEL_COLUMNS = (
 
 
 class SqliteStore:
-    """:class:`bot.store.Store` on one SQLite file.
+    """:class:`bot.core.store.Store` on one SQLite file.
 
     One connection serves the process; a lock keeps one task's transaction from
     interleaving with another's on it. ``BEGIN IMMEDIATE`` makes a second process that

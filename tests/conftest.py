@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands import Router
-from bot.context import Context
-from bot.settings import Settings
-from bot.store import Store
+from bot.core.settings import Settings
+from bot.core.store import Store
+from bot.features.commands import Router
+from bot.features.commands.context import Context
 from storage.sqlite import SqliteStore
 from tests.pg_support import postgres_store
 from tests.support import Chat, Clock

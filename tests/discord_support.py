@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 from adapters.discord.bot import DiscordAdapter
-from bot.settings import Settings
+from bot.core.settings import Settings
 from bot.testing.fake_discord import Call, FakeDiscord
 
 EPHEMERAL = 64

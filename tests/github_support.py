@@ -19,10 +19,10 @@ from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from bot.chat import ChannelKey
-from bot.github import GitHubClient
-from bot.repo_ref import RepoRef
-from bot.store import Store
+from bot.clients.github import GitHubClient
+from bot.core.command import ChannelKey
+from bot.core.repo_ref import RepoRef
+from bot.core.store import Store
 from bot.testing import FakeClock, FakeGitHub, ScenarioPull, ScenarioRelease, ScenarioRepo, Unstar
 from bot.testing.github_scenario import Scenario
 

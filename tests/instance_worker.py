@@ -20,10 +20,10 @@ import aiohttp
 
 from adapters.slack.client import web_client
 from adapters.slack.render import render
-from bot.chat import ChannelKey
-from bot.delivery import Deliverer, DeliveryPolicy
-from bot.message import Message
-from bot.store import Store
+from bot.core.command import ChannelKey
+from bot.core.message import Message
+from bot.core.store import Store
+from bot.jobs.delivery import Deliverer, DeliveryPolicy
 
 DUE = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)  # every channel's daily 09:00 UTC briefing
 LEASE = timedelta(seconds=1)

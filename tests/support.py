@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from adapters.text import render_text
-from bot.chat import ChannelKey, Command
-from bot.commands import Router
-from bot.message import Message
+from bot.core.command import ChannelKey, Command
+from bot.core.message import Message
+from bot.features.commands import Router
 
 NOW = datetime(2026, 4, 13, 9, 30, tzinfo=UTC)
 CHANNEL = ChannelKey("slack", "T1", "C1")

@@ -32,15 +32,15 @@ from pathlib import Path
 import pytest
 
 from adapters.text import render_text
-from bot.alerts import last_24_hours, pending_alerts
-from bot.collector import collect
-from bot.commands import Router
-from bot.context import Context
-from bot.github import GitHubClient
-from bot.message import Message
-from bot.repo_ref import RepoRef
-from bot.settings import Settings
-from bot.store import Store
+from bot.clients.github import GitHubClient
+from bot.collection.collector import collect
+from bot.core.message import Message
+from bot.core.repo_ref import RepoRef
+from bot.core.settings import Settings
+from bot.core.store import Store
+from bot.features.alerts import last_24_hours, pending_alerts
+from bot.features.commands import Router
+from bot.features.commands.context import Context
 from bot.testing import FakeClock, FakeGitHub, ScenarioRelease, ScenarioRepo
 from bot.testing.github_scenario import Scenario
 from storage.sqlite import SqliteStore

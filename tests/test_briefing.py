@@ -33,12 +33,12 @@ import pytest
 
 from adapters.markdown import render_markdown
 from adapters.text import render_text
-from bot.briefing import compose
-from bot.briefing.chart import briefing_chart
-from bot.briefing.export import briefing_json
-from bot.briefing.message import briefing_message
-from bot.repo_ref import RepoRef
-from bot.store import RepoEvent, RepoMetadata, RepoRecord, Snapshot, Store
+from bot.core.repo_ref import RepoRef
+from bot.core.store import RepoEvent, RepoMetadata, RepoRecord, Snapshot, Store
+from bot.features.briefing import compose
+from bot.features.briefing.chart import briefing_chart
+from bot.features.briefing.export import briefing_json
+from bot.features.briefing.message import briefing_message
 from storage.sqlite import SqliteStore
 
 AS_OF = date(2026, 4, 13)

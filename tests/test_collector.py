@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.collector import collect
-from bot.store import RepoEvent, Store
+from bot.collection.collector import collect
+from bot.core.store import RepoEvent, Store
 from bot.testing import FakeClock, Fault, ScenarioRepo, week_start
 from bot.testing.github_scenario import Scenario
 from storage.sqlite import SqliteStore

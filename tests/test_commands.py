@@ -3,12 +3,12 @@
 from datetime import UTC, date, datetime, timedelta
 
 from adapters.text import render_text
-from bot.chat import ChannelKey
-from bot.commands import Router
-from bot.context import Context
-from bot.repo_ref import RepoRef
-from bot.settings import Settings
-from bot.store import RepoEvent, RepoMetadata, Snapshot, Store
+from bot.core.command import ChannelKey
+from bot.core.repo_ref import RepoRef
+from bot.core.settings import Settings
+from bot.core.store import RepoEvent, RepoMetadata, Snapshot, Store
+from bot.features.commands import Router
+from bot.features.commands.context import Context
 from tests.support import Chat, Clock
 
 OTHER = ChannelKey("discord", "G1", "C9")

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import db_cli
-from bot.chat import ChannelKey
-from bot.repo_ref import RepoRef
-from bot.store import AlertSettings, ChannelSettings, RepoEvent, RepoMetadata, Snapshot, Store
+from bot.app.cli import db as db_cli
+from bot.core.command import ChannelKey
+from bot.core.repo_ref import RepoRef
+from bot.core.store import AlertSettings, ChannelSettings, RepoEvent, RepoMetadata, Snapshot, Store
 from storage.copy import CopyError, copy_store
 from storage.migrations import load_migrations
 from storage.postgres import PostgresStore

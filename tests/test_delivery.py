@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapter import ChannelUnavailable, PostRateLimited
-from bot.chat import ChannelKey
-from bot.delivery import Deliverer, DeliveryPolicy
-from bot.message import Message
-from bot.repo_ref import RepoRef
-from bot.store import ChannelSettings, Store
+from bot.core.adapter import ChannelUnavailable, PostRateLimited
+from bot.core.command import ChannelKey
+from bot.core.message import Message
+from bot.core.repo_ref import RepoRef
+from bot.core.store import ChannelSettings, Store
+from bot.jobs.delivery import Deliverer, DeliveryPolicy
 from storage.sqlite import SqliteStore
 from tests.support import Clock
 

@@ -11,15 +11,15 @@ from typing import Any
 import pytest
 
 from adapters.discord.bot import DiscordAdapter
-from bot.adapter import ChannelUnavailable
-from bot.chat import ChannelKey
-from bot.commands import Router
-from bot.commands.usage import groups
-from bot.context import Context
-from bot.message import Chart, Message, Section
-from bot.repo_ref import RepoRef
-from bot.settings import SettingsError, load_settings
-from bot.store import Snapshot, Store
+from bot.core.adapter import ChannelUnavailable
+from bot.core.command import ChannelKey
+from bot.core.message import Chart, Message, Section
+from bot.core.repo_ref import RepoRef
+from bot.core.settings import SettingsError, load_settings
+from bot.core.store import Snapshot, Store
+from bot.features.commands import Router
+from bot.features.commands.context import Context
+from bot.features.commands.usage import groups
 from bot.testing.fake_discord import APPLICATION_ID, FakeDiscord, RateLimit
 from tests.discord_payloads import (
     APPLICATION_COMMAND_AUTOCOMPLETE,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from adapters.discord.bot import DiscordAdapter
-from bot.commands import Router
-from bot.context import Context
-from bot.data import DataService
+from bot.collection.service import DataService
+from bot.features.commands import Router
+from bot.features.commands.context import Context
 from bot.testing import FakeClock
 from bot.testing.fake_discord import FakeDiscord
 from storage.sqlite import SqliteStore

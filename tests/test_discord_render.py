@@ -10,7 +10,7 @@ import pytest
 
 from adapters.discord import escape
 from adapters.discord.render import Rendered, render
-from bot.message import Chart, Field, Message, Section, Table, error
+from bot.core.message import Chart, Field, Message, Section, Table, error
 
 HOSTILE = (
     "@everyone @here <@123456789012345678> <@!123456789012345678> <@&223456789012345678> "

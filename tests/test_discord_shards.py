@@ -20,18 +20,18 @@ import pytest
 
 from adapters.discord.bot import DiscordAdapter
 from adapters.discord.shards import ShardPlan, shard_of
-from bot.alerts import pending_alerts
-from bot.chat import ChannelKey, Platform
-from bot.collector import collect
-from bot.commands import Router
-from bot.context import Context
-from bot.delivery import Deliverer, Poster
-from bot.github import GitHubClient
-from bot.message import Message
-from bot.repo_ref import RepoRef
-from bot.scheduler import BriefingScheduler
-from bot.settings import Settings, SettingsError, load_settings
-from bot.store import ChannelSettings, Store
+from bot.clients.github import GitHubClient
+from bot.collection.collector import collect
+from bot.core.command import ChannelKey, Platform
+from bot.core.message import Message
+from bot.core.repo_ref import RepoRef
+from bot.core.settings import Settings, SettingsError, load_settings
+from bot.core.store import ChannelSettings, Store
+from bot.features.alerts import pending_alerts
+from bot.features.commands import Router
+from bot.features.commands.context import Context
+from bot.jobs.delivery import Deliverer, Poster
+from bot.jobs.scheduler import BriefingScheduler
 from bot.testing import FakeClock, FakeGitHub
 from bot.testing.fake_discord import FakeDiscord
 from storage.sqlite import SqliteStore

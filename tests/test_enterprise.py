@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.briefing.compose import compose
-from bot.collector import HISTORY_MISSING, collect
-from bot.github import GitHubClient
-from bot.repo_ref import RepoRef
-from bot.store import RepoRecord, Store
+from bot.clients.github import GitHubClient
+from bot.collection.collector import HISTORY_MISSING, collect
+from bot.core.repo_ref import RepoRef
+from bot.core.store import RepoRecord, Store
+from bot.features.briefing.compose import compose
 from bot.testing import FakeClock, FakeGitHub, ScenarioRepo
 from bot.testing.github_scenario import Scenario
 from storage.sqlite import SqliteStore

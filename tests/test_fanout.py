@@ -7,14 +7,14 @@ from collections import Counter
 from datetime import UTC, date, datetime
 
 from adapters.slack.app import SlackAdapter
-from bot.chat import ChannelKey
-from bot.commands import Router
-from bot.context import Context
-from bot.delivery import Deliverer
-from bot.message import Message
-from bot.repo_ref import RepoRef
-from bot.settings import Settings
-from bot.store import Store
+from bot.core.command import ChannelKey
+from bot.core.message import Message
+from bot.core.repo_ref import RepoRef
+from bot.core.settings import Settings
+from bot.core.store import Store
+from bot.features.commands import Router
+from bot.features.commands.context import Context
+from bot.jobs.delivery import Deliverer
 from bot.testing.fake_slack import FakeSlack
 
 DUE = datetime(2026, 4, 13, 9, 0, 30, tzinfo=UTC)  # just after Monday 09:00 UTC

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot.github import RateLimited, RepoNotFound
-from bot.github.client import API_VERSION, GitHubClient
-from bot.repo_ref import RepoRef
-from bot.settings import Settings
+from bot.clients.github import RateLimited, RepoNotFound
+from bot.clients.github.client import API_VERSION, GitHubClient
+from bot.core.repo_ref import RepoRef
+from bot.core.settings import Settings
 from bot.testing import FakeClock, Fault
 from tests.github_support import BIG, MID, T1, TOKEN, github, scenario
 

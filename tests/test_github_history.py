@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.github.errors import InvalidHistory
-from bot.github.history import Week, merge_pages, parse_link, parse_page
+from bot.clients.github.errors import InvalidHistory
+from bot.clients.github.history import Week, merge_pages, parse_link, parse_page
 
 SUNDAY = datetime(2026, 11, 22, tzinfo=UTC)  # a Sunday
 WEEK = 7 * 86_400

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from graphql import GraphQLSchema, build_schema, parse, validate
 
-from bot.github.queries import BATCH_SIZE, metadata_query
+from bot.clients.github.queries import BATCH_SIZE, metadata_query
 
-SCHEMA = Path(__file__).parents[2] / "shared/github/schema.graphql"
+# GitHub's public schema (MIT, see schema.LICENSE.md beside it), shipped with the tests.
+SCHEMA = Path(__file__).parent / "data/github/schema.graphql"
 
 
 @cache

@@ -17,10 +17,10 @@ from collections.abc import Callable
 
 import aiohttp
 
-from bot.chat import ChannelKey
-from bot.delivery import Outcome
-from bot.repo_ref import RepoRef
-from bot.store import ChannelSettings
+from bot.core.command import ChannelKey
+from bot.core.repo_ref import RepoRef
+from bot.core.store import ChannelSettings
+from bot.jobs.delivery import Outcome
 from bot.testing.fake_slack import FakeSlack
 from storage.postgres import PostgresStore
 from tests.instance_worker import DUE, LEASE, Composer, SlackPoster, deliverer, shared_clock

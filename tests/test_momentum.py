@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.momentum import (
+from bot.core.figures import (
     Momentum,
     momentum,
     prior_window,

@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 
 from adapters.text import render_text
-from bot.alerts import pending_alerts
-from bot.collector import collect
-from bot.repo_ref import RepoRef
-from bot.store import AlertSettings, Store
+from bot.collection.collector import collect
+from bot.core.repo_ref import RepoRef
+from bot.core.store import AlertSettings, Store
+from bot.features.alerts import pending_alerts
 from bot.testing import FakeClock, Fault, ScenarioRepo
 from bot.testing.github_scenario import Scenario
 from storage.sqlite import SqliteStore

@@ -19,12 +19,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from adapters.text import render_text
-from bot.backtest_cli import add_arguments, run_backtest
-from bot.chat import ChannelKey
-from bot.predictions import briefing_predictions, resolve_due, track_record
-from bot.predictions.service import make_predictions
-from bot.repo_ref import RepoRef
-from bot.store import Store
+from bot.app.cli.backtest import add_arguments, run_backtest
+from bot.core.command import ChannelKey
+from bot.core.repo_ref import RepoRef
+from bot.core.store import Store
+from bot.features.predictions import briefing_predictions, resolve_due, track_record
+from bot.features.predictions.service import make_predictions
 from tests.support import CHANNEL, Chat
 
 AS_OF = date(2026, 4, 13)
@@ -186,8 +186,8 @@ async def test_briefing_and_command_show_predictions(store: Store, chat: Chat) -
 
 
 async def test_ad_hoc_briefings_have_no_predictions_section(store: Store) -> None:
-    from bot.briefing import compose
-    from bot.briefing.message import briefing_message
+    from bot.features.briefing import compose
+    from bot.features.briefing.message import briefing_message
 
     await seed(store)
     repos = [item.repo for item in await store.watch_list(CHANNEL)]

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands import Router
-from bot.context import Context
-from bot.presets import InvalidPreset, load_presets
-from bot.repo_ref import RepoRef
-from bot.settings import Settings
-from bot.store import Store
+from bot.core.repo_ref import RepoRef
+from bot.core.settings import Settings
+from bot.core.store import Store
+from bot.features.commands import Router
+from bot.features.commands.context import Context
+from bot.features.presets import InvalidPreset, load_presets
 from tests.support import CHANNEL, Chat, Clock
 
 LOCAL_LLM = [

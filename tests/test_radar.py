@@ -29,15 +29,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.collector import collect
-from bot.commands import Router
-from bot.context import Context
-from bot.data import DataService
-from bot.github import GitHubClient
-from bot.radar import radar_picks, refresh_radar
-from bot.repo_ref import RepoRef
-from bot.settings import Settings
-from bot.store import Store
+from bot.clients.github import GitHubClient
+from bot.collection.collector import collect
+from bot.collection.service import DataService
+from bot.core.repo_ref import RepoRef
+from bot.core.settings import Settings
+from bot.core.store import Store
+from bot.features.commands import Router
+from bot.features.commands.context import Context
+from bot.features.radar import radar_picks, refresh_radar
 from bot.testing import FakeClock, FakeGitHub, ScenarioRepo
 from bot.testing.github_scenario import Scenario
 from storage.sqlite import SqliteStore

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.repo_ref import InvalidRepoRef, RepoRef, split_repo_words
+from bot.core.repo_ref import InvalidRepoRef, RepoRef, split_repo_words
 
 
 @pytest.mark.parametrize(

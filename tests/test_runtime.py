@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters.text import render_text
-from bot.alerts.spikes import AlertSettings
-from bot.chat import ChannelKey
-from bot.message import Message
-from bot.repo_ref import RepoRef
-from bot.runtime import open_services
-from bot.settings import Settings
+from bot.app.runtime import open_services
+from bot.core.command import ChannelKey
+from bot.core.message import Message
+from bot.core.repo_ref import RepoRef
+from bot.core.settings import Settings
+from bot.features.alerts.spikes import AlertSettings
 from bot.testing import FakeClock, FakeGitHub, ScenarioRepo
 
 NOW = datetime(2026, 4, 13, 12, tzinfo=UTC)

@@ -2,8 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.schedule import Schedule, ScheduleError, parse_schedule
-from bot.store import ChannelSettings
+from bot.core.schedule import Schedule, ScheduleError, parse_schedule
+from bot.core.store import ChannelSettings
 
 DEFAULT = ChannelSettings()
 

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from bot.chat import ChannelKey
-from bot.delivery import Deliverer
-from bot.message import Message
-from bot.repo_ref import RepoRef
-from bot.scheduler import BriefingScheduler, Periodic
-from bot.store import ChannelSettings, Store
+from bot.core.command import ChannelKey
+from bot.core.message import Message
+from bot.core.repo_ref import RepoRef
+from bot.core.store import ChannelSettings, Store
+from bot.jobs.delivery import Deliverer
+from bot.jobs.scheduler import BriefingScheduler, Periodic
 from tests.support import Clock
 
 LONDON = ChannelKey("slack", "T1", "LDN")

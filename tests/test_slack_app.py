@@ -19,14 +19,14 @@ from adapters.slack.app import (
     UNINSTALLED_REASON,
     SlackAdapter,
 )
-from bot.adapter import ChannelUnavailable
-from bot.chat import ChannelKey
-from bot.commands import Router
-from bot.context import Context
-from bot.message import Chart, Message, Section, Table
-from bot.repo_ref import RepoRef
-from bot.settings import Settings, SettingsError
-from bot.store import Snapshot, Store
+from bot.core.adapter import ChannelUnavailable
+from bot.core.command import ChannelKey
+from bot.core.message import Chart, Message, Section, Table
+from bot.core.repo_ref import RepoRef
+from bot.core.settings import Settings, SettingsError
+from bot.core.store import Snapshot, Store
+from bot.features.commands import Router
+from bot.features.commands.context import Context
 from bot.testing.fake_slack import FakeSlack
 from tests.slack_support import SIGNING_SECRET, command_body, event_body, signed_headers
 from tests.support import NOW, Clock

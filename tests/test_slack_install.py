@@ -14,13 +14,13 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 
 from adapters.slack.app import BOT_SCOPES, UNINSTALLED_REASON, SlackAdapter
 from adapters.slack.installations import StoreInstallationStore, StoreOAuthStateStore
-from bot.adapter import ChannelUnavailable
-from bot.chat import ChannelKey
-from bot.commands import Router
-from bot.context import Context
-from bot.message import Message
-from bot.settings import Settings
-from bot.store import Store
+from bot.core.adapter import ChannelUnavailable
+from bot.core.command import ChannelKey
+from bot.core.message import Message
+from bot.core.settings import Settings
+from bot.core.store import Store
+from bot.features.commands import Router
+from bot.features.commands.context import Context
 from bot.testing.fake_slack import FakeSlack, Workspace
 from tests.slack_support import SIGNING_SECRET, command_body, event_body, signed_headers
 from tests.support import NOW, Clock

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from adapters.slack.render import render
-from bot.message import Chart, Field, Message, Section, Table, error
+from bot.core.message import Chart, Field, Message, Section, Table, error
 
 HOSTILE = (
     "<!channel> <!here|here> <!everyone> <@U0123ABC> <#C0123|general> <!subteam^S1> "

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import ChannelKey
-from bot.repo_ref import RepoRef
+from bot.core.command import ChannelKey
+from bot.core.repo_ref import RepoRef
 from storage.migrations import load_migrations
 from storage.sqlite import SqliteStore
 

@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.chat import ChannelKey
-from bot.repo_ref import RepoRef
-from bot.store import ChannelSettings, RepoEvent, RepoMetadata, Snapshot, Store, WatchListFull
+from bot.core.command import ChannelKey
+from bot.core.repo_ref import RepoRef
+from bot.core.store import ChannelSettings, RepoEvent, RepoMetadata, Snapshot, Store, WatchListFull
 
 T0 = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)
 C1 = ChannelKey("slack", "T1", "C1")

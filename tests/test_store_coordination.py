@@ -11,9 +11,9 @@ from pathlib import Path
 
 import asyncpg
 
-from bot.chat import ChannelKey
-from bot.repo_ref import RepoRef
-from bot.store import AlertSettings, Store
+from bot.core.command import ChannelKey
+from bot.core.repo_ref import RepoRef
+from bot.core.store import AlertSettings, Store
 from storage.migrations import load_migrations
 from storage.postgres import PostgresStore
 from storage.sqlite import SqliteStore

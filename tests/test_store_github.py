@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from bot.repo_ref import RepoRef
-from bot.store import RepoMetadata, Store
+from bot.core.repo_ref import RepoRef
+from bot.core.store import RepoMetadata, Store
 
 T0 = datetime(2026, 11, 18, 12, tzinfo=UTC)
 

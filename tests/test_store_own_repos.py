@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.repo_ref import RepoRef
-from bot.store import StargazerAccess, Store
+from bot.core.repo_ref import RepoRef
+from bot.core.store import StargazerAccess, Store
 
 T0 = datetime(2026, 11, 25, 9, tzinfo=UTC)
 H = timedelta(hours=1)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.chat import ChannelKey
-from bot.repo_ref import RepoRef
-from bot.store import AlertSettings, Store
+from bot.core.command import ChannelKey
+from bot.core.repo_ref import RepoRef
+from bot.core.store import AlertSettings, Store
 
 T0 = datetime(2026, 11, 25, 9, tzinfo=UTC)
 C1 = ChannelKey("slack", "T1", "C1")

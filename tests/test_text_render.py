@@ -1,5 +1,5 @@
 from adapters.text import render_text
-from bot.message import Chart, Field, Message, Section, Table, error
+from bot.core.message import Chart, Field, Message, Section, Table, error
 
 
 def test_sections_fields_tables_and_footnotes() -> None:

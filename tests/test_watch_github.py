@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.commands import Router
-from bot.context import Context
-from bot.data import DataService
-from bot.settings import Settings
+from bot.collection.service import DataService
+from bot.core.settings import Settings
+from bot.features.commands import Router
+from bot.features.commands.context import Context
 from bot.testing import FakeClock, Fault
 from storage.sqlite import SqliteStore
 from tests.github_support import BIG, MID, T1, github, scenario

@@ -32,13 +32,13 @@ from adapters.discord.reply import ANSWER_WITHIN, NO_MENTIONS, answer, reply_now
 from adapters.discord.shards import ShardPlan
 from adapters.discord.sync import sync_if_changed
 from adapters.discord.translate import DM_REFUSAL, channel_key, direct_message_command, to_command
-from bot.adapter import ChannelUnavailable
-from bot.chat import ChannelKey
-from bot.commands import Router
-from bot.context import utc_now
-from bot.message import Audience, Message
-from bot.settings import Settings
-from bot.store import Store
+from bot.core.adapter import ChannelUnavailable
+from bot.core.command import ChannelKey
+from bot.core.message import Audience, Message
+from bot.core.settings import Settings
+from bot.core.store import Store
+from bot.features.commands import Router
+from bot.features.commands.context import utc_now
 
 log = logging.getLogger(__name__)
 

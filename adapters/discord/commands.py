@@ -13,9 +13,9 @@ from typing import Any, Protocol
 import discord
 from discord import app_commands
 
-from bot.commands.usage import groups
-from bot.message import Audience
-from bot.presets import load_presets
+from bot.core.message import Audience
+from bot.features.commands.usage import groups
+from bot.features.presets import load_presets
 
 Choices = list[app_commands.Choice[str]]
 Suggest = Callable[[discord.Interaction, str], Coroutine[Any, Any, Choices]]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import discord
 
 from adapters.discord import escape
-from bot.message import Chart, Message, Section, Table
+from bot.core.message import Chart, Message, Section, Table
 
 # Discord's limits (Embed Object > Embed Limits in Discord's documentation).
 TITLE = 256

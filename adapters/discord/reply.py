@@ -8,7 +8,7 @@ from collections.abc import Awaitable
 import discord
 
 from adapters.discord.render import render
-from bot.message import Audience, Message
+from bot.core.message import Audience, Message
 
 NO_MENTIONS = discord.AllowedMentions.none()
 # Discord shows the user an error when an interaction is not answered within 3 seconds;

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.chat import ChannelKey
-from bot.settings import Settings
+from bot.core.command import ChannelKey
+from bot.core.settings import Settings
 
 # Discord sends direct messages only to shard 0.
 DIRECT_MESSAGES_SHARD = 0

@@ -13,7 +13,7 @@ from datetime import datetime
 import discord
 from discord import app_commands
 
-from bot.store import Store
+from bot.core.store import Store
 
 
 def state_key(guild: discord.abc.Snowflake | None) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.chat import ChannelKey, Command
-from bot.message import Message, error
+from bot.core.command import ChannelKey, Command
+from bot.core.message import Message, error
 
 DM_REFUSAL: Message = error(
     "Watch lists belong to server channels",

@@ -36,11 +36,11 @@ from adapters.slack.client import web_client, webhook_client
 from adapters.slack.managers import ManagerCache
 from adapters.slack.render import render
 from adapters.slack.translate import COMMAND_NAME, command_from, response_payload
-from bot.adapter import ChannelUnavailable, PostRateLimited
-from bot.chat import ChannelKey
-from bot.commands import Router
-from bot.message import Chart, Message
-from bot.settings import Settings, SettingsError
+from bot.core.adapter import ChannelUnavailable, PostRateLimited
+from bot.core.command import ChannelKey
+from bot.core.message import Chart, Message
+from bot.core.settings import Settings, SettingsError
+from bot.features.commands import Router
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ REVOKED_REASON = "tokens_revoked: Momentum's bot token was revoked"
 
 
 class SlackAdapter:
-    """Implements :class:`bot.adapter.Adapter` for one Slack app (one workspace with
+    """Implements :class:`bot.core.adapter.Adapter` for one Slack app (one workspace with
     ``SLACK_BOT_TOKEN``, or any number installed through OAuth with
     ``SLACK_CLIENT_ID``/``SLACK_CLIENT_SECRET`` and an ``installation_store``)."""
 

@@ -20,7 +20,7 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
-from bot.store import Store
+from bot.core.store import Store
 
 log = logging.getLogger(__name__)
 

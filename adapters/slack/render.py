@@ -1,4 +1,4 @@
-"""Renders a :class:`~bot.message.Message` as Block Kit, within Slack's limits.
+"""Renders a :class:`~bot.core.message.Message` as Block Kit, within Slack's limits.
 
 Layout: a ``header`` (the title), then each section as ``section`` blocks separated by
 ``divider``s (title and text in mrkdwn, fields ten to a block, verbatim lines as
@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from adapters.slack import escape
 from adapters.text import render_text
-from bot.message import Message, Section, Table
+from bot.core.message import Message, Section, Table
 
 Block = dict[str, Any]
 

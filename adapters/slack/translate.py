@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from adapters.slack.render import render
-from bot.chat import ChannelKey, Command
-from bot.message import Message
+from bot.core.command import ChannelKey, Command
+from bot.core.message import Message
 
 COMMAND_NAME = "/momentum"
 

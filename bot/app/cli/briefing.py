@@ -1,0 +1,169 @@
+"""``momentum briefing``: a briefing printed as text, Markdown or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from adapters.markdown import render_markdown
+from adapters.text import render_text
+from bot.app.progress import ProgressCallback as Progress
+from bot.app.runtime import Services
+from bot.core.command import ChannelKey
+from bot.core.figures import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
+from bot.core.repo_ref import InvalidRepoRef, RepoRef, split_repo_words
+from bot.core.store import RepoRecord, Store
+from bot.features.briefing import compose
+from bot.features.briefing.chart import briefing_chart
+from bot.features.briefing.export import briefing_json
+from bot.features.briefing.lift import BASELINE_DAYS
+from bot.features.briefing.message import briefing_message
+
+FORMATS = ("text", "markdown", "json")
+WEEKS_PER_PAGE = 30
+# Data younger than this is fresh enough for a briefing of today.
+FRESH_ENOUGH = timedelta(hours=6)
+
+log = logging.getLogger(__name__)
+
+
+class BriefingRequestError(Exception):
+    """The options do not describe a briefing; ``str()`` says why in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingRequest:
+    repos: list[RepoRef] | None
+    channel: ChannelKey | None
+    window_days: int | None
+    as_of: date | None
+    format: str
+    chart: Path | None
+    offline: bool = False
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--repos", help="an ad-hoc list: owner/name,owner/name,…")
+    parser.add_argument("--channel", help="a channel's list: platform:workspace/channel")
+    parser.add_argument(
+        "--window", type=int, metavar="DAYS",
+        help=f"window length, {MIN_WINDOW_DAYS}-{MAX_WINDOW_DAYS} days (default: the "
+        "channel's, else MOMENTUM_WINDOW_DAYS)",
+    )
+    parser.add_argument(
+        "--as-of", metavar="DATE",
+        help="a UTC date; the windows end at its 00:00 (default: today)",
+    )
+    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument("--chart", type=Path, metavar="FILE.png", help="also write the chart")
+    parser.add_argument(
+        "--offline", action="store_true",
+        help="use stored data only; do not collect what is missing from GitHub",
+    )
+
+
+def parse_request(args: argparse.Namespace) -> BriefingRequest:
+    if (args.repos is None) == (args.channel is None):
+        raise BriefingRequestError("name the list with exactly one of --repos or --channel")
+    repos = None
+    if args.repos is not None:
+        try:
+            repos = [RepoRef.parse(item) for item in split_repo_words([args.repos])]
+        except InvalidRepoRef as exc:
+            raise BriefingRequestError(str(exc)) from None
+        if not repos:
+            raise BriefingRequestError("--repos names no repo")
+    channel = None
+    if args.channel is not None:
+        try:
+            channel = ChannelKey.parse(args.channel)
+        except ValueError as exc:
+            raise BriefingRequestError(str(exc)) from None
+    if args.window is not None and not MIN_WINDOW_DAYS <= args.window <= MAX_WINDOW_DAYS:
+        raise BriefingRequestError(
+            f"--window must be {MIN_WINDOW_DAYS} to {MAX_WINDOW_DAYS} days, not {args.window}"
+        )
+    as_of = None
+    if args.as_of is not None:
+        try:
+            as_of = date.fromisoformat(args.as_of)
+        except ValueError:
+            raise BriefingRequestError(
+                f"--as-of {args.as_of!r} is not a date like 2026-04-13"
+            ) from None
+    return BriefingRequest(
+        repos, channel, args.window, as_of, args.format, args.chart, args.offline
+    )
+
+
+async def list_for(store: Store, request: BriefingRequest) -> list[RepoRecord | RepoRef]:
+    if request.channel is not None:
+        watched = await store.watch_list(request.channel)
+        if not watched:
+            raise BriefingRequestError(f"{request.channel} watches no repos")
+        return [item.repo for item in watched]
+    assert request.repos is not None
+    found: list[RepoRecord | RepoRef] = []
+    for ref in dict.fromkeys(request.repos):
+        found.append(await store.find_repo(ref) or ref)
+    return found
+
+
+async def collect_for_briefing(
+    services: Services, request: BriefingRequest, today: date, progress: Progress
+) -> None:
+    """Collect what the briefing's windows need and the store lacks or holds stale."""
+    store = services.store
+    now = services.context.now()
+    repos = []
+    for item in await list_for(store, request):
+        repos.append(item if isinstance(item, RepoRecord) else await store.add_repo(item, now))
+    as_of = request.as_of or today
+    window_days = request.window_days or services.settings.window_days
+    earliest = as_of - timedelta(days=2 * window_days + BASELINE_DAYS)
+    # A refresh reads 30 weeks of history; older windows need deeper pages.
+    pages = math.ceil(((today - earliest).days / 7 + 1) / WEEKS_PER_PAGE)
+    stale = [
+        repo
+        for repo in repos
+        if repo.stars_fetched_at is None or now - repo.stars_fetched_at > FRESH_ENOUGH
+    ]
+    if pages > 1:
+        stale = repos
+    if stale:
+        summary = await services.data.collect(
+            repos=stale, pages=pages if pages > 1 else None, progress=progress
+        )
+        for line in summary.lines():
+            log.info("%s", line)
+
+
+async def print_briefing(
+    store: Store, request: BriefingRequest, *, today: date, default_window: int
+) -> str:
+    """The briefing in the requested format (and the chart written, when asked)."""
+    repos = await list_for(store, request)
+    window_days = request.window_days
+    if window_days is None and request.channel is not None:
+        channel = await store.get_channel(request.channel)
+        window_days = channel.settings.window_days if channel else None
+    briefing = await compose(
+        store, repos, request.as_of or today, window_days or default_window
+    )
+    if request.format == "json":
+        output = json.dumps(briefing_json(briefing), indent=2, ensure_ascii=False)
+    chart = None
+    if request.chart is not None or request.format != "json":
+        chart = await asyncio.to_thread(briefing_chart, briefing)
+    if request.chart is not None and chart is not None:
+        request.chart.write_bytes(chart.png)
+    if request.format == "json":
+        return output
+    message = briefing_message(briefing, chart)
+    return render_markdown(message) if request.format == "markdown" else render_text(message)

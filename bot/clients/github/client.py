@@ -1,0 +1,559 @@
+"""The GitHub client: one ``httpx.AsyncClient`` (one connection pool) for REST and GraphQL.
+
+Every answer's rate-limit figures are kept in :attr:`GitHubClient.rate`. Server errors,
+timeouts and dropped connections are retried with exponential backoff and jitter; 403 or
+429 rate-limit answers wait for ``Retry-After`` or the reset time when that is within
+``max_wait``, and raise :class:`RateLimited` otherwise, so one run never sleeps an hour.
+Time and sleep are injected so tests neither wait nor depend on the wall clock.
+
+GitHub Enterprise Server has neither the star history nor ``/stargazers/count``; both
+answer 404 there, as they do for a missing repository. One ``GET /repos`` tells the two
+apart: :class:`HistoryUnavailable` carries its answer, and ``star_count`` falls back to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import random
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from bot.clients.github import history as hist
+from bot.clients.github import models, queries, ratelimit
+from bot.clients.github import stargazers as star_list
+from bot.clients.github.errors import (
+    GitHubError,
+    GitHubUnavailable,
+    HistoryUnavailable,
+    InvalidHistory,
+    RateLimited,
+    RepoNotFound,
+    StargazersClosed,
+    UnexpectedResponse,
+)
+from bot.clients.github.history import StarHistory
+from bot.clients.github.models import RepoInfo, SearchPage
+from bot.clients.github.ratelimit import RateLimit
+from bot.clients.github.stargazers import Stargazers
+from bot.core.repo_ref import RepoRef
+from bot.core.settings import Settings
+
+API_VERSION = "2026-03-10"
+# Without either header GitHub's answer to a secondary limit says "wait a minute".
+SECONDARY_LIMIT_WAIT = 60.0
+_REDIRECTS = {301, 302, 307, 308}
+_GONE = {404, 410}
+# A walk back through a stargazer list stops here: 10,000 stars, a fifth of an hour's calls.
+MAX_STARGAZER_PAGES = 100
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class ClientStats:
+    """What the client has spent: charged REST calls (``/rate_limit`` is free and not
+    counted), GraphQL requests and points, retries by kind, and search requests (they
+    have a budget of their own)."""
+
+    rest_calls: int = 0
+    graphql_calls: int = 0
+    graphql_points: int = 0
+    retries: Counter[str] = field(default_factory=Counter)
+    search_calls: int = 0
+
+    def copy(self) -> ClientStats:
+        return replace(self, retries=Counter(self.retries))
+
+    def since(self, earlier: ClientStats) -> ClientStats:
+        return ClientStats(
+            self.rest_calls - earlier.rest_calls,
+            self.graphql_calls - earlier.graphql_calls,
+            self.graphql_points - earlier.graphql_points,
+            self.retries - earlier.retries,
+            self.search_calls - earlier.search_calls,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    body: Any
+    link: str | None
+    moved: bool
+    not_modified: bool = False
+
+
+class GitHubClient:
+    def __init__(
+        self,
+        *,
+        api_url: str = "https://api.github.com",
+        graphql_url: str = "https://api.github.com/graphql",
+        token: str | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        timeout: float = 10.0,
+        max_retries: int = 4,
+        max_wait: float = 60.0,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        connections: int = 10,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.graphql_url = graphql_url
+        self.has_token = bool(token)
+        # Who is asking, without keeping the token: what one token may read (a closed
+        # stargazer list) another may not, and instances may run with different tokens.
+        self.viewer = hashlib.sha256(f"{self.api_url}\n{token or ''}".encode()).hexdigest()[:16]
+        # False once a 404 from ``/stargazers/count`` turned out to mean "no such endpoint".
+        self._count_endpoint = True
+        self.stats = ClientStats()
+        self.rate: dict[str, RateLimit] = {}
+        self._clock = clock
+        self._sleep = sleep
+        self._max_retries = max_retries
+        self._max_wait = max_wait
+        self._backoff = backoff
+        self._max_backoff = max_backoff
+        self._rng = rng or random.Random()
+        self._etags: dict[str, tuple[str, Any, str | None]] = {}
+        headers = {
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": API_VERSION,
+            "User-Agent": "momentum-bot",
+        }
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self._http = httpx.AsyncClient(
+            headers=headers,
+            timeout=timeout,
+            limits=httpx.Limits(max_connections=connections),
+            follow_redirects=False,  # redirects are followed here, to notice renames
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **options: Any) -> GitHubClient:
+        token = settings.github_token.get_secret_value() if settings.github_token else None
+        return cls(
+            api_url=settings.github_api_url,
+            graphql_url=settings.github_graphql_url,
+            token=token,
+            **options,
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> GitHubClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # -- public calls ---------------------------------------------------------------------
+
+    async def rate_limit(self) -> dict[str, RateLimit]:
+        """This hour's budgets from ``GET /rate_limit`` (which GitHub does not charge)."""
+        try:
+            answer = await self._get(f"{self.api_url}/rate_limit", None, None, cached=False)
+        except (RepoNotFound, UnexpectedResponse):
+            return dict(self.rate)  # GitHub Enterprise Server with rate limits turned off
+        found = ratelimit.from_rate_limit_body(answer.body if isinstance(answer.body, dict) else {})
+        self.rate.update(found)
+        return found
+
+    def remaining(self, resource: str = "core") -> int | None:
+        """Calls (or GraphQL points) left this hour, if an answer has said."""
+        known = self.rate.get(resource)
+        if known is None:
+            return None
+        return known.limit if self._clock() >= known.reset_at else known.remaining
+
+    async def star_history(
+        self, ref: RepoRef, *, pages: int = 1, created: datetime | None = None
+    ) -> StarHistory:
+        """The newest ``pages`` pages (30 weeks each) of daily stars, checked and merged.
+
+        Stops early at the creation week (``created``, or the last page GitHub links).
+        Raises :class:`InvalidHistory` rather than return weeks that are not all valid.
+        """
+        url = f"{self.api_url}/repos/{ref.owner}/{ref.name}/stargazers/history"
+        params: dict[str, str] | None = {"per_page": str(hist.PER_PAGE)}
+        collected: list[list[hist.Week]] = []
+        moved = complete = False
+        for number in range(1, min(pages, hist.MAX_PAGE) + 1):
+            try:
+                answer, weeks = await self._history_page(ref, url, params)
+            except RepoNotFound:
+                if number == 1:
+                    # Raises RepoNotFound itself when the repository is the one missing.
+                    raise HistoryUnavailable(ref, await self.repository(ref)) from None
+                raise
+            moved = moved or answer.moved
+            collected.append(weeks)
+            links = hist.parse_link(answer.link)
+            reached = created is not None and weeks[-1].start <= hist.week_of(created)
+            if "next" not in links or reached or number == hist.MAX_PAGE:
+                complete = "next" not in links or reached
+                break
+            if not self._same_origin(links["next"]):
+                raise InvalidHistory(ref, "the next page is on another host")
+            url, params = links["next"], None
+        return StarHistory(ref, hist.merge_pages(ref, collected), len(collected), complete, moved)
+
+    async def repository(self, ref: RepoRef) -> RepoInfo:
+        """``GET /repos/{owner}/{repo}``, with its ETag, following a rename."""
+        answer = await self._get(f"{self.api_url}/repos/{ref.owner}/{ref.name}", None, ref)
+        if not isinstance(answer.body, dict):
+            raise UnexpectedResponse(200, f"{ref} is not described by an object")
+        return models.from_rest(answer.body)
+
+    async def star_count(self, ref: RepoRef) -> int:
+        """``GET /repos/{owner}/{repo}/stargazers/count``: the cheapest existence check.
+
+        Where the endpoint is missing (GitHub Enterprise Server), ``GET /repos`` answers.
+        """
+        if not self._count_endpoint:
+            return (await self.repository(ref)).stars
+        url = f"{self.api_url}/repos/{ref.owner}/{ref.name}/stargazers/count"
+        try:
+            answer = await self._get(url, None, ref)
+        except RepoNotFound:
+            info = await self.repository(ref)  # raises RepoNotFound if it is the repo
+            self._count_endpoint = False
+            return info.stars
+        try:
+            return int(answer.body["count"])
+        except (KeyError, TypeError, ValueError):
+            raise UnexpectedResponse(200, f"no count for {ref}") from None
+
+    async def stargazers(
+        self,
+        ref: RepoRef,
+        *,
+        since: datetime | None = None,
+        max_pages: int = MAX_STARGAZER_PAGES,
+    ) -> Stargazers:
+        """When each star was given, from the closed stargazer list, newest pages first
+        back to ``since`` (None: the whole list), at most ``max_pages`` pages.
+
+        The first page is read first: its answer says whether the list is open to us
+        (401, 403 or 404 raise :class:`StargazersClosed`) and, in ``Link``, where it ends.
+        """
+        url = f"{self.api_url}/repos/{ref.owner}/{ref.name}/stargazers"
+        try:
+            # Never from the ETag cache: the first page rarely changes, but its Link header
+            # (where the list now ends) does, and an ETag covers only the body.
+            first = await self._get(
+                url, {"per_page": str(star_list.PER_PAGE)}, ref, cached=False,
+                accept=star_list.ACCEPT,
+            )
+        except RepoNotFound:
+            raise StargazersClosed(ref, 404) from None
+        except UnexpectedResponse as error:
+            if error.status in {401, 403}:
+                raise StargazersClosed(ref, error.status) from None
+            raise
+        first_page = star_list.parse_page(ref, first.body)
+        walked: list[list[tuple[str, datetime]]] = []
+        last_url = hist.parse_link(first.link).get("last")
+        known_after: datetime | None = None
+        if last_url is not None:
+            if not self._same_origin(last_url):
+                raise UnexpectedResponse(200, f"the stargazers of {ref} go on at another host")
+            last = httpx.URL(last_url)
+            number = int(last.params.get("page", "1"))
+            while number > 1:
+                if 1 + len(walked) >= max_pages:
+                    # Only what comes after the oldest star walked back to is complete.
+                    known_after = min(
+                        (moment for page in walked for _, moment in page), default=_NEVER
+                    )
+                    break
+                answer = await self._get(
+                    str(last.copy_set_param("page", str(number))), None, ref,
+                    accept=star_list.ACCEPT,
+                )
+                walked.append(star_list.parse_page(ref, answer.body))
+                number -= 1
+                oldest = walked[-1][0][1] if walked[-1] else None
+                # Strictly before: a star given at ``since`` itself may be on the page before.
+                if since is not None and oldest is not None and oldest < since:
+                    known_after = oldest
+                    break
+        pages = [first_page, *walked]
+        return Stargazers(ref, star_list.merge(pages), known_after, len(pages))
+
+    async def repositories(
+        self, refs: Sequence[RepoRef]
+    ) -> dict[RepoRef, RepoInfo | GitHubError]:
+        """Metadata of many repositories, 50 to a GraphQL query (about 2 points a batch).
+
+        A repository GitHub cannot resolve maps to :class:`RepoNotFound`; one error does
+        not spoil the batch. Needs a token: GitHub's GraphQL refuses anonymous callers.
+        """
+        results: dict[RepoRef, RepoInfo | GitHubError] = {}
+        unique = list(dict.fromkeys(refs))
+        for start in range(0, len(unique), queries.BATCH_SIZE):
+            batch = unique[start : start + queries.BATCH_SIZE]
+            variables: dict[str, str] = {}
+            for index, ref in enumerate(batch):
+                variables[f"o{index}"] = ref.owner
+                variables[f"n{index}"] = ref.name
+            body = await self._graphql(queries.metadata_query(len(batch)), variables)
+            results.update(_batch_results(batch, body))
+        return results
+
+    async def search_repositories(
+        self, query: str, *, sort: str = "stars", per_page: int = 30, page: int = 1
+    ) -> SearchPage:
+        """``GET /search/repositories``: one page (at most 100) of matches, best first.
+
+        Search has a budget of its own, reset every minute (30 requests with a token, 10
+        without): when the last answer said it is spent, this waits for the reset rather
+        than be refused, or raises :class:`RateLimited` if that is beyond ``max_wait``.
+        """
+        await self._pace("search")
+        params = {"q": query, "sort": sort, "order": "desc", "per_page": str(per_page),
+                  "page": str(page)}
+        # Never from the ETag cache: a search's answer changes with the hour.
+        answer = await self._get(f"{self.api_url}/search/repositories", params, None,
+                                 cached=False)
+        return models.from_search(answer.body)
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    async def _pace(self, resource: str) -> None:
+        if self.remaining(resource) != 0:
+            return
+        reset = self.rate[resource].reset_at
+        wait = (reset - self._clock()).total_seconds()
+        if wait > self._max_wait:
+            raise RateLimited(resource, reset)
+        # GitHub's reset is whole seconds; a second more makes sure it has passed.
+        await self._sleep(wait + 1)
+
+    def _same_origin(self, url: str) -> bool:
+        # Following a link elsewhere would hand our token to another host.
+        ours, theirs = urlsplit(self.api_url), urlsplit(url)
+        return (ours.scheme, ours.netloc) == (theirs.scheme, theirs.netloc)
+
+    async def _history_page(
+        self, ref: RepoRef, url: str, params: dict[str, str] | None
+    ) -> tuple[_Answer, list[hist.Week]]:
+        # A malformed page is read once more (fresh, not from the ETag cache) before
+        # giving up: it is more likely a bad answer than a bad history.
+        for attempt in range(2):
+            answer = await self._get(url, params, ref, cached=attempt == 0)
+            try:
+                weeks = hist.parse_page(ref, answer.body)
+                links = hist.parse_link(answer.link)
+                if not weeks:
+                    raise InvalidHistory(ref, "the page holds no weeks")
+                if "next" in links and len(weeks) != hist.PER_PAGE:
+                    raise InvalidHistory(ref, f"a page of {len(weeks)} weeks has a next page")
+            except InvalidHistory:
+                if attempt == 1:
+                    raise
+                self.stats.retries["invalid_page"] += 1
+                continue
+            return answer, weeks
+        raise AssertionError("unreachable")
+
+    async def _get(
+        self,
+        url: str,
+        params: Mapping[str, str] | None,
+        ref: RepoRef | None,
+        *,
+        cached: bool = True,
+        accept: str | None = None,
+    ) -> _Answer:
+        moved = False
+        for _ in range(4):
+            key = f"{accept or ''} {httpx.URL(url, params=params)}"
+            known = self._etags.get(key) if cached else None
+            headers = {"If-None-Match": known[0]} if known else {}
+            if accept is not None:
+                headers["Accept"] = accept
+            response = await self._send("GET", url, params=params, headers=headers)
+            if response.status_code in _REDIRECTS and "location" in response.headers:
+                url, params, moved = response.headers["location"], None, True
+                continue
+            if response.status_code == 304 and known:
+                return _Answer(known[1], known[2], moved, not_modified=True)
+            if response.status_code in _GONE and ref is not None:
+                raise RepoNotFound(ref)
+            if response.status_code != 200:
+                raise UnexpectedResponse(response.status_code, _message(response))
+            try:
+                body = response.json()
+            except ValueError:
+                # A truncated or garbled body: the caller decides whether to read again.
+                body = None
+            link = response.headers.get("link")
+            if "etag" in response.headers and body is not None:
+                self._etags[key] = (response.headers["etag"], body, link)
+            return _Answer(body, link, moved)
+        raise UnexpectedResponse(310, f"too many redirects from {url}")
+
+    async def _graphql(self, query: str, variables: Mapping[str, Any]) -> dict[str, Any]:
+        response = await self._send(
+            "POST", self.graphql_url, json={"query": query, "variables": dict(variables)}
+        )
+        if response.status_code != 200:
+            raise UnexpectedResponse(response.status_code, _message(response))
+        try:
+            body = response.json()
+        except ValueError:
+            raise UnexpectedResponse(200, "GraphQL answered with something not JSON") from None
+        if not isinstance(body, dict):
+            raise UnexpectedResponse(200, "GraphQL answered with something not an object")
+        errors = body.get("errors") or []
+        if any(isinstance(e, dict) and e.get("type") == "RATE_LIMITED" for e in errors):
+            known = self.rate.get("graphql")
+            raise RateLimited("graphql", known.reset_at if known else None)
+        if body.get("data") is None:
+            first = errors[0].get("message") if errors and isinstance(errors[0], dict) else ""
+            raise UnexpectedResponse(200, f"GraphQL refused the query: {first}")
+        cost = (body["data"].get("rateLimit") or {}).get("cost")
+        if isinstance(cost, int):
+            self.stats.graphql_points += cost
+        limits = ratelimit.from_graphql(body["data"].get("rateLimit") or {})
+        if limits is not None:
+            self.rate["graphql"] = limits
+        return body
+
+    async def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One request, retried on server errors, timeouts and short rate-limit waits."""
+        attempt = 0
+        while True:
+            self._count(url)
+            wait: float | None = None
+            try:
+                response = await self._http.request(method, url, **kwargs)
+            except httpx.TimeoutException:
+                kind = "timeout"
+            except httpx.TransportError:
+                kind = "connection"
+            else:
+                self._note_rate(response)
+                if response.status_code >= 500:
+                    kind = "server_error"
+                elif _is_rate_limited(response):
+                    kind = "rate_limited"
+                    wait = self._rate_wait(response)
+                else:
+                    return response
+            attempt += 1
+            if attempt > self._max_retries:
+                if kind == "rate_limited":
+                    raise RateLimited(self._resource(url), self._reset_at(url))
+                raise GitHubUnavailable(kind, attempt, url)
+            self.stats.retries[kind] += 1
+            await self._sleep(wait if wait is not None else self._backoff_delay(attempt))
+
+    def _count(self, url: str) -> None:
+        if url == self.graphql_url:
+            self.stats.graphql_calls += 1
+        elif self._resource(url) == "search":
+            self.stats.search_calls += 1
+        elif not url.endswith("/rate_limit"):
+            self.stats.rest_calls += 1
+
+    def _resource(self, url: str) -> str:
+        if url == self.graphql_url:
+            return "graphql"
+        return "search" if urlsplit(url).path.endswith("/search/repositories") else "core"
+
+    def _reset_at(self, url: str) -> datetime | None:
+        known = self.rate.get(self._resource(url))
+        return known.reset_at if known else None
+
+    def _note_rate(self, response: httpx.Response) -> None:
+        figures = ratelimit.from_headers(response.headers)
+        if figures is not None:
+            self.rate[figures.resource] = figures
+
+    def _rate_wait(self, response: httpx.Response) -> float:
+        """Seconds to wait before retrying; raises :class:`RateLimited` if too long."""
+        retry_after = response.headers.get("retry-after")
+        if retry_after is not None and retry_after.strip().isdigit():
+            wait = float(retry_after)
+        elif response.headers.get("x-ratelimit-remaining") == "0":
+            figures = ratelimit.from_headers(response.headers)
+            reset = figures.reset_at if figures else self._clock()
+            wait = max(1.0, (reset - self._clock()).total_seconds() + 1)
+        else:
+            wait = SECONDARY_LIMIT_WAIT
+        if wait > self._max_wait:
+            figures = ratelimit.from_headers(response.headers)
+            resource = figures.resource if figures else "core"
+            raise RateLimited(resource, self._clock() + timedelta(seconds=wait))
+        return wait
+
+    def _backoff_delay(self, attempt: int) -> float:
+        ceiling = min(self._max_backoff, self._backoff * 2.0 ** (attempt - 1))
+        return ceiling * self._rng.uniform(0.5, 1.0)
+
+
+def _is_rate_limited(response: httpx.Response) -> bool:
+    if response.status_code == 429:
+        return True
+    if response.status_code != 403:
+        return False
+    if "retry-after" in response.headers or response.headers.get("x-ratelimit-remaining") == "0":
+        return True
+    return "rate limit" in _message(response).lower()
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200]
+    return str(body.get("message", "")) if isinstance(body, dict) else ""
+
+
+def _batch_results(
+    batch: Sequence[RepoRef], body: Mapping[str, Any]
+) -> dict[RepoRef, RepoInfo | GitHubError]:
+    data = body.get("data") or {}
+    errors: dict[str, Mapping[str, Any]] = {}
+    for error in body.get("errors") or []:
+        path = error.get("path") if isinstance(error, dict) else None
+        if path:
+            errors.setdefault(str(path[0]), error)
+    results: dict[RepoRef, RepoInfo | GitHubError] = {}
+    for index, ref in enumerate(batch):
+        name = queries.alias(index)
+        node = data.get(name)
+        if isinstance(node, dict):
+            try:
+                results[ref] = models.from_graphql(node)
+            except UnexpectedResponse as malformed:
+                results[ref] = malformed
+            continue
+        problem = errors.get(name, {})
+        if problem.get("type") == "NOT_FOUND":
+            results[ref] = RepoNotFound(ref)
+        else:
+            message = str(problem.get("message", "no data and no error"))
+            results[ref] = UnexpectedResponse(200, f"GraphQL on {ref}: {message}")
+    return results

@@ -1,0 +1,405 @@
+"""The storage contract the core relies on, and the records it trades in.
+
+``storage/`` implements :class:`Store` (SQLite now, PostgreSQL later); both must pass
+``tests/test_store_contract.py``. Times are timezone-aware UTC datetimes; days are UTC
+dates. Every method that changes something takes the moment as an argument, so tests and
+replays control the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal, Protocol
+
+from bot.core.command import ChannelKey, Platform
+from bot.core.repo_ref import RepoRef
+
+RepoStatus = Literal["active", "gone"]
+EventKind = Literal["release", "pull_request"]
+ScheduleKind = Literal["weekly", "daily", "off"]
+DeliveryStatus = Literal["claimed", "done", "failed", "skipped"]
+# Who may change a channel's list and schedule: everyone in it, or only those holding the
+# platform's managing role (Slack workspace admins and owners, Discord Manage Channels).
+Access = Literal["everyone", "managers"]
+
+
+@dataclass(frozen=True, slots=True)
+class RepoMetadata:
+    """What GitHub says about a repository; ``ref`` is its current name (it may have been
+    renamed or transferred since it was first watched)."""
+
+    ref: RepoRef
+    node_id: str | None = None
+    github_id: int | None = None
+    description: str | None = None
+    primary_language: str | None = None
+    topics: tuple[str, ...] = ()
+    created_at: datetime | None = None
+    pushed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RepoRecord:
+    id: int
+    ref: RepoRef
+    status: RepoStatus
+    added_at: datetime
+    metadata: RepoMetadata
+    metadata_fetched_at: datetime | None = None
+    # When GitHub last reported the repository's daily stars (None: never, so backfill).
+    stars_fetched_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    taken_at: datetime
+    stars: int
+    forks: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RepoEvent:
+    """A release (``key``: tag) or merged pull request (``key``: number) of a repository."""
+
+    kind: EventKind
+    key: str
+    title: str
+    occurred_at: datetime
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSettings:
+    """A channel's own choices; ``None`` means the deployment's default setting."""
+
+    window_days: int | None = None
+    timezone: str | None = None
+    schedule: ScheduleKind = "weekly"
+    schedule_weekday: int = 0  # Monday; ignored unless weekly
+    schedule_time: str = "09:00"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRecord:
+    id: int
+    key: ChannelKey
+    settings: ChannelSettings
+    created_at: datetime
+    paused_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedRepo:
+    repo: RepoRecord
+    added_by: str
+    added_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WatchChange:
+    """The outcome of adding to or removing from a watch list."""
+
+    changed: list[RepoRef] = field(default_factory=list)
+    unchanged: list[RepoRef] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: datetime
+    user: str
+    action: Literal["add", "remove"]
+    ref: RepoRef
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    channel: ChannelKey
+    period: str
+    status: DeliveryStatus
+    claimed_by: str
+    claimed_at: datetime
+    finished_at: datetime | None = None
+    message_id: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    id: int
+    channel: ChannelKey
+    kind: str
+    statement: str
+    inputs: Mapping[str, object]
+    probability: float
+    made_at: datetime
+    due: date
+    outcome: bool | None = None
+    resolved_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RadarCandidate:
+    """A young repository GitHub search found for ``theme`` (``topic:llm``,
+    ``language:Rust``); ``rank`` is its place in the answer (1: most stars)."""
+
+    theme: str
+    repo: RepoRecord
+    rank: int
+    found_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AlertSettings:
+    """A channel's spike alerts: stars in 24 hours above ``factor`` × the 28-day daily
+    average and at least ``floor``; ``milestones``: also at 10k, 50k and 100k stars."""
+
+    factor: float = 3.0
+    floor: int = 20
+    milestones: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StargazerAccess:
+    """Whether a token (``viewer``, see ``GitHubClient.viewer``) may read a repository's
+    closed stargazer list, as its one try at ``checked_at`` found."""
+
+    listable: bool
+    checked_at: datetime
+
+
+class WatchListFull(Exception):
+    """Adding would take a channel's list past its cap; nothing was added."""
+
+    def __init__(self, size: int, adding: int, cap: int) -> None:
+        super().__init__(f"the list holds {size} of {cap} repos; {adding} more would not fit")
+        self.size = size
+        self.adding = adding
+        self.cap = cap
+
+
+class Store(Protocol):
+    async def close(self) -> None: ...
+
+    # Repositories
+    async def add_repo(self, ref: RepoRef, at: datetime) -> RepoRecord:
+        """The repository's record, created if it is new (returned as it is if not)."""
+        ...
+
+    async def find_repo(self, ref: RepoRef) -> RepoRecord | None: ...
+
+    async def find_repo_by_github_id(self, github_id: int) -> RepoRecord | None:
+        """The repository GitHub numbers ``github_id``, whatever it is called now."""
+        ...
+
+    async def save_repo_metadata(self, repo_id: int, metadata: RepoMetadata, at: datetime) -> None:
+        """Store what GitHub says; a new ``metadata.ref`` renames the repo, keeping history."""
+        ...
+
+    async def mark_repo_gone(self, repo_id: int) -> None: ...
+
+    async def watched_repos(self) -> list[RepoRecord]:
+        """Every repository on at least one watch list."""
+        ...
+
+    # Star counts and events
+    async def add_snapshot(self, repo_id: int, snapshot: Snapshot) -> None: ...
+
+    async def latest_snapshot(
+        self, repo_id: int, at: datetime | None = None
+    ) -> Snapshot | None:
+        """The newest snapshot, or the newest taken at or before ``at``."""
+        ...
+
+    async def put_daily_stars(
+        self, repo_id: int, counts: Mapping[date, int], reported_at: datetime
+    ) -> None:
+        """Store GitHub's count for each day, replacing any earlier report of that day, and
+        note ``reported_at`` as the repository's ``stars_fetched_at`` (if later)."""
+        ...
+
+    async def daily_stars(self, repo_id: int, start: date, end: date) -> dict[date, int]:
+        """Counts for the days ``start`` (inclusive) to ``end`` (exclusive) that are stored."""
+        ...
+
+    async def put_hourly_stars(
+        self, repo_id: int, counts: Mapping[datetime, int], reported_at: datetime
+    ) -> None:
+        """Store the stars given in each whole UTC hour (keyed by its start), replacing
+        earlier reports of those hours and forgetting hours before the earliest given."""
+        ...
+
+    async def hourly_stars(
+        self, repo_id: int, start: datetime, end: datetime
+    ) -> dict[datetime, int]:
+        """Counts for the hours starting at ``start`` (inclusive) to ``end`` (exclusive)
+        that are stored."""
+        ...
+
+    async def stargazer_access(self, viewer: str) -> dict[int, StargazerAccess]:
+        """What ``viewer`` has learned about reading stargazer lists, by repository id."""
+        ...
+
+    async def set_stargazer_access(
+        self, repo_id: int, viewer: str, listable: bool, at: datetime
+    ) -> None: ...
+
+    async def add_events(self, repo_id: int, events: Iterable[RepoEvent]) -> None:
+        """Store events; one already stored (same kind and key) is updated."""
+        ...
+
+    async def events(self, repo_id: int, since: datetime, until: datetime) -> list[RepoEvent]:
+        """Events with ``since <= occurred_at < until``, oldest first."""
+        ...
+
+    # Channels and watch lists
+    async def get_channel(self, key: ChannelKey) -> ChannelRecord | None: ...
+
+    async def add_channel(self, key: ChannelKey, at: datetime) -> ChannelRecord:
+        """The channel's record, created with default settings if it is new."""
+        ...
+
+    async def save_channel_settings(self, key: ChannelKey, settings: ChannelSettings) -> None: ...
+
+    async def pause_channel(self, key: ChannelKey, reason: str | None) -> None:
+        """Pause the channel's scheduled posts and say why (``None`` resumes them)."""
+        ...
+
+    async def workspace_channels(self, platform: Platform, workspace: str) -> list[ChannelRecord]:
+        """Every channel the store knows in the workspace (paused or not), oldest first."""
+        ...
+
+    async def workspace_access(self, platform: Platform, workspace: str) -> Access | None:
+        """The workspace's choice of who manages channels; None when it made none."""
+        ...
+
+    async def set_workspace_access(
+        self, platform: Platform, workspace: str, access: Access | None
+    ) -> None: ...
+
+    async def watch_list(self, key: ChannelKey) -> list[WatchedRepo]:
+        """The channel's repositories in the order they were added."""
+        ...
+
+    async def add_to_watch_list(
+        self, key: ChannelKey, refs: Sequence[RepoRef], user: str, at: datetime, cap: int
+    ) -> WatchChange:
+        """Add all of ``refs`` or, raising :class:`WatchListFull`, none of them."""
+        ...
+
+    async def remove_from_watch_list(
+        self, key: ChannelKey, refs: Sequence[RepoRef], user: str, at: datetime
+    ) -> WatchChange: ...
+
+    async def watch_audit(self, key: ChannelKey) -> list[AuditEntry]:
+        """Who added and removed what, oldest first."""
+        ...
+
+    # Scheduled deliveries
+    async def claim_delivery(
+        self, key: ChannelKey, period: str, claimer: str, at: datetime
+    ) -> bool:
+        """Claim the channel's post for ``period``; False when it is claimed already."""
+        ...
+
+    async def finish_delivery(
+        self,
+        key: ChannelKey,
+        period: str,
+        status: DeliveryStatus,
+        at: datetime,
+        *,
+        message_id: str | None = None,
+        error: str | None = None,
+    ) -> None: ...
+
+    async def get_delivery(self, key: ChannelKey, period: str) -> Delivery | None: ...
+
+    async def take_over_delivery(
+        self, key: ChannelKey, period: str, claimer: str, at: datetime, stale_before: datetime
+    ) -> bool:
+        """Claim a period whose claim was left unfinished before ``stale_before`` (its
+        claimer crashed); False when it is finished or someone else holds it."""
+        ...
+
+    async def recent_deliveries(self, key: ChannelKey, limit: int) -> list[Delivery]:
+        """The channel's latest deliveries, newest first."""
+        ...
+
+    async def stale_claims(self, stale_before: datetime, since: datetime) -> list[Delivery]:
+        """Claims still unfinished that were made in ``[since, stale_before)``: their
+        claimers most likely died. Oldest first."""
+        ...
+
+    async def scheduled_channels(self) -> list[ChannelRecord]:
+        """Channels with a schedule, a non-empty watch list and no pause."""
+        ...
+
+    # Small named facts that outlive a run
+    async def get_state(self, key: str) -> str | None: ...
+
+    async def set_state(self, key: str, value: str, at: datetime) -> None: ...
+
+    # Several instances on one database
+    async def try_lock_repo(self, repo_id: int) -> bool:
+        """Take the repository's collection lock; False when any instance (this one
+        included) holds it. A lock dies with its holder's connection or process."""
+        ...
+
+    async def unlock_repo(self, repo_id: int) -> None: ...
+
+    # Predictions
+    async def add_prediction(
+        self,
+        key: ChannelKey,
+        kind: str,
+        statement: str,
+        inputs: Mapping[str, object],
+        probability: float,
+        made_at: datetime,
+        due: date,
+    ) -> int: ...
+
+    async def predictions(self, key: ChannelKey, *, open_only: bool = False) -> list[Prediction]:
+        """The channel's predictions, oldest first."""
+        ...
+
+    async def resolve_prediction(self, prediction_id: int, outcome: bool, at: datetime) -> None: ...
+
+    # Radar
+    async def watching_channels(self) -> list[ChannelKey]:
+        """Channels whose watch list is not empty."""
+        ...
+
+    async def save_radar_pool(self, theme: str, repo_ids: Sequence[int], at: datetime) -> None:
+        """Replace the candidates of ``theme`` with ``repo_ids``, best first."""
+        ...
+
+    async def radar_pool(self, themes: Sequence[str]) -> list[RadarCandidate]:
+        """The candidates of these themes, by theme (in the order given), then rank."""
+        ...
+
+    # Spike alerts
+    async def alert_settings(self, key: ChannelKey) -> AlertSettings | None:
+        """The channel's alert settings; None when alerts are off."""
+        ...
+
+    async def set_alert_settings(
+        self, key: ChannelKey, settings: AlertSettings | None, at: datetime
+    ) -> None:
+        """Turn alerts on with ``settings``, or off with None."""
+        ...
+
+    async def alerting_channels(self) -> list[tuple[ChannelKey, AlertSettings]]:
+        """Channels with alerts on and no pause."""
+        ...
+
+    async def claim_alert(self, key: ChannelKey, repo_id: int, kind: str, at: datetime) -> bool:
+        """Record that the ``kind`` alert (``spike``, ``milestone:10000``) about the repo is
+        being sent; False when it was sent already and not re-armed since."""
+        ...
+
+    async def rearm_alert(self, key: ChannelKey, repo_id: int, kind: str) -> None:
+        """Forget that the alert was sent, so its next occurrence is sent again."""
+        ...

@@ -1,0 +1,127 @@
+"""Reads a watch list's data from the store into a :class:`Briefing`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from bot.core.figures import (
+    Momentum,
+    check_window_days,
+    momentum,
+    prior_window,
+    rank_movers,
+    window,
+)
+from bot.core.repo_ref import RepoRef
+from bot.core.store import RepoRecord, Store
+from bot.features.briefing.lift import BASELINE_DAYS, midnight, strongest
+from bot.features.briefing.model import Briefing, RepoFigures
+from bot.features.briefing.themes import find_themes
+
+SPARKLINE_DAYS = 14
+# A snapshot this far from a window's edge no longer measures that window.
+SNAPSHOT_SLACK = timedelta(hours=36)
+
+
+async def compose(
+    store: Store,
+    repos: Sequence[RepoRecord | RepoRef],
+    as_of: date,
+    window_days: int,
+    *,
+    synthetic: bool = False,
+) -> Briefing:
+    """The briefing for ``repos`` over the ``window_days`` days before ``as_of``.
+
+    A ``RepoRef`` stands for a repo the store has never seen; it gets a line saying so.
+    """
+    check_window_days(window_days)
+    lines = [await _repo_figures(store, repo, as_of, window_days) for repo in repos]
+    measured = {line.ref: line.figures for line in lines if line.figures is not None}
+    movers = rank_movers(measured)
+    by_ref = {line.ref: line for line in lines}
+    accelerating = tuple(by_ref[ref] for ref, _ in movers.accelerating)
+    decelerating = tuple(by_ref[ref] for ref, _ in movers.decelerating)
+    themes = find_themes(lines, {line.ref for line in (*accelerating, *decelerating)})
+    return Briefing(
+        as_of=as_of,
+        window_days=window_days,
+        repos=tuple(lines),
+        accelerating=accelerating,
+        decelerating=decelerating,
+        themes=themes,
+        synthetic=synthetic,
+    )
+
+
+async def _repo_figures(
+    store: Store, repo: RepoRecord | RepoRef, as_of: date, days: int
+) -> RepoFigures:
+    if isinstance(repo, RepoRef):
+        return RepoFigures(repo, None, None, exact=False, note="no data yet: not collected")
+    first_needed = as_of - timedelta(days=2 * days + BASELINE_DAYS)
+    daily = await store.daily_stars(repo.id, first_needed, as_of)
+    created = repo.metadata.created_at.date() if repo.metadata.created_at else None
+    snapshot = await store.latest_snapshot(repo.id, midnight(as_of + timedelta(days=1)))
+    figures, exact, note = _from_history(daily, as_of, days, created)
+    if figures is None:
+        figures, note = await _from_snapshots(store, repo.id, as_of, days)
+        exact = False
+    # A slowdown is often the fading of an earlier lift, so for one look in the prior
+    # window; for a rise, in the current one.
+    slowed = figures is not None and figures.acceleration < 0
+    span = prior_window(as_of, days) if slowed else window(as_of, days)
+    events = (
+        await store.events(repo.id, midnight(span.start), midnight(span.end)) if exact else []
+    )
+    recent = [as_of - timedelta(days=n) for n in range(SPARKLINE_DAYS, 0, -1)]
+    return RepoFigures(
+        ref=repo.ref,
+        stars=snapshot.stars if snapshot else None,
+        figures=figures,
+        exact=exact,
+        note=note,
+        recent_daily=tuple(daily.get(day, 0) for day in recent),
+        topics=repo.metadata.topics,
+        language=repo.metadata.primary_language,
+        data_through=max(daily) if daily else None,
+        coincidence=strongest(events, daily, as_of) if exact else None,
+    )
+
+
+def _from_history(
+    daily: dict[date, int], as_of: date, days: int, created: date | None
+) -> tuple[Momentum | None, bool, str | None]:
+    """Exact figures from GitHub's daily counts, when they cover both windows.
+
+    Days before the repo was created had no stars to give, so they need no data.
+    """
+    if not daily:
+        return None, False, None
+    both = (prior_window(as_of, days).start, as_of)
+    needed = [
+        both[0] + timedelta(days=n)
+        for n in range((both[1] - both[0]).days)
+        if created is None or both[0] + timedelta(days=n) >= created
+    ]
+    missing = sum(1 for day in needed if day not in daily)
+    if missing:
+        return None, False, None
+    return momentum(daily, as_of, days), True, None
+
+
+async def _from_snapshots(
+    store: Store, repo_id: int, as_of: date, days: int
+) -> tuple[Momentum | None, str]:
+    """Net figures from star totals read at the windows' edges (they count unstars)."""
+    edges = [midnight(as_of - timedelta(days=days * n)) for n in range(3)]
+    totals = []
+    for edge in edges:
+        snapshot = await store.latest_snapshot(repo_id, edge)
+        if snapshot is None or edge - snapshot.taken_at > SNAPSHOT_SLACK:
+            return None, "no data yet for these windows"
+        totals.append(snapshot.stars)
+    now_total, then_total, before_total = totals
+    figures = Momentum(days, now_total - then_total, then_total - before_total, missing_days=0)
+    return figures, "net, from snapshots: GitHub's daily star history was unavailable"

@@ -1,0 +1,66 @@
+"""A briefing as plain data (``momentum briefing --format json``); README has the schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.features.briefing.model import Briefing, Coincidence, RepoFigures
+
+
+def briefing_json(briefing: Briefing) -> dict[str, Any]:
+    return {
+        "as_of": briefing.as_of.isoformat(),
+        "window_days": briefing.window_days,
+        "synthetic": briefing.synthetic,
+        "total_velocity": briefing.total_velocity,
+        "prior_total_velocity": briefing.prior_total_velocity,
+        "gained": briefing.gained,
+        "lost": briefing.lost,
+        "repos": [_repo(repo) for repo in briefing.repos],
+        "accelerating": [str(repo.ref) for repo in briefing.accelerating],
+        "decelerating": [str(repo.ref) for repo in briefing.decelerating],
+        "themes": [
+            {
+                "name": theme.name,
+                "kind": theme.kind,
+                "repos": [str(ref) for ref in theme.repos],
+                "velocity": theme.velocity,
+                "prior_velocity": theme.prior_velocity,
+                "change_pct": theme.change_pct,
+            }
+            for theme in briefing.themes
+        ],
+    }
+
+
+def _repo(repo: RepoFigures) -> dict[str, Any]:
+    return {
+        "repo": str(repo.ref),
+        "stars": repo.stars,
+        "stars_gained": repo.stars_gained,
+        "prior_stars_gained": None if repo.figures is None else repo.figures.prior_stars,
+        "velocity": repo.velocity,
+        "prior_velocity": repo.prior_velocity,
+        "acceleration": repo.acceleration,
+        "acceleration_pct": repo.acceleration_pct,
+        "exact": repo.exact,
+        "note": repo.note,
+        "data_through": repo.data_through.isoformat() if repo.data_through else None,
+        "coincided": _coincidence(repo.coincidence),
+    }
+
+
+def _coincidence(found: Coincidence | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {
+        "kind": found.event.kind,
+        "key": found.event.key,
+        "title": found.event.title,
+        "url": found.event.url,
+        "occurred_at": found.event.occurred_at.isoformat(),
+        "stars_after": found.stars_after,
+        "hours": found.hours,
+        "baseline_per_day": found.baseline_per_day,
+        "lift": found.lift,
+    }

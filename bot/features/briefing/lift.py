@@ -1,0 +1,59 @@
+"""What coincided with a move: the event after which stars ran furthest above baseline.
+
+GitHub counts stars per UTC day, so the 48 hours after an event are measured by taking
+each day's count in proportion to the hours of it that fall inside them (stars are taken
+as spread evenly within a day).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+
+from bot.core.store import RepoEvent
+from bot.features.briefing.model import Coincidence
+
+AFTER = timedelta(hours=48)
+BASELINE_DAYS = 28
+# Under half a day after an event says too little to measure.
+MIN_HOURS = 12.0
+# A lift below this is within a repo's ordinary day-to-day swing.
+NOTABLE_LIFT = 1.25
+
+
+def midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def measure(event: RepoEvent, daily: Mapping[date, int], as_of: date) -> Coincidence | None:
+    """Stars in the 48 hours after ``event`` (fewer when ``as_of`` cuts them short)."""
+    start = event.occurred_at.astimezone(UTC)
+    end = min(start + AFTER, midnight(as_of))
+    hours = (end - start).total_seconds() / 3600
+    if hours < MIN_HOURS:
+        return None
+    stars_after = 0.0
+    day = start.date()
+    while midnight(day) < end:
+        overlap = min(end, midnight(day + timedelta(days=1))) - max(start, midnight(day))
+        stars_after += daily.get(day, 0) * overlap.total_seconds() / 86400
+        day += timedelta(days=1)
+    before = [start.date() - timedelta(days=n) for n in range(1, BASELINE_DAYS + 1)]
+    known = [daily[d] for d in before if d in daily]
+    if not known:
+        return None
+    return Coincidence(event, stars_after, hours, sum(known) / len(known))
+
+
+def strongest(
+    events: Iterable[RepoEvent], daily: Mapping[date, int], as_of: date
+) -> Coincidence | None:
+    """The event with the largest notable lift, or None when none stands out."""
+    best: Coincidence | None = None
+    for event in events:
+        measured = measure(event, daily, as_of)
+        if measured is None or measured.lift is None or measured.lift < NOTABLE_LIFT:
+            continue
+        if best is None or measured.lift > (best.lift or 0):
+            best = measured
+    return best

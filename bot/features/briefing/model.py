@@ -1,0 +1,114 @@
+"""The figures a briefing holds, before any wording."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.core.figures import Momentum
+from bot.core.repo_ref import RepoRef
+from bot.core.store import RepoEvent
+
+
+@dataclass(frozen=True, slots=True)
+class Coincidence:
+    """An event in a window and how the repo's stars ran in the 48 hours after it."""
+
+    event: RepoEvent
+    stars_after: float  # stars in the measured hours after the event
+    hours: float  # hours measured (48, or fewer when the event is recent)
+    baseline_per_day: float  # the repo's daily average over the 28 days before the event
+
+    @property
+    def lift(self) -> float | None:
+        """Stars per hour after the event as a multiple of the baseline; None from zero."""
+        if self.baseline_per_day <= 0:
+            return None
+        return (self.stars_after / self.hours) / (self.baseline_per_day / 24)
+
+
+@dataclass(frozen=True, slots=True)
+class RepoFigures:
+    """One repo's line in a briefing. ``figures`` is None when the data cannot measure
+    both windows; ``exact`` is False when they are net differences of snapshots."""
+
+    ref: RepoRef
+    stars: int | None  # the total, from the newest snapshot on or before as_of's day
+    figures: Momentum | None
+    exact: bool
+    note: str | None = None
+    recent_daily: tuple[int, ...] = ()  # the last days before as_of, oldest first
+    topics: tuple[str, ...] = ()
+    language: str | None = None
+    data_through: date | None = None  # the last day with stored data
+    coincidence: Coincidence | None = None
+
+    @property
+    def stars_gained(self) -> int | None:
+        return None if self.figures is None else self.figures.stars
+
+    @property
+    def velocity(self) -> float | None:
+        return None if self.figures is None else self.figures.velocity
+
+    @property
+    def prior_velocity(self) -> float | None:
+        return None if self.figures is None else self.figures.prior_velocity
+
+    @property
+    def acceleration(self) -> float | None:
+        return None if self.figures is None else self.figures.acceleration
+
+    @property
+    def acceleration_pct(self) -> float | None:
+        return None if self.figures is None else self.figures.acceleration_pct
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """A topic or language that several repos on the list share."""
+
+    name: str
+    kind: str  # "topic" or "language"
+    repos: tuple[RepoRef, ...]
+    velocity: float
+    prior_velocity: float
+
+    @property
+    def change_pct(self) -> float | None:
+        if self.prior_velocity <= 0:
+            return None
+        return 100 * (self.velocity - self.prior_velocity) / self.prior_velocity
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    as_of: date
+    window_days: int
+    repos: tuple[RepoFigures, ...]
+    accelerating: tuple[RepoFigures, ...]
+    decelerating: tuple[RepoFigures, ...]
+    themes: tuple[Theme, ...]
+    stale_after_days: int = 1
+    synthetic: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def measured(self) -> tuple[RepoFigures, ...]:
+        return tuple(repo for repo in self.repos if repo.velocity is not None)
+
+    @property
+    def total_velocity(self) -> float:
+        return sum(repo.velocity or 0.0 for repo in self.measured)
+
+    @property
+    def prior_total_velocity(self) -> float:
+        return sum(repo.prior_velocity or 0.0 for repo in self.measured)
+
+    @property
+    def gained(self) -> int:
+        return sum(1 for repo in self.measured if (repo.stars_gained or 0) > 0)
+
+    @property
+    def lost(self) -> int:
+        return sum(1 for repo in self.measured if (repo.stars_gained or 0) < 0)

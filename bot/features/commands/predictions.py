@@ -1,0 +1,45 @@
+"""``/momentum predictions``: the channel's open and scored predictions, and its record."""
+
+from __future__ import annotations
+
+from bot.core.command import Command
+from bot.core.message import Message, Section
+from bot.features.commands.context import Context
+from bot.features.commands.help import usage_error
+from bot.features.predictions.service import record_of
+from bot.features.predictions.text import HOW, listed, open_line, outcome_line
+
+# A reply must fit Slack's and Discord's limits; the oldest are the least interesting.
+SHOWN = 10
+
+
+async def predictions_command(ctx: Context, command: Command, args: list[str]) -> Message:
+    if args:
+        return usage_error("'predictions' takes no arguments", "predictions")
+    every = await ctx.store.predictions(command.channel)
+    if not every:
+        return Message(
+            title="No predictions here yet",
+            sections=(
+                Section(
+                    text="Each briefing makes up to three, once the list's repos have ten "
+                    "whole weeks of history; /momentum briefing makes this week's."
+                ),
+            ),
+        )
+    pending = [p for p in every if p.outcome is None]
+    scored = sorted(
+        (p for p in every if p.outcome is not None),
+        key=lambda p: (p.due, p.id),
+        reverse=True,
+    )
+    sections = [Section(text=record_of(every).text())]
+    if pending:
+        lines = [open_line(p) for p in sorted(pending, key=lambda p: (p.due, p.id))]
+        sections.append(Section(title="Open", text=listed(lines, SHOWN)))
+    if scored:
+        lines = [outcome_line(p) for p in scored]
+        sections.append(Section(title="Scored, newest first", text=listed(lines, SHOWN)))
+    return Message(
+        title="Predictions for this channel", sections=tuple(sections), footnotes=(HOW,)
+    )

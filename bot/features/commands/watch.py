@@ -1,0 +1,209 @@
+"""``/momentum watch add|remove|list|preset|presets``: a channel's own watch list."""
+
+from __future__ import annotations
+
+from bot.clients.github import GitHubError, RepoInfo
+from bot.core.command import Command
+from bot.core.formatting import plural
+from bot.core.message import Message, Section, Table, error
+from bot.core.repo_ref import InvalidRepoRef, RepoRef, split_repo_words
+from bot.core.store import WatchListFull
+from bot.features.access import MANAGER_ROLE, may_change
+from bot.features.commands.context import Context
+from bot.features.commands.help import usage_error
+from bot.features.presets import load_presets
+
+
+async def watch_command(ctx: Context, command: Command, args: list[str]) -> Message:
+    if not args:
+        return usage_error("Which watch command?", "watch")
+    action, rest = args[0].lower(), args[1:]
+    if action == "list":
+        if rest:
+            return usage_error("'watch list' takes no arguments", "watch")
+        return await _list(ctx, command)
+    if action == "presets":
+        if rest:
+            return usage_error("'watch presets' takes no arguments", "watch")
+        return _presets()
+    if action == "preset":
+        if len(rest) != 1:
+            return usage_error("Name one preset", "watch", _preset_names())
+        return await _add_preset(ctx, command, rest[0].lower())
+    if action in {"add", "remove"}:
+        if not await may_change(ctx.store, command):
+            return refused(command)
+        refs, problems = _parse_refs(rest)
+        if problems:
+            return usage_error(
+                "Nothing was changed: " + plural(len(problems), "repo name is", "repo names are")
+                + " not valid",
+                "watch",
+                "\n".join(problems),
+            )
+        if not refs:
+            return usage_error(f"Name at least one repo to {action}", "watch")
+        if action == "add":
+            return await _add(ctx, command, refs)
+        return await _remove(ctx, command, refs)
+    return usage_error(f"Unknown watch command '{args[0]}'", "watch")
+
+
+def refused(command: Command) -> Message:
+    return error(
+        "You can't change this channel's watch list",
+        f"In this workspace only {MANAGER_ROLE[command.channel.platform]} can add "
+        "or remove repos. Anyone can use /momentum watch list and /momentum repo.",
+    )
+
+
+async def add_repos(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
+    """``watch add`` for other commands (presets, radar): same permission, checks and cap."""
+    if not await may_change(ctx.store, command):
+        return refused(command)
+    return await _add(ctx, command, refs)
+
+
+def _presets() -> Message:
+    rows = tuple(
+        (preset.name, preset.title, str(len(preset.repos)))
+        for preset in load_presets().values()
+    )
+    return Message(
+        title="Watch-list presets",
+        sections=(
+            Section(table=Table(("preset", "what", "repos"), rows)),
+            Section(text="Add one with /momentum watch preset <name>; repos already on the "
+                    "list stay as they are."),
+        ),
+    )
+
+
+def _preset_names() -> str:
+    return "Presets: " + ", ".join(load_presets()) + "."
+
+
+async def _add_preset(ctx: Context, command: Command, name: str) -> Message:
+    preset = load_presets().get(name)
+    if preset is None:
+        return usage_error(f"There is no preset '{name}'", "watch", _preset_names())
+    return await add_repos(ctx, command, list(preset.repos))
+
+
+def _parse_refs(words: list[str]) -> tuple[list[RepoRef], list[str]]:
+    refs: list[RepoRef] = []
+    problems: list[str] = []
+    for item in split_repo_words(words):
+        try:
+            refs.append(RepoRef.parse(item))
+        except InvalidRepoRef as exc:
+            problems.append(str(exc))
+    return refs, problems
+
+
+async def _add(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
+    notes: list[str] = []
+    infos: dict[RepoRef, RepoInfo] = {}
+    if ctx.data is not None:
+        checked = await ctx.data.check(refs)
+        missing = [ref for ref, answer in checked.items() if answer is None]
+        if missing:
+            names = ", ".join(map(str, missing))
+            return error(
+                "Nothing was added: " + plural(len(missing), "repo does", "repos do")
+                + " not exist on GitHub",
+                f"GitHub knows no public repository {names} (deleted, private, or misspelt?).",
+            )
+        infos = {ref: answer for ref, answer in checked.items() if isinstance(answer, RepoInfo)}
+        unchecked = [ref for ref, answer in checked.items() if isinstance(answer, GitHubError)]
+        if unchecked:
+            notes.append(
+                f"GitHub could not be reached about {', '.join(map(str, unchecked))} just "
+                "now; they were added, and are checked and collected on the next refresh."
+            )
+        # GitHub's own spelling, and a renamed repo's current name.
+        refs = [infos[ref].ref if ref in infos else ref for ref in refs]
+    cap = ctx.settings.max_watch
+    try:
+        change = await ctx.store.add_to_watch_list(
+            command.channel, refs, command.user, ctx.now(), cap
+        )
+    except WatchListFull as full:
+        room = max(cap - full.size, 0)
+        return error(
+            "Nothing was added: the watch list would be too long",
+            f"This channel watches {full.size} of at most {cap} repos, so "
+            f"{plural(full.adding, 'more does', 'more do')} not fit "
+            f"(room for {room}). Remove some with /momentum watch remove first.",
+        )
+    sections = []
+    if change.changed:
+        names = ", ".join(map(str, change.changed))
+        sections.append(Section(text=f"Added {plural(len(change.changed), 'repo')}: {names}."))
+        if ctx.data is not None:
+            await _start_collecting(ctx, change.changed, infos)
+            if infos:
+                notes.append(
+                    "Their star history is being collected now; /momentum repo owner/name "
+                    "shows their figures once it is in (usually within a minute)."
+                )
+    if change.unchanged:
+        names = ", ".join(map(str, change.unchanged))
+        sections.append(Section(text=f"Already on the list: {names}."))
+    sections += [Section(text=note) for note in notes]
+    title = "Watch list updated" if change.changed else "Nothing to add"
+    return Message(title=title, sections=tuple(sections))
+
+
+async def _start_collecting(
+    ctx: Context, added: list[RepoRef], infos: dict[RepoRef, RepoInfo]
+) -> None:
+    """Save what GitHub just said about each new repo and collect its history now. Repos
+    GitHub could not be asked about wait for the next scheduled refresh."""
+    assert ctx.data is not None
+    by_name = {info.ref: info for info in infos.values()}
+    uncollected = []
+    for ref in added:
+        repo = await ctx.store.find_repo(ref)
+        if repo is None or ref not in by_name:
+            continue
+        if repo.metadata_fetched_at is None:
+            repo = await ctx.data.remember(repo, by_name[ref])
+        if repo.stars_fetched_at is None:
+            uncollected.append(repo)
+    if uncollected:
+        ctx.data.collect_soon(uncollected)
+
+
+async def _remove(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
+    change = await ctx.store.remove_from_watch_list(
+        command.channel, refs, command.user, ctx.now()
+    )
+    sections = []
+    if change.changed:
+        names = ", ".join(map(str, change.changed))
+        sections.append(Section(text=f"Removed {plural(len(change.changed), 'repo')}: {names}."))
+    if change.unchanged:
+        names = ", ".join(map(str, change.unchanged))
+        sections.append(Section(text=f"Not on the list: {names}."))
+    title = "Watch list updated" if change.changed else "Nothing to remove"
+    return Message(title=title, sections=tuple(sections))
+
+
+async def _list(ctx: Context, command: Command) -> Message:
+    watched = await ctx.store.watch_list(command.channel)
+    cap = ctx.settings.max_watch
+    if not watched:
+        return Message(
+            title="This channel watches no repos yet",
+            sections=(Section(text="Add some with /momentum watch add owner/name."),),
+        )
+    rows = tuple(
+        (str(number), str(item.repo.ref), item.added_by, f"{item.added_at:%Y-%m-%d}")
+        for number, item in enumerate(watched, start=1)
+    )
+    table = Table(columns=("#", "repo", "added by", "added"), rows=rows)
+    return Message(
+        title=f"Watch list: {len(watched)} of {cap} repos",
+        sections=(Section(table=table),),
+    )

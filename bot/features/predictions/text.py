@@ -1,0 +1,49 @@
+"""Predictions in words: the briefing's section and the ``/momentum predictions`` reply."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core import formatting as fmt
+from bot.core.message import Section
+from bot.core.store import Prediction
+from bot.features.predictions.model import LEVEL_WEEKS
+from bot.features.predictions.service import PredictionNews
+
+HOW = (
+    "Velocity through a date is stars per day over the 7 days ending that day. "
+    f"Probabilities come from the spread of each repo's weekly stars: the last {LEVEL_WEEKS} "
+    "weeks set the level, and how far that level missed in earlier weeks sets the odds."
+)
+
+
+def predictions_section(news: PredictionNews) -> Section:
+    lines: list[str] = []
+    if news.new:
+        lines.append(f"New, due {fmt.day(news.new[0].due)}:")
+        lines += [p.statement for p in news.new]
+    else:
+        lines.append("No new predictions: no repo here has enough whole weeks of history yet.")
+    if news.scored:
+        lines.append("Scored since the last briefing:")
+        lines += [outcome_line(p) for p in news.scored]
+    lines.append(news.record.text())
+    if news.new:
+        lines.append(HOW)
+    return Section(title="Predictions", text="\n".join(lines))
+
+
+def outcome_line(prediction: Prediction) -> str:
+    mark = "✓ came true" if prediction.outcome else "✗ did not"
+    return f"{mark}: {prediction.statement}"
+
+
+def open_line(prediction: Prediction) -> str:
+    return f"{prediction.statement} (due {fmt.day(prediction.due)})"
+
+
+def listed(lines: Sequence[str], limit: int) -> str:
+    shown = list(lines[:limit])
+    if len(lines) > limit:
+        shown.append(f"…and {len(lines) - limit} earlier")
+    return "\n".join(shown)

@@ -1,0 +1,93 @@
+"""``momentum demo``: the whole bot offline, on a synthetic GitHub served on loopback.
+
+The repositories are fictional and their figures made up, and every reply says so. The
+shapes are the ones a briefing has to explain: a repo that took off after a release, a
+steady grower, one cooling down, a one-day spike and a quiet one. The data reaches the
+store the way real data does: the collector reads it from the fake GitHub over HTTP.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from bot.core.repo_ref import RepoRef
+from bot.testing import ScenarioPull, ScenarioRelease, ScenarioRepo
+from bot.testing.github_scenario import Scenario
+
+DEMO_TOKEN = "demo-token"  # lets the collector use the fake's GraphQL, as with a real token
+HISTORY_DAYS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class DemoRepo:
+    full_name: str
+    description: str
+    language: str
+    topics: tuple[str, ...]
+    daily: float  # typical stars per day
+    trend: float  # relative change in daily stars over the last 30 days (+1.0 doubles)
+    release_days_ago: int | None = None
+    spike_days_ago: int | None = None
+
+    @property
+    def ref(self) -> RepoRef:
+        return RepoRef.parse(self.full_name)
+
+
+DEMO_REPOS = (
+    DemoRepo("demo-labs/swiftinfer", "Fast local inference (synthetic demo repo)", "C++",
+             ("llm", "inference"), 95, 0.8, release_days_ago=5),
+    DemoRepo("demo-labs/tensorkit", "Tensors for everyone (synthetic demo repo)", "Python",
+             ("machine-learning",), 60, 0.0),
+    DemoRepo("sample-org/agentflow", "Agents in flows (synthetic demo repo)", "Python",
+             ("llm", "agents"), 70, -0.5),
+    DemoRepo("sample-org/vectorhouse", "A vector database (synthetic demo repo)", "Rust",
+             ("database", "vector-search"), 25, 0.2, spike_days_ago=3),
+    DemoRepo("example-dev/quietlib", "A small, stable library (synthetic demo repo)", "Go",
+             ("cli",), 3, 0.0),
+)
+
+
+def synthetic_daily_stars(repo: DemoRepo, today: date, seed: int = 7) -> list[int]:
+    """Stars for each of the ``HISTORY_DAYS`` days before ``today``, oldest first."""
+    rng = random.Random(f"{seed}:{repo.full_name}")
+    counts = []
+    for days_ago in range(HISTORY_DAYS, 0, -1):
+        day = today - timedelta(days=days_ago)
+        recent = max(0.0, (30 - days_ago) / 30)
+        level = repo.daily * (1 + repo.trend * recent)
+        if repo.release_days_ago is not None and days_ago <= repo.release_days_ago:
+            level *= 1.6
+        if repo.spike_days_ago is not None and days_ago == repo.spike_days_ago:
+            level *= 8
+        weekly = 1 - 0.15 * math.cos(2 * math.pi * day.weekday() / 7)
+        counts.append(max(0, round(rng.gauss(level * weekly, math.sqrt(level) + 1))))
+    return counts
+
+
+def demo_scenario(now: datetime) -> Scenario:
+    today = now.astimezone(UTC).date()
+    created = datetime.combine(today - timedelta(days=HISTORY_DAYS), time(), UTC)
+    repos = []
+    for number, repo in enumerate(DEMO_REPOS, start=1):
+        # Today's stars so far, as GitHub would have them at this moment.
+        daily = [*synthetic_daily_stars(repo, today), round(repo.daily * now.hour / 24)]
+        releases = []
+        if repo.release_days_ago is not None:
+            released = datetime.combine(
+                today - timedelta(days=repo.release_days_ago), time(15), UTC
+            )
+            releases.append(ScenarioRelease("v2.0.0", "v2.0.0", released))
+        pulls = [ScenarioPull(100 + number, "Faster start-up",
+                              datetime.combine(today - timedelta(days=9), time(11), UTC))]
+        repos.append(
+            ScenarioRepo.with_daily(
+                repo.full_name, 900_000 + number, created, daily,
+                forks=int(sum(daily) / 9), description=repo.description, topics=repo.topics,
+                language=repo.language, pushed_at=now, releases=releases, pulls=pulls,
+            )
+        )
+    return Scenario(repos)
