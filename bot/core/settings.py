@@ -116,9 +116,22 @@ class Settings(BaseSettings):
     window_days: int = Field(7, ge=1, le=90, validation_alias="MOMENTUM_WINDOW_DAYS")
     timezone: TimeZoneName = Field("UTC", validation_alias="MOMENTUM_TIMEZONE")
     max_watch: int = Field(100, ge=1, le=1000, validation_alias="MOMENTUM_MAX_WATCH")
+    # An OpenAI-compatible server (Ollama, llama.cpp, vLLM, LM Studio) that words briefings;
+    # unset, no model is used. Its text is posted only when every figure in it checks out.
+    llm_url: HttpUrl | None = Field(None, validation_alias="MOMENTUM_LLM_URL")
+    llm_model: str | None = Field(None, min_length=1, validation_alias="MOMENTUM_LLM_MODEL")
+    llm_api_key: SecretStr | None = Field(None, validation_alias="MOMENTUM_LLM_API_KEY")
+    llm_timeout: float = Field(20.0, gt=0, le=300, validation_alias="MOMENTUM_LLM_TIMEOUT")
     log_level: Annotated[str, AfterValidator(_log_level)] = Field(
         "INFO", validation_alias="LOG_LEVEL"
     )
+
+    @field_validator("llm_model")
+    @classmethod
+    def _model_with_url(cls, model: str | None, info: ValidationInfo) -> str | None:
+        if model is None and info.data.get("llm_url") is not None:
+            raise ValueError("is needed with MOMENTUM_LLM_URL: the model's name on that server")
+        return model
 
     @field_validator("discord_shard_ids")
     @classmethod
@@ -151,6 +164,10 @@ class Settings(BaseSettings):
         return self.slack_client_id is not None and self.slack_client_secret is not None
 
     @property
+    def llm_configured(self) -> bool:
+        return self.llm_url is not None
+
+    @property
     def discord_configured(self) -> bool:
         return self.discord_token is not None
 
@@ -173,6 +190,9 @@ def load_settings(**overrides: object) -> Settings:
 def _describe(exc: ValidationError) -> str:
     first = exc.errors()[0]
     variable = str(first["loc"][0]) if first["loc"] else "a setting"
+    # A check on a setting left at its default reports the field's name, not the variable's.
+    if (known := Settings.model_fields.get(variable)) and isinstance(known.validation_alias, str):
+        variable = known.validation_alias
     reason = str(first["msg"]).removeprefix("Value error, ")
     value = first.get("input")
     secret = variable.endswith(_SECRET_SUFFIXES)

@@ -1,0 +1,52 @@
+"""Asks the model to word a briefing and keeps its text only when every check passes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.clients.llm import ChatModel, ModelError
+from bot.features.prose import prompt
+from bot.features.prose.facts import ProseFacts
+from bot.features.prose.verify import LEDE_MAX, LINE_MAX, verify_text
+
+ProseSource = Literal["model", "template"]
+
+
+@dataclass(frozen=True, slots=True)
+class Prose:
+    """The model's verified lede and one line per mover (keyed by ``RepoRef.key``), or,
+    when ``source`` is "template", nothing but the reason the briefing's own text stands."""
+
+    source: ProseSource
+    lede: str = ""
+    lines: Mapping[str, str] = field(default_factory=dict)
+    reason: str = ""
+
+
+async def write_prose(model: ChatModel, facts: ProseFacts) -> Prose:
+    try:
+        answer = await model.complete_json(prompt.messages(facts))
+    except ModelError as exc:
+        return Prose("template", reason=str(exc))
+    lede = answer.get("lede")
+    movers = answer.get("movers", {})
+    if not isinstance(lede, str) or not isinstance(movers, dict):
+        return Prose("template", reason="the model's answer lacked a lede or mover lines")
+    verdict = verify_text(lede, facts, limit=LEDE_MAX)
+    if not verdict.ok:
+        return Prose("template", reason=f"the lede {verdict.reason}")
+    given = {str(name).lower(): text for name, text in movers.items()}
+    lines: dict[str, str] = {}
+    for mover in facts.movers:
+        text = given.get(mover.ref.key)
+        if not isinstance(text, str):
+            return Prose("template", reason=f"no line for {mover.ref}")
+        verdict = verify_text(text, facts, limit=LINE_MAX)
+        if not verdict.ok:
+            return Prose("template", reason=f"the line for {mover.ref} {verdict.reason}")
+        lines[mover.ref.key] = text.strip()
+    if set(given) - set(lines):
+        return Prose("template", reason="the model wrote lines for repos that did not move")
+    return Prose("model", lede=lede.strip(), lines=lines)
