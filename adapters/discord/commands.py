@@ -130,6 +130,33 @@ def momentum_group(respond: Respond, suggest_watched: Suggest) -> app_commands.G
     async def predictions(interaction: discord.Interaction) -> None:
         await respond(interaction, "predictions")
 
+    @momentum.command(
+        name="compare", description="Up to 10 repos' cumulative stars on one chart, with a table"
+    )
+    @app_commands.describe(
+        repos="2 to 10 repos: owner/name, separated by spaces or commas",
+        since="How far back (default: 90 days)",
+        log="A log scale, for repos of very different sizes",
+        aligned="Start every curve at its repo's creation",
+        share="Post the comparison to the channel instead of only to you",
+    )
+    @app_commands.choices(
+        since=[app_commands.Choice(name=n, value=n) for n in ("30d", "90d", "1y", "all")]
+    )
+    async def compare(
+        interaction: discord.Interaction,
+        repos: str,
+        since: str | None = None,
+        log: bool = False,
+        aligned: bool = False,
+        share: bool = False,
+    ) -> None:
+        flags = [name for name, on in (("log", log), ("aligned", aligned), ("share", share)) if on]
+        words = " ".join([repos.replace(",", " "), *(["since", since] if since else []), *flags])
+        await respond(
+            interaction, _words("compare", words), audience="channel" if share else "requester"
+        )
+
     @momentum.command(name="briefing", description="Post this channel's briefing for everyone")
     async def briefing(interaction: discord.Interaction) -> None:
         await respond(interaction, "briefing", audience="channel")

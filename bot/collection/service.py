@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from bot.clients.github import GitHubClient, GitHubError, RepoInfo, RepoNotFound
@@ -67,9 +67,23 @@ class DataService:
                 repos=repos, pages=pages, progress=progress,
             )
 
-    def collect_soon(self, repos: Sequence[RepoRecord]) -> None:
-        """Start collecting these repositories without waiting for it."""
-        task = asyncio.create_task(self.collect(repos=list(repos)), name="backfill")
+    def collect_soon(
+        self,
+        repos: Sequence[RepoRecord],
+        *,
+        pages: int | None = None,
+        then: Callable[[CollectSummary], Awaitable[None]] | None = None,
+    ) -> None:
+        """Start collecting these repositories (``pages`` deep) without waiting for it;
+        ``then`` is given the summary when the collection is done."""
+
+        async def run() -> CollectSummary:
+            summary = await self.collect(repos=list(repos), pages=pages)
+            if then is not None:
+                await then(summary)
+            return summary
+
+        task = asyncio.create_task(run(), name="backfill")
         self._background.add(task)
         task.add_done_callback(self._finished)
 

@@ -22,6 +22,8 @@ from bot.app.cli.briefing import (
 )
 from bot.app.cli.briefing import add_arguments as add_briefing_arguments
 from bot.app.cli.briefing import parse_request as parse_briefing_request
+from bot.app.cli.compare import add_arguments as add_compare_arguments
+from bot.app.cli.compare import compare_main
 from bot.app.progress import progress_bar
 from bot.app.runtime import open_services
 from bot.core.adapter import Adapter
@@ -29,6 +31,7 @@ from bot.core.settings import Settings, SettingsError, load_settings
 from bot.core.store import Store
 from bot.features.commands import Router
 from bot.features.commands.context import utc_now
+from bot.features.compare.request import CompareRequestError
 from storage import StoreUnavailable
 
 log = logging.getLogger("momentum")
@@ -60,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
         "briefing", help="print a briefing for a list of repos or a channel's watch list"
     )
     add_briefing_arguments(briefing)
+    compare = commands.add_parser(
+        "compare", help="cumulative stars of 2 to 10 repos on one chart, with a table"
+    )
+    add_compare_arguments(compare)
     backtest = commands.add_parser(
         "backtest", help="replay weekly briefings over stored history and score their predictions"
     )
@@ -101,12 +108,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(backtest_main(settings, args))
         if args.command == "briefing":
             return asyncio.run(_briefing(settings, parse_briefing_request(args)))
+        if args.command == "compare":
+            return asyncio.run(compare_main(settings, args))
         if args.command == "collect":
             return asyncio.run(_collect(settings))
         if args.command == "console":
             return asyncio.run(_serve(settings, console_only=True))
         return asyncio.run(_serve(settings, console_only=False))
-    except (SettingsError, StartupError, StoreUnavailable, BriefingRequestError) as exc:
+    except (
+        SettingsError, StartupError, StoreUnavailable, BriefingRequestError, CompareRequestError
+    ) as exc:
         print(f"momentum: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -12,6 +12,7 @@ from bot.core.message import DEMO_LABEL, Message, error
 from bot.features.commands.access import access_command
 from bot.features.commands.alerts import alerts_command
 from bot.features.commands.briefing import briefing_command
+from bot.features.commands.compare import compare_command
 from bot.features.commands.context import Context
 from bot.features.commands.help import help_command
 from bot.features.commands.predictions import predictions_command
@@ -36,6 +37,7 @@ class Router:
             "access": access_command,
             "alerts": alerts_command,
             "briefing": briefing_command,
+            "compare": compare_command,
             "help": help_command,
             "predictions": predictions_command,
             "radar": radar_command,

@@ -16,6 +16,11 @@ COMMANDS: tuple[Usage, ...] = (
     Usage("help", "/momentum help [command]", "Show this help, or the help for one command."),
     Usage("repo", "/momentum repo owner/name", "A repository's stars, velocity, acceleration, "
           "forks, latest release and a sparkline of daily stars."),
+    Usage("compare", "/momentum compare owner/name owner/name [… up to 10] "
+          "[since 90d|1y|all] [log] [aligned] [share]",
+          "Cumulative stars of up to 10 repos on one chart, with their velocities, age and "
+          "days to 1k and 10k stars; log for a log scale, aligned to start each at its "
+          "creation, share to post it to the channel."),
     Usage("briefing", "/momentum briefing",
           "Post this channel's briefing: the list's velocity, who accelerated and slowed "
           "and what coincided, themes, and a chart."),
