@@ -59,19 +59,18 @@ def compare_chart(
                 axes.set_xlabel("days since the repo began", color=_INK)
             else:
                 axes.xaxis_date()
-                locator = mdates.AutoDateLocator(maxticks=5)  # type: ignore[no-untyped-call]
+                locator = mdates.AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
                 axes.xaxis.set_major_locator(locator)
                 axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
             if log_scale:
                 axes.set_yscale("log")
-            else:
-                axes.yaxis.set_major_formatter(_thousands)
+            axes.yaxis.set_major_formatter(_thousands)
             axes.set_title("Stars" + (" (log scale)" if log_scale else ""), color=_INK)
             axes.tick_params(colors=_INK)
             for spine in axes.spines.values():
                 spine.set_color(_INK)
             axes.grid(alpha=0.25, color=_INK)
-            axes.legend(frameon=False, labelcolor=_INK, loc="upper left")
+            axes.legend(frameon=False, labelcolor=_INK, loc="best")
             if synthetic:
                 figure.text(
                     0.99, 0.01, "DEMO", ha="right", va="bottom", color=_INK, fontsize=FONT_POINTS
@@ -86,7 +85,9 @@ def compare_chart(
 
 
 def _thousands(value: float, _position: float) -> str:
-    return f"{value / 1000:,.0f}k" if value >= 1000 else f"{value:,.0f}"
+    if value >= 1000:
+        return f"{value / 1000:,.0f}k"
+    return f"{value:,.0f}" if value >= 1 or value == 0 else f"{value:g}"
 
 
 def alt_text(rows: Sequence[CompareRow], log_scale: bool, aligned: bool) -> str:
