@@ -254,3 +254,26 @@ async def test_status_shows_list_schedule_deliveries_and_freshness(
     resumed = await chat.say_text("schedule weekly monday 09:00")
     assert "they are resumed" in resumed
     assert "Next briefing  Mon Apr 20, 09:00 UTC" in await chat.say_text("status")
+
+
+async def test_repo_draws_its_stars_with_releases_marked(chat: Chat, store: Store) -> None:
+    # 56 days of 10 stars before Apr 13 and a total of 1,000: the chart's curve runs from
+    # 1,000 - 55 x 10 = 450 (Feb 16) to 1,000 (Apr 12); daily bars are all 10; the release
+    # of Apr 8 is inside the 90 days drawn, the one of 2025 is not.
+    now = chat.clock.now
+    repo = await store.add_repo(RepoRef("acme", "rocket"), now)
+    await store.put_daily_stars(
+        repo.id, {date(2026, 4, 13) - timedelta(days=n): 10 for n in range(1, 57)}, now
+    )
+    await store.add_snapshot(repo.id, Snapshot(now, 1_000, None))
+    await store.add_events(repo.id, [
+        RepoEvent("release", "v1.0", "v1.0", datetime(2025, 6, 1, tzinfo=UTC)),
+        RepoEvent("release", "v2.0", "v2.0", datetime(2026, 4, 8, 16, tzinfo=UTC)),
+    ])
+    reply = await chat.say("repo acme/rocket")
+    assert reply.chart is not None
+    assert reply.chart.png.startswith(b"\x89PNG")
+    assert reply.chart.alt_text == (
+        "Chart of acme/rocket's stars from Feb 16 to Apr 12: 450 to 1,000 in all, daily stars "
+        "as bars beneath (most on Feb 16: 10), 1 release marked."
+    )

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+import asyncio
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.core import formatting as fmt
 from bot.core.command import Command
 from bot.core.figures import Momentum, momentum
-from bot.core.message import Field, Message, Section
+from bot.core.message import Chart, Field, Message, Section
 from bot.core.repo_ref import InvalidRepoRef, RepoRef
-from bot.core.store import RepoRecord
+from bot.core.store import RepoEvent, RepoRecord, Snapshot
 from bot.features.commands.context import Context
 from bot.features.commands.help import usage_error
+from bot.features.compare.chart import repo_chart
+from bot.features.compare.figures import RepoHistory, compare_row
 
 SPARKLINE_DAYS = 28
+CHART_DAYS = 90
 RELEASE_LOOKBACK = timedelta(days=365)
 
 
@@ -45,7 +49,7 @@ async def repo_command(ctx: Context, command: Command, args: list[str]) -> Messa
 
 async def _describe(ctx: Context, repo: RepoRecord) -> Message:
     as_of = ctx.today()
-    history = await ctx.store.daily_stars(repo.id, as_of - timedelta(days=56), as_of)
+    history = await ctx.store.daily_stars(repo.id, as_of - timedelta(days=CHART_DAYS), as_of)
     snapshot = await ctx.store.latest_snapshot(repo.id)
     if not history and snapshot is None:
         return Message(
@@ -90,7 +94,28 @@ async def _describe(ctx: Context, repo: RepoRecord) -> Message:
     sections.append(
         Section(title=f"Daily stars, last {SPARKLINE_DAYS} days", code=sparkline)
     )
-    return Message(title=str(repo.ref), sections=tuple(sections), footnotes=tuple(footnotes))
+    chart = await asyncio.to_thread(_chart, repo, history, snapshot, releases, as_of, ctx.synthetic)
+    return Message(
+        title=str(repo.ref), sections=tuple(sections), chart=chart, footnotes=tuple(footnotes)
+    )
+
+
+def _chart(
+    repo: RepoRecord,
+    history: dict[date, int],
+    snapshot: Snapshot | None,
+    releases: list[RepoEvent],
+    as_of: date,
+    synthetic: bool,
+) -> Chart | None:
+    row = compare_row(
+        RepoHistory(str(repo.ref), history, snapshot.stars if snapshot else None, None, False),
+        as_of,
+        CHART_DAYS,
+    )
+    daily = sorted((day, count) for day, count in history.items() if day < as_of)
+    marks = [(event.occurred_at.date(), event.key) for event in releases]
+    return repo_chart(str(repo.ref), row.curve, daily, marks, synthetic=synthetic)
 
 
 def _velocity(figure: Momentum) -> str:

@@ -1,4 +1,5 @@
-"""A PNG of cumulative stars for a comparison (matplotlib, Agg: no display needed).
+"""PNGs of cumulative stars: a comparison's, and one repo's for ``/momentum repo``
+(matplotlib, Agg: no display needed).
 
 Drawn 640 px wide with 13 pt text, so that shown 400 px wide on a phone no text is
 smaller than 11 px.
@@ -8,7 +9,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import date
 
+from bot.core.formatting import day as fmt_day
 from bot.core.message import Chart
 from bot.features.compare.figures import CompareRow
 
@@ -97,3 +100,79 @@ def alt_text(rows: Sequence[CompareRow], log_scale: bool, aligned: bool) -> str:
     return (
         f"Line chart of cumulative stars ({scale}y axis) against {axis}: " + "; ".join(parts) + "."
     )
+
+
+def repo_chart(
+    name: str,
+    curve: Sequence[tuple[date, int]],
+    daily: Sequence[tuple[date, int]],
+    releases: Sequence[tuple[date, str]],
+    *,
+    synthetic: bool = False,
+) -> Chart | None:
+    """One repository: cumulative stars above, daily stars as bars beneath, releases
+    marked on both. None with fewer than two days to draw."""
+    if len(curve) < 2:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import dates as mdates
+    from matplotlib import pyplot as plt
+
+    with plt.rc_context({"font.size": FONT_POINTS}):
+        figure, (top, bottom) = plt.subplots(
+            2,
+            1,
+            sharex=True,
+            figsize=(WIDTH_INCHES, HEIGHT_INCHES + 0.6),
+            dpi=DPI,
+            gridspec_kw={"height_ratios": (2, 1)},
+        )
+        try:
+            days = mdates.date2num([day for day, _ in curve])  # type: ignore[no-untyped-call]
+            top.plot(days, [total for _, total in curve], color=_COLOURS[0], linewidth=2.2)
+            bar_days = mdates.date2num([day for day, _ in daily])  # type: ignore[no-untyped-call]
+            bottom.bar(bar_days, [count for _, count in daily], width=0.8, color=_COLOURS[1])
+            first, last = curve[0][0], curve[-1][0]
+            shown = [(day, tag) for day, tag in releases if first <= day <= last]
+            for day, tag in shown:
+                x = mdates.date2num(day)  # type: ignore[no-untyped-call]
+                for axes in (top, bottom):
+                    axes.axvline(x, color=_INK, linestyle="--", linewidth=1)
+                top.annotate(
+                    tag[:16],
+                    (x, 1),
+                    xycoords=("data", "axes fraction"),
+                    rotation=90,
+                    va="top",
+                    ha="right",
+                    color=_INK,
+                    fontsize=FONT_POINTS - 1,
+                )
+            top.set_title(f"{name}: stars", color=_INK)
+            bottom.set_ylabel("per day", color=_INK)
+            locator = mdates.AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
+            bottom.xaxis.set_major_locator(locator)
+            bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+            for axes in (top, bottom):
+                axes.yaxis.set_major_formatter(_thousands)
+                axes.tick_params(colors=_INK)
+                axes.grid(alpha=0.25, color=_INK)
+                for spine in axes.spines.values():
+                    spine.set_color(_INK)
+            if synthetic:
+                figure.text(0.99, 0.01, "DEMO", ha="right", va="bottom", color=_INK)
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png", transparent=True, bbox_inches="tight")
+        finally:
+            plt.close(figure)
+    peak_day, peak = max(daily, key=lambda item: item[1]) if daily else (last, 0)
+    alt = (
+        f"Chart of {name}'s stars from {fmt_day(first)} to {fmt_day(last)}: "
+        f"{curve[0][1]:,} to {curve[-1][1]:,} in all, daily stars as bars beneath "
+        f"(most on {fmt_day(peak_day)}: {peak:,})"
+        + (f", {len(shown)} release{'s' if len(shown) > 1 else ''} marked" if shown else "")
+        + "."
+    )
+    return Chart(buffer.getvalue(), alt_text=alt, filename="repo.png")
