@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from adapters.text import clean
-from bot.core.message import Message, Section, Table
+from bot.core.message import Link, Message, Section, Table, render_spans
 
 # Characters that start emphasis, code, links, HTML, tables or headings anywhere in a line;
 # list markers matter only where a line starts.
@@ -48,7 +48,8 @@ def _section(section: Section) -> list[str]:
         lines += [f"## {escape(section.title)}", ""]
     if section.text:
         # Two trailing spaces keep the section's line breaks.
-        lines += [escape(line) + "  " for line in section.text.splitlines()]
+        text = render_spans(section.text, escape, _link)
+        lines += [line + "  " for line in text.splitlines()]
     for field in section.fields:
         lines.append(f"- **{escape(field.label)}**: {escape(field.value)}")
     if section.table is not None:
@@ -57,6 +58,11 @@ def _section(section: Section) -> list[str]:
         fence = "````" if "```" in section.code else "```"
         lines += [fence, clean(section.code), fence]
     return lines
+
+
+def _link(link: Link) -> str:
+    # The address passed Link's check: nothing in it can end the link early.
+    return f"[{escape(link.text)}]({link.url})"
 
 
 def _table(table: Table) -> list[str]:

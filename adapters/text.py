@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.core.message import Message, Section, Table
+from bot.core.message import Message, Section, Table, plain_text
 
 # Terminal control sequences in a stranger's text could move the cursor, recolour or
 # rewrite the screen; control characters other than newline and tab are dropped.
@@ -37,7 +37,7 @@ def _section(section: Section) -> list[str]:
     if section.title:
         lines.append(clean(section.title))
     if section.text:
-        lines += clean(section.text).splitlines()
+        lines += clean(plain_text(section.text)).splitlines()
     if section.fields:
         width = max(_width(clean(field.label)) for field in section.fields)
         for field in section.fields:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import discord
 
 from adapters.discord import escape
-from bot.core.message import Chart, Message, Section, Table
+from bot.core.message import Chart, Link, Message, Section, Table, render_spans
 
 # Discord's limits (Embed Object > Embed Limits in Discord's documentation).
 TITLE = 256
@@ -123,7 +123,8 @@ def _items(sections: tuple[Section, ...]) -> list[_Item]:
         if section.title:
             items.append(_Line(f"**{escape.trim(escape.inline(section.title), _WRAP)}**", "line"))
         if section.text:
-            items += [_Line(piece, "line") for piece in _wrap(escape.inline(section.text))]
+            text = render_spans(section.text, escape.inline, _link)
+            items += [_Line(piece, "line") for piece in _wrap(text)]
         if section.fields:
             inline = all(len(f.value) <= _INLINE_VALUE for f in section.fields)
             items += [
@@ -200,6 +201,11 @@ def _embed(draft: _Draft, colour: discord.Colour) -> discord.Embed:
     for item in draft.fields:
         embed.add_field(name=item.name, value=item.value, inline=item.inline)
     return embed
+
+
+def _link(link: Link) -> str:
+    # The address passed Link's check: nothing in it can end the masked link early.
+    return f"[{escape.inline(link.text)}]({link.url})"
 
 
 def _wrap(text: str) -> list[str]:

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from adapters.slack import escape
 from adapters.text import render_text
-from bot.core.message import Message, Section, Table
+from bot.core.message import Link, Message, Section, Table, render_spans
 
 Block = dict[str, Any]
 
@@ -114,7 +114,7 @@ def _header(message: Message) -> Block:
 def _section(section: Section, *, native_table: bool) -> list[Block]:
     blocks: list[Block] = []
     heading = _bold(section.title) if section.title else ""
-    text = escape.mrkdwn(section.text) if section.text else ""
+    text = render_spans(section.text, escape.mrkdwn, _link) if section.text else ""
     if heading or text:
         blocks += [_mrkdwn(chunk) for chunk in _chunks("\n".join(filter(None, [heading, text])))]
     blocks += _fields(section)
@@ -194,6 +194,11 @@ def _native_table(table: Table) -> Block:
 
 def _raw_text(cell: str) -> Block:
     return {"type": "raw_text", "text": escape.clip(escape.plain(cell), MAX_FIELD_TEXT) or " "}
+
+
+def _link(link: Link) -> str:
+    # The address passed Link's check (no "|" or ">"); the text is escaped like any other.
+    return f"<{link.url}|{escape.mrkdwn(link.text)}>"
 
 
 def _context(notes: list[str], *, escaped: bool = True) -> Block:

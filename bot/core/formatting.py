@@ -46,3 +46,22 @@ def sparkline(values: Sequence[int]) -> str:
         return _BARS[0] * len(values)
     scale = (len(_BARS) - 1) / (high - low)
     return "".join(_BARS[round((value - low) * scale)] for value in values)
+
+
+def figure(value: float) -> str:
+    """A rate as precise as a reader needs: whole from 10 up (``230``), tenths below
+    (``3.6``)."""
+    return f"{value:,.0f}" if abs(value) >= 9.95 else f"{value:.1f}"
+
+
+def stars_per_day(value: float) -> str:
+    """``230 stars/day``."""
+    return f"{figure(value)} stars/day"
+
+
+def signed_figure(value: float) -> str:
+    """A change with its sign, as precise as :func:`figure`: ``+86``, ``-1.4``, ``±0``."""
+    shown = figure(abs(value))
+    if float(shown.replace(",", "")) == 0:
+        return "±0"
+    return ("+" if value > 0 else "-") + shown

@@ -2,11 +2,14 @@
 
 Every string in a message is plain text. Nothing here is markup, so a renderer escapes all
 of it for its platform; that is what keeps a stranger's repo description from pinging a
-channel or forming a link.
+channel or forming a link. The one way to make a link is a :class:`Link`, whose address
+must pass :data:`SAFE_URL` (built from trusted parts, see ``bot.core.links``).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,6 +18,45 @@ DEMO_LABEL = "DEMO: fictional repositories with synthetic figures, not GitHub da
 
 Tone = Literal["info", "error"]
 Audience = Literal["requester", "channel"]
+
+
+# https on GitHub, and only characters no platform's link syntax gives a meaning to (an
+# address holds no space, "|", ">", ")" or "]", so it cannot end a link early).
+SAFE_URL = re.compile(r"https://github\.com(/[A-Za-z0-9._~%-]+)+")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """``text`` (plain, escaped like any text) shown as a link to ``url``."""
+
+    text: str
+    url: str
+
+    def __post_init__(self) -> None:
+        if not SAFE_URL.fullmatch(self.url):
+            raise ValueError(f"not a safe link address: {self.url!r}")
+
+
+Span = str | Link
+# A section's text: plain, or plain pieces and links in reading order.
+Text = str | tuple[Span, ...]
+
+
+def plain_text(text: Text) -> str:
+    """The text as a reader sees it, links shown as their text."""
+    return text if isinstance(text, str) else "".join(
+        span.text if isinstance(span, Link) else span for span in text
+    )
+
+
+def render_spans(
+    text: Text, escape: Callable[[str], str], link: Callable[[Link], str]
+) -> str:
+    """A renderer's markup for ``text``: each plain piece through ``escape``, each link
+    through ``link``."""
+    if isinstance(text, str):
+        return escape(text)
+    return "".join(link(span) if isinstance(span, Link) else escape(span) for span in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +86,7 @@ class Chart:
 @dataclass(frozen=True, slots=True)
 class Section:
     title: str | None = None
-    text: str = ""
+    text: Text = ""
     fields: tuple[Field, ...] = ()
     table: Table | None = None
     # Lines such as usage examples that a renderer shows verbatim (monospace).

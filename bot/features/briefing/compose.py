@@ -18,6 +18,7 @@ from bot.core.store import RepoRecord, Store
 from bot.features.briefing.lift import BASELINE_DAYS, midnight, strongest
 from bot.features.briefing.model import Briefing, RepoFigures
 from bot.features.briefing.themes import find_themes
+from bot.features.predictions.model import HISTORY_WEEKS, WEEK, forecast, weekly_stars
 
 SPARKLINE_DAYS = 14
 # A snapshot this far from a window's edge no longer measures that window.
@@ -41,18 +42,39 @@ async def compose(
     measured = {line.ref: line.figures for line in lines if line.figures is not None}
     movers = rank_movers(measured)
     by_ref = {line.ref: line for line in lines}
-    accelerating = tuple(by_ref[ref] for ref, _ in movers.accelerating)
-    decelerating = tuple(by_ref[ref] for ref, _ in movers.decelerating)
-    themes = find_themes(lines, {line.ref for line in (*accelerating, *decelerating)})
+    # A move within the repo's usual swing is not news; one whose swing is unknown is
+    # shown, since nothing says it is usual.
+    accelerating = tuple(
+        by_ref[ref] for ref, _ in movers.accelerating if by_ref[ref].beyond_usual is not False
+    )
+    decelerating = tuple(
+        by_ref[ref] for ref, _ in movers.decelerating if by_ref[ref].beyond_usual is not False
+    )
+    listed = {line.ref for line in (*accelerating, *decelerating)}
+    steady = tuple(line for line in lines if line.figures is not None and line.ref not in listed)
     return Briefing(
         as_of=as_of,
         window_days=window_days,
         repos=tuple(lines),
         accelerating=accelerating,
         decelerating=decelerating,
-        themes=themes,
+        themes=find_themes(lines, listed),
         synthetic=synthetic,
+        steady=steady,
+        swing=_list_swing(lines),
     )
+
+
+def _list_swing(lines: Sequence[RepoFigures]) -> float | None:
+    """The model's spread of the list's summed weekly stars, over the weeks every
+    measured repo covers."""
+    measured = [line for line in lines if line.figures is not None]
+    if not measured or any(line.swing is None for line in measured):
+        return None
+    depth = min(len(line.weeks_before) for line in measured)
+    totals = [sum(line.weeks_before[n - depth] for line in measured) for n in range(depth)]
+    found = forecast(totals)
+    return None if found is None else found.scale
 
 
 async def _repo_figures(
@@ -60,7 +82,9 @@ async def _repo_figures(
 ) -> RepoFigures:
     if isinstance(repo, RepoRef):
         return RepoFigures(repo, None, None, exact=False, note="no data yet: not collected")
-    first_needed = as_of - timedelta(days=2 * days + BASELINE_DAYS)
+    first_needed = as_of - timedelta(
+        days=max(2 * days + BASELINE_DAYS, days + HISTORY_WEEKS * WEEK)
+    )
     daily = await store.daily_stars(repo.id, first_needed, as_of)
     created = repo.metadata.created_at.date() if repo.metadata.created_at else None
     snapshot = await store.latest_snapshot(repo.id, midnight(as_of + timedelta(days=1)))
@@ -76,6 +100,10 @@ async def _repo_figures(
         await store.events(repo.id, midnight(span.start), midnight(span.end)) if exact else []
     )
     recent = [as_of - timedelta(days=n) for n in range(SPARKLINE_DAYS, 0, -1)]
+    # The model is weekly: a usual swing is known for 7-day windows only, from the weeks
+    # before the current one (a spike must not widen the spread it is judged by).
+    weeks = weekly_stars(daily, as_of - timedelta(days=days)) if exact and days == WEEK else ()
+    fitted = forecast(weeks)
     return RepoFigures(
         ref=repo.ref,
         stars=snapshot.stars if snapshot else None,
@@ -87,6 +115,8 @@ async def _repo_figures(
         language=repo.metadata.primary_language,
         data_through=max(daily) if daily else None,
         coincidence=strongest(events, daily, as_of) if exact else None,
+        weeks_before=weeks,
+        swing=None if fitted is None else fitted.scale,
     )
 
 

@@ -1,4 +1,8 @@
-"""Words for a briefing: the one ``Message`` that every platform renders."""
+"""Words for a briefing: the one ``Message`` that every platform renders.
+
+Order, for a phone: the lede, the movers, new on the radar, predictions, the watch list,
+one footnote line. How the figures are made is told once, by ``/momentum help figures``.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ from datetime import timedelta
 
 from bot.core import formatting as fmt
 from bot.core.figures import prior_window, window
-from bot.core.message import DEMO_LABEL, Chart, Message, Section, Table
-from bot.features.briefing.lift import NOTABLE_LIFT
+from bot.core.links import repo_link
+from bot.core.message import DEMO_LABEL, Chart, Message, Section, Span, Table
+from bot.features.briefing.lede import event_spans, lede
 from bot.features.briefing.model import Briefing, Coincidence, RepoFigures
 from bot.features.predictions import PredictionNews
 from bot.features.predictions.text import predictions_section
@@ -16,6 +21,7 @@ from bot.features.radar.message import radar_section
 from bot.features.radar.picks import Radar
 
 MOVERS_SHOWN = 5
+FIGURES_HELP = "/momentum help figures"
 
 
 def briefing_message(
@@ -26,18 +32,12 @@ def briefing_message(
     radar: Radar | None = None,
 ) -> Message:
     """``predictions``: a channel's (ad-hoc briefings have none)."""
-    sections = [Section(text=lede(briefing))]
-    if briefing.accelerating:
-        sections.append(_movers("Accelerating", briefing.accelerating, rising=True))
-    if briefing.decelerating:
-        sections.append(_movers("Decelerating", briefing.decelerating, rising=False))
-    if briefing.themes:
-        sections.append(_themes(briefing))
-    sections.append(_table(briefing))
-    if predictions is not None:
-        sections.append(predictions_section(predictions))
+    sections = [Section(text=lede(briefing)), *movers(briefing)]
     if radar is not None and (new_on_radar := radar_section(radar)) is not None:
         sections.append(new_on_radar)
+    if predictions is not None:
+        sections.append(predictions_section(predictions))
+    sections.append(_table(briefing))
     title = f"Momentum briefing: the {fmt.plural(briefing.window_days, 'day')} to " + fmt.day(
         briefing.as_of - timedelta(days=1)
     )
@@ -50,87 +50,70 @@ def briefing_message(
     )
 
 
-def lede(briefing: Briefing) -> str:
-    measured = briefing.measured
-    if not measured:
-        return "No repo on this list has data for these windows yet; figures follow once collected."
-    count = len(measured)
-    who = "The one repo on this list" if count == 1 else f"The {count} repos on this list"
-    weekly = briefing.window_days == 7
-    period = "this week" if weekly else f"over the last {briefing.window_days} days"
-    before = "the week before" if weekly else "the days before"
-    change = briefing.total_velocity - briefing.prior_total_velocity
-    direction = "up" if change > 0 else "down" if change < 0 else "level with"
-    change_text = f"{direction} {abs(change):,.1f}" if change else "level"
-    text = (
-        f"{who} gained {briefing.total_velocity:,.1f} stars/day {period}, "
-        f"{change_text} from {before}"
-    )
-    parts = []
-    if count > 1:
-        gained = "all gained stars" if briefing.gained == count else (
-            f"{briefing.gained} of {count} gained stars"
-        )
-        if briefing.lost:
-            gained += f", {briefing.lost} lost some"
-        parts.append(
-            f"{gained}; {len(briefing.accelerating)} accelerated and "
-            f"{len(briefing.decelerating)} slowed"
-        )
-    sentence = text + ("; " + parts[0] if parts else "") + "."
-    leaders = []
+def movers(briefing: Briefing) -> list[Section]:
+    """Repos that moved beyond their usual swing, then one line for the rest."""
+    if not briefing.measured:
+        return []
+    sections = []
     if briefing.accelerating:
-        top = briefing.accelerating[0]
-        leaders.append(f"{top.ref} led, accelerating {fmt.signed(top.acceleration or 0)}/day")
+        sections.append(_movers("Accelerating", briefing.accelerating, rising=True))
     if briefing.decelerating:
-        low = briefing.decelerating[0]
-        leaders.append(f"{low.ref} slowed by {abs(low.acceleration or 0):,.1f}/day")
-    if leaders:
-        sentence += " " + ", while ".join(leaders) + "."
-    return sentence
+        sections.append(_movers("Slowing", briefing.decelerating, rising=False))
+    steady = len(briefing.steady)
+    if not sections:
+        everyone = "The one repo" if steady == 1 else f"All {steady}"
+        return [Section(
+            title="Movers",
+            text=f"{everyone} steady: no move beyond the usual week-to-week swing.",
+        )]
+    if steady:
+        last = sections[-1]
+        assert isinstance(last.text, tuple)
+        others = "1 other" if steady == 1 else f"{steady} others"
+        their = "its" if steady == 1 else "their"
+        line = f"{others} steady, within {their} usual week-to-week swing."
+        sections[-1] = Section(title=last.title, text=(*last.text, "\n" + line))
+    return sections
 
 
 def _movers(title: str, repos: Sequence[RepoFigures], *, rising: bool) -> Section:
-    lines = [_mover_line(repo, rising=rising) for repo in repos[:MOVERS_SHOWN]]
+    spans: list[Span] = []
+    for repo in repos[:MOVERS_SHOWN]:
+        if spans:
+            spans.append("\n")
+        spans += mover_line(repo, rising=rising)
     if len(repos) > MOVERS_SHOWN:
-        lines.append(f"…and {len(repos) - MOVERS_SHOWN} more")
-    return Section(title=title, text="\n".join(lines))
+        spans.append(f"\n…and {len(repos) - MOVERS_SHOWN} more")
+    return Section(title=title, text=tuple(spans))
 
 
-def _mover_line(repo: RepoFigures, *, rising: bool) -> str:
-    line = (
-        f"{repo.ref}: {fmt.rate(repo.velocity or 0)} from {fmt.rate(repo.prior_velocity or 0)} "
-        f"({fmt.signed(repo.acceleration or 0)}/day, {fmt.percent(repo.acceleration_pct)})"
-    )
+def mover_line(repo: RepoFigures, *, rising: bool) -> list[Span]:
+    change = f"{fmt.signed_figure(repo.acceleration or 0)}"
+    if repo.acceleration_pct is not None:
+        change += f" ({fmt.percent(repo.acceleration_pct)}"
+        if repo.swing_pct is not None:
+            change += f", usual swing ±{repo.swing_pct:.0f}%"
+        change += ")"
+    line: list[Span] = [
+        repo_link(repo.ref), f": {fmt.stars_per_day(repo.velocity or 0)}, {change}"
+    ]
     if not repo.exact and repo.note:
-        line += f" [{repo.note.split(':')[0]}]"
+        line.append(f" [{repo.note.split(':')[0]}]")
     if repo.coincidence:
-        line += ". " + _coincidence(repo.coincidence, rising=rising) + "."
+        line += [". ", *_coincidence(repo, repo.coincidence, rising=rising), "."]
     return line
 
 
-def _coincidence(found: Coincidence, *, rising: bool) -> str:
+def _coincidence(repo: RepoFigures, found: Coincidence, *, rising: bool) -> list[Span]:
     event = found.event
+    named = event_spans(repo.ref, event)
+    if event.kind == "pull_request":
+        named.append(f" “{event.title}”")
     when = fmt.day(event.occurred_at.date())
-    what = (
-        f"{event.title}, released {when}"
-        if event.kind == "release"
-        else f"PR #{event.key} “{event.title}”, merged {when}"
-    )
-    hours = f"{found.hours:.0f} h"
-    lift = f"stars ran {found.lift:.1f}× baseline for {hours}"
+    lift = f"stars {found.lift or 0:.1f}× baseline for {found.hours:.0f} h"
     if rising:
-        return f"Coincides with {what}; {lift}"
-    return f"The window before had {what}, when {lift}"
-
-
-def _themes(briefing: Briefing) -> Section:
-    lines = [
-        f"{theme.name} ({theme.kind}): {fmt.plural(len(theme.repos), 'repo')}, "
-        f"{fmt.rate(theme.velocity)}, {fmt.percent(theme.change_pct)}"
-        for theme in briefing.themes
-    ]
-    return Section(title="Themes", text="\n".join(lines))
+        return ["Coincides with ", *named, f" ({when}): {lift}"]
+    return ["The window before held ", *named, f" ({when}): {lift}"]
 
 
 def _table(briefing: Briefing) -> Section:
@@ -140,36 +123,30 @@ def _table(briefing: Briefing) -> Section:
     rows = tuple(
         (
             str(repo.ref),
-            fmt.count(repo.stars) if repo.stars is not None else "–",
-            f"{repo.velocity:,.1f}" if repo.velocity is not None else "–",
-            fmt.signed(repo.acceleration) if repo.acceleration is not None else "–",
-            fmt.sparkline(repo.recent_daily),
+            fmt.figure(repo.velocity) if repo.velocity is not None else "–",
+            fmt.percent(repo.acceleration_pct) if repo.acceleration_pct is not None else "–",
         )
         for repo in ordered
     )
-    table = Table(("repo", "stars", "stars/day", "accel.", "last 14 days"), rows)
-    return Section(title="Watch list", table=table)
+    return Section(title="Watch list", table=Table(("repo", "stars/day", "change"), rows))
 
 
 def footnotes(briefing: Briefing) -> list[str]:
+    """One line: the windows, where the method is told, and any figure not from GitHub's
+    daily history; the demo's label apart, as every demo reply carries it."""
     current = window(briefing.as_of, briefing.window_days)
     prior = prior_window(briefing.as_of, briefing.window_days)
     last = timedelta(days=1)
-    notes = [
-        f"Velocity: stars per day over the {fmt.plural(briefing.window_days, 'whole UTC day')} "
-        f"{fmt.day(current.start)}–{fmt.day(current.end - last)}, against "
-        f"{fmt.day(prior.start)}–{fmt.day(prior.end - last)}; acceleration is the change."
+    parts = [
+        f"Stars/day over the whole UTC days {fmt.day(current.start)}–"
+        f"{fmt.day(current.end - last)}, change against {fmt.day(prior.start)}–"
+        f"{fmt.day(prior.end - last)}; how each figure is made: {FIGURES_HELP}"
     ]
-    if any(repo.coincidence for repo in briefing.repos):
-        notes.append(
-            "Coincidences are events in the window after which stars ran at least "
-            f"{NOTABLE_LIFT:g}× the repo's 28-day baseline for 48 hours (days split evenly "
-            "by the hour); they coincide, they are not shown to cause."
-        )
     for repo in briefing.repos:
         if repo.note and (not repo.exact or repo.figures is None):
-            notes.append(f"{repo.ref}: {repo.note}.")
-    notes.extend(briefing.notes)
+            parts.append(f"{repo.ref}: {repo.note}")
+    parts.extend(note.rstrip(".") for note in briefing.notes)
+    notes = ["; ".join(parts) + "."]
     if briefing.synthetic:
         notes.append(DEMO_LABEL)
     return notes

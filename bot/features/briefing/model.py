@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -42,6 +43,23 @@ class RepoFigures:
     language: str | None = None
     data_through: date | None = None  # the last day with stored data
     coincidence: Coincidence | None = None
+    # The whole weeks before the current window, oldest first (7-day windows only).
+    weeks_before: tuple[int, ...] = ()
+    # The prediction model's spread of this repo's weekly stars (log(1 + stars)); None
+    # without enough history or for windows other than a week.
+    swing: float | None = None
+
+    @property
+    def swing_pct(self) -> float | None:
+        return swing_pct(self.swing)
+
+    @property
+    def beyond_usual(self) -> bool | None:
+        """Whether the change is beyond the repo's usual week-to-week swing; None when
+        that swing is unknown."""
+        if self.figures is None or self.swing is None:
+            return None
+        return beyond(self.figures.stars, self.figures.prior_stars, self.swing)
 
     @property
     def stars_gained(self) -> int | None:
@@ -92,6 +110,35 @@ class Briefing:
     stale_after_days: int = 1
     synthetic: bool = False
     notes: tuple[str, ...] = field(default=())
+    # Measured repos whose change stayed within their usual swing.
+    steady: tuple[RepoFigures, ...] = ()
+    # The prediction model's spread of the whole list's weekly stars (log scale); None
+    # unless every measured repo has enough exact history.
+    swing: float | None = None
+
+    @property
+    def swing_pct(self) -> float | None:
+        return swing_pct(self.swing)
+
+    @property
+    def change(self) -> float:
+        return self.total_velocity - self.prior_total_velocity
+
+    @property
+    def change_pct(self) -> float | None:
+        if self.prior_total_velocity <= 0:
+            return None
+        return 100 * self.change / self.prior_total_velocity
+
+    @property
+    def swings_beyond(self) -> float | None:
+        """The list's change in multiples of its usual swing (both on the log scale the
+        model uses); None when the swing is unknown."""
+        if self.swing is None or not self.measured:
+            return None
+        days = self.window_days
+        now, before = self.total_velocity * days, self.prior_total_velocity * days
+        return abs(math.log1p(now) - math.log1p(before)) / self.swing
 
     @property
     def measured(self) -> tuple[RepoFigures, ...]:
@@ -112,3 +159,12 @@ class Briefing:
     @property
     def lost(self) -> int:
         return sum(1 for repo in self.measured if (repo.stars_gained or 0) < 0)
+
+
+def swing_pct(swing: float | None) -> float | None:
+    """A log-scale spread as the percentage a week may rise by and still be usual."""
+    return None if swing is None else 100 * math.expm1(swing)
+
+
+def beyond(stars: float, prior_stars: float, swing: float) -> bool:
+    return abs(math.log1p(stars) - math.log1p(prior_stars)) > swing

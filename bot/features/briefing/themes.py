@@ -13,7 +13,10 @@ MIN_REPOS = 2
 
 
 def find_themes(repos: Sequence[RepoFigures], movers: Collection[RepoRef]) -> tuple[Theme, ...]:
-    """Themes of at least two measured repos, one of them a mover, fastest first."""
+    """Themes of at least two measured repos, one of them a mover, fastest first.
+
+    A language says little about what repos are for, so languages count only when the
+    repos share no topic."""
     groups: dict[tuple[str, str], list[RepoFigures]] = defaultdict(list)
     for repo in repos:
         if repo.figures is None:
@@ -33,5 +36,7 @@ def find_themes(repos: Sequence[RepoFigures], movers: Collection[RepoRef]) -> tu
         for (kind, name), members in groups.items()
         if len(members) >= MIN_REPOS and any(repo.ref in movers for repo in members)
     ]
+    topics = [theme for theme in themes if theme.kind == "topic"]
+    themes = topics or themes
     themes.sort(key=lambda theme: (-theme.velocity, theme.name))
     return tuple(themes[:MAX_THEMES])

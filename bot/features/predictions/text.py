@@ -18,18 +18,21 @@ HOW = (
 
 
 def predictions_section(news: PredictionNews) -> Section:
+    """Last time's outcomes first, then the new set; the method is told by
+    ``/momentum help figures``, not every week."""
     lines: list[str] = []
+    if news.scored:
+        came_true = sum(1 for p in news.scored if p.outcome)
+        lines.append(
+            f"Since the last briefing: {came_true} of {len(news.scored)} came true."
+        )
+        lines += [outcome_line(p) for p in news.scored]
     if news.new:
         lines.append(f"New, due {fmt.day(news.new[0].due)}:")
         lines += [p.statement for p in news.new]
     else:
         lines.append("No new predictions: no repo here has enough whole weeks of history yet.")
-    if news.scored:
-        lines.append("Scored since the last briefing:")
-        lines += [outcome_line(p) for p in news.scored]
     lines.append(news.record.text())
-    if news.new:
-        lines.append(HOW)
     return Section(title="Predictions", text="\n".join(lines))
 
 
