@@ -169,7 +169,9 @@ async def test_briefing_and_command_show_predictions(store: Store, chat: Chat) -
     stored = [p for p in await store.predictions(CHANNEL) if p.outcome is not None]
     brier = sum((p.probability - o) ** 2 for p, o in zip(stored, (1, 1, 0), strict=True)) / 3
     skill = max(0.0, 10 * (1 - brier / (2 / 9)))
-    assert "Scored since the last briefing:" in second
+    # Outcomes first (1, 1, 0: two of three came true), then the new set.
+    assert "Predictions\nSince the last briefing: 2 of 3 came true.\n✓ came true" in second
+    assert second.index("came true:") < second.index("New, due Apr 26:")
     assert f"✓ came true: {stored[0].statement}" in second
     assert f"✗ did not: {stored[2].statement}" in second
     record = f"Track record: {skill:.1f}/10 across 3 scored predictions (Brier {brier:.2f})."

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.message import plain_text
+from bot.features.briefing.lede import lede
 from bot.features.briefing.model import Briefing, Coincidence, RepoFigures
 
 
@@ -12,13 +14,16 @@ def briefing_json(briefing: Briefing) -> dict[str, Any]:
         "as_of": briefing.as_of.isoformat(),
         "window_days": briefing.window_days,
         "synthetic": briefing.synthetic,
+        "lede": plain_text(lede(briefing)),
         "total_velocity": briefing.total_velocity,
         "prior_total_velocity": briefing.prior_total_velocity,
         "gained": briefing.gained,
         "lost": briefing.lost,
+        "usual_swing_pct": briefing.swing_pct,
         "repos": [_repo(repo) for repo in briefing.repos],
         "accelerating": [str(repo.ref) for repo in briefing.accelerating],
         "decelerating": [str(repo.ref) for repo in briefing.decelerating],
+        "steady": [str(repo.ref) for repo in briefing.steady],
         "themes": [
             {
                 "name": theme.name,
@@ -43,6 +48,8 @@ def _repo(repo: RepoFigures) -> dict[str, Any]:
         "prior_velocity": repo.prior_velocity,
         "acceleration": repo.acceleration,
         "acceleration_pct": repo.acceleration_pct,
+        "usual_swing_pct": repo.swing_pct,
+        "beyond_usual": repo.beyond_usual,
         "exact": repo.exact,
         "note": repo.note,
         "data_through": repo.data_through.isoformat() if repo.data_through else None,

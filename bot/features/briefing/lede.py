@@ -13,7 +13,6 @@ cause.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from bot.core import formatting as fmt
@@ -106,13 +105,14 @@ def _what(briefing: Briefing) -> list[Span]:
 
 
 def _against_swing(multiple: float, swing_pct: float, *, owner: str) -> str:
-    usual = f"{owner} usual week-to-week swing of ±{swing_pct:.0f}%"
+    usual = f"{owner} usual week-to-week swing of ±{fmt.figure(swing_pct)}%"
     if multiple <= 1:
         return f"within {usual}"
     if multiple < 2:
         return f"beyond {usual}"
-    times = math.floor(multiple)
-    return f"more than {'twice' if times == 2 else f'{times} times'} {usual}"
+    if multiple < 3:
+        return f"more than twice {usual}"
+    return f"far beyond {usual}"
 
 
 def _which(briefing: Briefing, named: Sequence[RepoFigures]) -> list[Span]:

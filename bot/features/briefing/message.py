@@ -92,7 +92,7 @@ def mover_line(repo: RepoFigures, *, rising: bool) -> list[Span]:
     if repo.acceleration_pct is not None:
         change += f" ({fmt.percent(repo.acceleration_pct)}"
         if repo.swing_pct is not None:
-            change += f", usual swing ±{repo.swing_pct:.0f}%"
+            change += f", usual swing ±{fmt.figure(repo.swing_pct)}%"
         change += ")"
     line: list[Span] = [
         repo_link(repo.ref), f": {fmt.stars_per_day(repo.velocity or 0)}, {change}"
@@ -124,11 +124,17 @@ def _table(briefing: Briefing) -> Section:
         (
             str(repo.ref),
             fmt.figure(repo.velocity) if repo.velocity is not None else "–",
-            fmt.percent(repo.acceleration_pct) if repo.acceleration_pct is not None else "–",
+            _percent(repo.acceleration_pct),
         )
         for repo in ordered
     )
     return Section(title="Watch list", table=Table(("repo", "stars/day", "change"), rows))
+
+
+def _percent(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return "±0%" if round(value) == 0 else fmt.percent(value)
 
 
 def footnotes(briefing: Briefing) -> list[str]:

@@ -1,0 +1,234 @@
+"""The briefing's why-cascade and phone layout on a 10-repo list worked out by hand.
+
+as_of Monday 2026-04-13, window 7 days: current = Apr 6-12, prior = Mar 30-Apr 5. Every
+repo has daily stars from Mon Jan 5, so the weeks before the current window are the 13
+weeks Jan 5-11 … Mar 30-Apr 5 (index 0 … 12); the prediction model levels y = ln(1 + week)
+over 6 weeks and takes the RMS of its 7 one-week misses (weeks 6-12), times √(7/6).
+
+lab/swift   100/day (700 a week) throughout; release v3.0 at Apr 8 00:00, then 400 on
+            Apr 8 and 9, 200 on Apr 10-12: current 100+100+800+600 = 1600 (228.57/day)
+            against 700 (100/day): +128.57/day, +128.6%. Lift: 800 stars in the 48 h
+            after, baseline 100/day -> (800/48)/(100/24) = 4.0×. Constant weeks miss by 0,
+            so the spread is the floor ln(1 + 1/(1 + 701)) = 0.0014235 -> beyond.
+lab/vector  20/day (140 a week), current 50/day (350): +30/day, +150%; no event.
+lab/fading  50/day (350 a week), current 45/day (315): -5/day, -10%; beyond its floor.
+lab/agentx  40/day throughout: no change.
+lab/wobbly  weeks alternate 77 (even index) and 63: every miss is ±(ln 78 - ln 64)/2 =
+            ±0.098914, scale 0.098914 × 1.080123 = 0.106839, usual swing e^0.106839 - 1
+            = +11.3%. Prior (week 12) 77, current 70: |ln 71 - ln 78| = 0.0940 < 0.1068,
+            steady.
+lab/s1…s5   weeks alternate 42 and 28; miss ±(ln 43 - ln 29)/2 = 0.19695, scale 0.21273,
+            usual swing +23.7%. Prior 42, current 35: |ln 36 - ln 43| = 0.1777, steady.
+
+List: current 1600 + 350 + 315 + 280 + 70 + 5×35 = 2790 (398.57/day), prior 700 + 140 +
+350 + 280 + 77 + 5×42 = 1757 (251/day): +1033/7 = +147.57/day, +58.8%.
+Its weeks alternate 1470 + 77 + 210 = 1757 and 1470 + 63 + 140 = 1673: miss
+ln(1758/1674)/2 = 0.024481, scale 0.026443, usual swing +2.68%; this week's change
+ln(2791/1758) = 0.46223 is 17.5 swings: "far beyond".
+Shares: swift +900 of +1033 = 87.1% (alone past half).
+Themes: topics llm (swift, vector) 1950/7 = 278.57/day from 840/7 = 120, +132.1%; agents
+(fading, agentx); every repo is Python, but a language counts only when no topic is shared.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from adapters.discord.render import render as render_discord
+from adapters.markdown import render_markdown
+from adapters.slack.render import render as render_slack
+from adapters.text import render_text
+from bot.core.message import plain_text
+from bot.core.repo_ref import RepoRef
+from bot.core.store import RepoEvent, RepoMetadata, Store
+from bot.features.briefing import compose
+from bot.features.briefing.export import briefing_json
+from bot.features.briefing.lede import lede
+from bot.features.briefing.message import briefing_message
+
+AS_OF = date(2026, 4, 13)
+NOW = datetime(2026, 4, 13, 6, tzinfo=UTC)
+FIRST = date(2026, 1, 5)
+PRIOR_END = date(2026, 4, 6)  # weeks before the current window end here
+
+
+def weekly(high: int, low: int) -> dict[date, int]:
+    """Weeks alternating ``high`` (even index from Jan 5) and ``low``, as daily stars."""
+    found: dict[date, int] = {}
+    for index in range(13):
+        start = FIRST + timedelta(weeks=index)
+        per_day = (high if index % 2 == 0 else low) // 7
+        found |= {start + timedelta(n): per_day for n in range(7)}
+    return found
+
+
+def current(per_day: int) -> dict[date, int]:
+    return {PRIOR_END + timedelta(n): per_day for n in range(7)}
+
+
+def scenario() -> list[tuple[str, tuple[str, ...], dict[date, int]]]:
+    swift = weekly(700, 700) | current(100)
+    swift |= {date(2026, 4, 8): 400, date(2026, 4, 9): 400}
+    swift |= {date(2026, 4, d): 200 for d in (10, 11, 12)}
+    repos = [
+        ("swift", ("llm", "inference"), swift),
+        ("vector", ("llm",), weekly(140, 140) | current(50)),
+        ("fading", ("agents",), weekly(350, 350) | current(45)),
+        ("agentx", ("agents",), weekly(280, 280) | current(40)),
+        ("wobbly", (), weekly(77, 63) | current(10)),
+    ]
+    repos += [(f"s{n}", (), weekly(42, 28) | current(5)) for n in range(1, 6)]
+    return repos
+
+
+async def seed(store: Store) -> list[object]:
+    records = []
+    for name, topics, daily in scenario():
+        ref = RepoRef("lab", name)
+        record = await store.add_repo(ref, NOW)
+        await store.save_repo_metadata(record.id, RepoMetadata(
+            ref, topics=topics, primary_language="Python",
+            created_at=datetime(2024, 1, 1, tzinfo=UTC),
+        ), NOW)
+        await store.put_daily_stars(record.id, daily, NOW)
+        if name == "swift":
+            await store.add_events(record.id, [
+                RepoEvent("release", "v3.0", "Swift 3", datetime(2026, 4, 8, tzinfo=UTC)),
+            ])
+        saved = await store.find_repo(ref)
+        assert saved is not None
+        records.append(saved)
+    return records
+
+
+LEDE = (
+    # what: 2790/7 = 398.57, +1033/7 = 147.57 (+58.8%), 17.5 swings of +2.68%
+    "The 10 repos on this list gained 399 stars/day this week, up 148 stars/day (+59%) "
+    "from the week before, far beyond the list's usual week-to-week swing of ±2.7%. "
+    # which: 900/1033 = 87.1%
+    "lab/swift alone accounts for 87% of the rise. "
+    # why: (800/48)/(100/24) = 4.0
+    "Its rise coincides with the v3.0 release (Apr 8), after which stars ran 4.0× their "
+    "28-day baseline for 48 hours. "
+    # so what: llm = swift + vector, 1950/7 = 278.57 from 120, +132.1%
+    "lab/swift and lab/vector share the llm topic: together 279 stars/day, up 132%."
+)
+
+
+async def test_the_lede_answers_each_step_with_a_figure(store: Store) -> None:
+    briefing = await compose(store, await seed(store), AS_OF, 7)
+    assert plain_text(lede(briefing)) == LEDE
+    assert briefing.swing_pct == pytest.approx(100 * math.expm1(0.024481 * 1.080123), rel=1e-3)
+    assert briefing.swings_beyond == pytest.approx(0.46223 / 0.026443, rel=1e-3)
+
+
+async def test_only_moves_beyond_the_usual_swing_are_listed(store: Store) -> None:
+    briefing = await compose(store, await seed(store), AS_OF, 7)
+    data = briefing_json(briefing)
+    assert data["accelerating"] == ["lab/swift", "lab/vector"]
+    assert data["decelerating"] == ["lab/fading"]
+    assert sorted(data["steady"]) == sorted(
+        ["lab/agentx", "lab/wobbly", *(f"lab/s{n}" for n in range(1, 6))]
+    )
+    repos = {repo["repo"]: repo for repo in data["repos"]}
+    # e^0.106839 - 1 and e^0.21273 - 1, from the docstring.
+    assert repos["lab/wobbly"]["usual_swing_pct"] == pytest.approx(11.275, abs=0.01)
+    assert repos["lab/wobbly"]["beyond_usual"] is False
+    assert repos["lab/s1"]["usual_swing_pct"] == pytest.approx(23.70, abs=0.01)
+    assert repos["lab/fading"]["beyond_usual"] is True
+    # A language is a theme only when no topic is shared.
+    assert [(t["name"], t["kind"]) for t in data["themes"]] == [
+        ("llm", "topic"), ("agents", "topic")
+    ]
+    text = render_text(briefing_message(briefing))
+    assert "7 others steady, within their usual week-to-week swing." in text
+    assert "lab/wobbly" not in text.split("Watch list")[0]
+    # 228.57/day, +128.57 (+128.6%); the floor's swing e^(0.0014235 × 1.080123) - 1.
+    assert (
+        "lab/swift: 229 stars/day, +129 (+129%, usual swing ±0.2%). Coincides with the v3.0 "
+        "release (Apr 8): stars 4.0× baseline for 48 h." in text
+    )
+    assert "lab/fading: 45 stars/day, -5.0 (-10%, usual swing ±0.3%)" in text
+
+
+def visible(mrkdwn: str) -> str:
+    """What a reader sees of Slack mrkdwn: a link as its text, entities as characters."""
+    shown = re.sub(r"<[^|>]+\|([^>]*)>", r"\1", mrkdwn)
+    return shown.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+async def test_a_ten_repo_briefing_fits_a_phone_screen_down_to_the_movers(store: Store) -> None:
+    briefing = await compose(store, await seed(store), AS_OF, 7)
+    slack = render_slack(briefing_message(briefing))
+    blocks = [*slack.blocks, *(b for a in slack.attachments for b in a["blocks"])]
+    end = next(
+        n for n, block in enumerate(blocks)
+        if "steady, within" in block.get("text", {}).get("text", "")
+    )
+    assert end < 8
+    texts = [block["text"]["text"] for block in blocks[: end + 1] if "text" in block]
+    assert sum(len(visible(text)) for text in texts) <= 1200
+    table = next(block for block in blocks if block["type"] == "table")
+    assert {len(row) for row in table["rows"]} == {3}
+    assert [cell["text"] for cell in table["rows"][0]] == ["repo", "stars/day", "change"]
+    assert "<https://github.com/lab/swift|lab/swift>" in blocks[1]["text"]["text"]
+    assert (
+        "<https://github.com/lab/swift/releases/tag/v3.0|v3.0>" in blocks[1]["text"]["text"]
+    )
+
+
+async def test_links_render_on_every_platform_and_plain_on_the_terminal(store: Store) -> None:
+    message = briefing_message(await compose(store, await seed(store), AS_OF, 7))
+    markdown = render_markdown(message)
+    assert "[lab/swift](https://github.com/lab/swift) alone accounts" in markdown
+    assert "[v3.0](https://github.com/lab/swift/releases/tag/v3.0)" in markdown
+    discord = render_discord(message).embeds[0].description or ""
+    assert "[lab/swift](https://github.com/lab/swift) alone accounts" in discord
+    text = render_text(message)
+    assert "lab/swift alone accounts" in text
+    assert "https://" not in text
+
+
+HOSTILE_TAG = "v1]( https://evil.example)<!channel>@everyone|x"
+
+
+@pytest.mark.parametrize("renderer", ["slack", "discord", "markdown", "text"])
+def test_a_hostile_tag_or_title_links_nothing_and_pings_nobody(renderer: str) -> None:
+    from bot.core.links import release_link
+    from bot.core.message import Message, Section
+    from bot.features.briefing.lede import event_spans
+
+    ref = RepoRef("lab", "swift")
+    link = release_link(ref, HOSTILE_TAG)
+    # The tag is one percent-encoded path segment: nothing in it ends the address.
+    assert link.url == (
+        "https://github.com/lab/swift/releases/tag/"
+        "v1%5D%28%20https%3A%2F%2Fevil.example%29%3C%21channel%3E%40everyone%7Cx"
+    )
+    title = "fix [click](https://evil.example) <!here> @everyone"
+    spans = (*event_spans(ref, RepoEvent("release", HOSTILE_TAG, "", NOW)), "; ",
+             *event_spans(ref, RepoEvent("hn_story", "1", title, NOW)))
+    message = Message(title="t", sections=(Section(text=spans),))
+    if renderer == "slack":
+        out = render_slack(message).blocks[1]["text"]["text"]
+        assert out.count("<") == 1  # our one link, nothing else Slack would parse
+        assert "<!channel>" not in out and "<!here>" not in out
+    elif renderer == "discord":
+        out = render_discord(message).embeds[0].description or ""
+        assert out.count("](") == 1 and "](https://evil" not in out
+    elif renderer == "markdown":
+        out = render_markdown(message)
+        assert len(re.findall(r"(?<!\\)\]\(", out)) == 1 and "<!channel>" not in out
+    else:
+        # A terminal pings nobody and links nothing: the text is shown as written.
+        assert "https://github.com" not in render_text(message)
+        return
+    assert "@everyone" not in out
+    with pytest.raises(ValueError, match="not a safe link address"):
+        from bot.core.message import Link
+
+        Link("x", "https://github.com/a/b|<!channel>")
