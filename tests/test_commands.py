@@ -203,9 +203,16 @@ async def test_briefing_posts_for_the_channel(chat: Chat, store: Store) -> None:
     assert reply.audience == "channel"
     assert reply.chart is not None
     text = render_text(reply)
-    # rising: 63/7 = 9.0 from 2.0 (+7.0); flat: 2.0 from 2.0; list: 11.0 stars/day, up 7.0.
-    assert "The 2 repos on this list gained 11.0 stars/day this week, up 7.0" in text
-    assert "a/rising: 9.0/day from 2.0/day (+7.0/day, +350%)" in text
+    # rising: 63/7 = 9.0 from 2.0 (+7.0, +350%); flat: 2.0 from 2.0; list: 11 stars/day,
+    # up 7.0 from 4.0 (+175%), all of it rising's. 40 days are too few weeks for a usual
+    # swing, so the lede says nothing of one.
+    assert (
+        "The 2 repos on this list gained 11 stars/day this week, up 7.0 stars/day (+175%) "
+        "from the week before. a/rising alone accounts for 100% of the rise. Nothing in the "
+        "data coincides with it."
+    ) in text
+    assert "a/rising: 9.0 stars/day, +7.0 (+350%)" in text
+    assert "1 other steady" in text
     assert (await chat.say("briefing now")).tone == "error"
 
 
@@ -277,3 +284,14 @@ async def test_repo_draws_its_stars_with_releases_marked(chat: Chat, store: Stor
         "Chart of acme/rocket's stars from Feb 16 to Apr 12: 450 to 1,000 in all, daily stars "
         "as bars beneath (most on Feb 16: 10), 1 release marked."
     )
+
+
+async def test_help_figures_tells_the_method_the_briefing_leaves_out(chat: Chat) -> None:
+    from bot.features.predictions.text import HOW
+
+    text = await chat.say_text("help figures")
+    for label in ("Stars/day", "Usual swing", "Share of the change", "Coincidence", "Themes"):
+        assert label in text
+    assert HOW in text
+    assert "help figures" in await chat.say_text("help")
+    assert "or figures, for how the figures are made" in await chat.say_text("help nope")

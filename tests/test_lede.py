@@ -216,19 +216,28 @@ def test_a_hostile_tag_or_title_links_nothing_and_pings_nobody(renderer: str) ->
     if renderer == "slack":
         out = render_slack(message).blocks[1]["text"]["text"]
         assert out.count("<") == 1  # our one link, nothing else Slack would parse
-        assert "<!channel>" not in out and "<!here>" not in out
+        assert "<!channel>" not in out
+        assert "<!here>" not in out
     elif renderer == "discord":
         out = render_discord(message).embeds[0].description or ""
-        assert out.count("](") == 1 and "](https://evil" not in out
+        assert out.count("](") == 1
+        assert "](https://evil" not in out
     elif renderer == "markdown":
         out = render_markdown(message)
-        assert len(re.findall(r"(?<!\\)\]\(", out)) == 1 and "<!channel>" not in out
+        assert len(re.findall(r"(?<!\\)\]\(", out)) == 1
+        assert "<!channel>" not in out
     else:
         # A terminal pings nobody and links nothing: the text is shown as written.
         assert "https://github.com" not in render_text(message)
         return
     assert "@everyone" not in out
-    with pytest.raises(ValueError, match="not a safe link address"):
-        from bot.core.message import Link
 
-        Link("x", "https://github.com/a/b|<!channel>")
+
+@pytest.mark.parametrize(
+    "url", ["https://github.com/a/b|<!channel>", "https://evil.example/a", "javascript:x"]
+)
+def test_a_link_takes_only_a_safe_github_address(url: str) -> None:
+    from bot.core.message import Link
+
+    with pytest.raises(ValueError, match="not a safe link address"):
+        Link("x", url)

@@ -14,6 +14,9 @@ class Usage:
 
 COMMANDS: tuple[Usage, ...] = (
     Usage("help", "/momentum help [command]", "Show this help, or the help for one command."),
+    Usage("help", "/momentum help figures",
+          "How each figure in a briefing is made: stars/day, the usual swing, shares, "
+          "coincidences, themes and predictions."),
     Usage("repo", "/momentum repo owner/name", "A repository's stars, velocity, acceleration, "
           "forks, latest release and a sparkline of daily stars."),
     Usage("compare", "/momentum compare owner/name owner/name [… up to 10] "
