@@ -241,3 +241,46 @@ def test_a_link_takes_only_a_safe_github_address(url: str) -> None:
 
     with pytest.raises(ValueError, match="not a safe link address"):
         Link("x", url)
+
+
+async def test_the_command_line_prints_the_channels_chat_briefing(store: Store) -> None:
+    import json
+
+    from bot.app.cli.briefing import BriefingRequest, print_briefing
+    from bot.core.command import ChannelKey
+    from bot.features.briefing.channel import channel_briefing
+
+    key = ChannelKey.parse("slack:T1/C1")
+    records = await seed(store)
+    await store.add_to_watch_list(key, [r.ref for r in records], "U1", NOW, cap=20)
+    young = await store.add_repo(RepoRef("new", "kid"), NOW)
+    await store.save_repo_metadata(young.id, RepoMetadata(
+        young.ref, topics=("llm",), created_at=datetime(2026, 3, 20, tzinfo=UTC)
+    ), NOW)
+    await store.put_daily_stars(young.id, {AS_OF - timedelta(n): 30 for n in range(1, 8)}, NOW)
+    await store.save_radar_pool("topic:llm", [young.id], NOW)
+
+    chat = await channel_briefing(store, key, as_of=AS_OF, default_window=7, now=NOW)
+    assert chat is not None
+
+    async def printed(form: str) -> str:
+        request = BriefingRequest(None, key, None, None, form, None, offline=True)
+        return await print_briefing(store, request, today=AS_OF, now=NOW, default_window=7)
+
+    text = await printed("text")
+    assert text == render_text(chat)
+    order = ["Accelerating", "Slowing", "New on the radar", "Predictions", "Watch list"]
+    assert [text.index(f"\n{title}\n") for title in order] == sorted(
+        text.index(f"\n{title}\n") for title in order
+    )
+    assert "new/kid" in text
+    markdown = await printed("markdown")
+    assert "## New on the radar" in markdown
+    assert "## Predictions" in markdown
+    assert "![" not in markdown  # no --chart: no file for an image link to name
+    data = json.loads(await printed("json"))
+    assert [pick["repo"] for pick in data["radar"]] == ["new/kid"]
+    # 30 a day over the 7 days before Apr 13.
+    assert data["radar"][0]["velocity"] == pytest.approx(30)
+    assert len(data["predictions"]["new"]) == 3
+    assert data["lede"] == LEDE

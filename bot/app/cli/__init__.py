@@ -188,13 +188,14 @@ async def _collect(settings: Settings) -> int:
 
 
 async def _briefing(settings: Settings, request: BriefingRequest) -> int:
-    today = utc_now().date()
+    now = utc_now()
+    today = now.date()
     async with open_services(settings) as services:
         if not request.offline:
             with progress_bar("Collecting what the briefing needs") as progress:
                 await collect_for_briefing(services, request, today, progress)
         output = await print_briefing(
-            services.store, request, today=today, default_window=settings.window_days
+            services.store, request, today=today, now=now, default_window=settings.window_days
         )
     print(output)
     return 0

@@ -7,8 +7,8 @@ import asyncio
 import json
 import logging
 import math
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from adapters.markdown import render_markdown
@@ -20,10 +20,9 @@ from bot.core.figures import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
 from bot.core.repo_ref import InvalidRepoRef, RepoRef, split_repo_words
 from bot.core.store import RepoRecord, Store
 from bot.features.briefing import compose
+from bot.features.briefing.channel import ChannelBriefing, channel_briefing_parts
 from bot.features.briefing.chart import briefing_chart
-from bot.features.briefing.export import briefing_json
 from bot.features.briefing.lift import BASELINE_DAYS
-from bot.features.briefing.message import briefing_message
 
 FORMATS = ("text", "markdown", "json")
 WEEKS_PER_PAGE = 30
@@ -145,25 +144,33 @@ async def collect_for_briefing(
 
 
 async def print_briefing(
-    store: Store, request: BriefingRequest, *, today: date, default_window: int
+    store: Store, request: BriefingRequest, *, today: date, now: datetime, default_window: int
 ) -> str:
-    """The briefing in the requested format (and the chart written, when asked)."""
-    repos = await list_for(store, request)
-    window_days = request.window_days
-    if window_days is None and request.channel is not None:
-        channel = await store.get_channel(request.channel)
-        window_days = channel.settings.window_days if channel else None
-    briefing = await compose(
-        store, repos, request.as_of or today, window_days or default_window
-    )
-    if request.format == "json":
-        output = json.dumps(briefing_json(briefing), indent=2, ensure_ascii=False)
-    chart = None
-    if request.chart is not None or request.format != "json":
+    """The briefing in the requested format (and the chart written, when asked). A
+    channel's is the one its chat gets: the same sections, predictions and radar included
+    (for today's briefing; a past week shows its figures only)."""
+    as_of = request.as_of or today
+    if request.channel is not None:
+        found = await channel_briefing_parts(
+            store, request.channel, as_of=as_of, default_window=default_window, now=now,
+            window_days=request.window_days, current=as_of == today,
+        )
+        if found is None:
+            raise BriefingRequestError(f"{request.channel} watches no repos")
+    else:
+        briefing = await compose(
+            store, await list_for(store, request), as_of, request.window_days or default_window
+        )
         chart = await asyncio.to_thread(briefing_chart, briefing)
+        found = ChannelBriefing(briefing, chart, None, None)
+    chart = found.chart
     if request.chart is not None and chart is not None:
         request.chart.write_bytes(chart.png)
+        # The Markdown's image link names the file actually written.
+        chart = replace(chart, filename=str(request.chart))
+    elif request.format == "markdown":
+        chart = None  # no file to point at
     if request.format == "json":
-        return output
-    message = briefing_message(briefing, chart)
+        return json.dumps(found.json(), indent=2, ensure_ascii=False)
+    message = replace(found, chart=chart).message()
     return render_markdown(message) if request.format == "markdown" else render_text(message)

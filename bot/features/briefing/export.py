@@ -5,11 +5,57 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.message import plain_text
+from bot.core.store import Prediction
 from bot.features.briefing.lede import lede
 from bot.features.briefing.model import Briefing, Coincidence, RepoFigures
+from bot.features.predictions import PredictionNews
+from bot.features.radar.picks import Radar
 
 
-def briefing_json(briefing: Briefing) -> dict[str, Any]:
+def briefing_json(
+    briefing: Briefing,
+    *,
+    predictions: PredictionNews | None = None,
+    radar: Radar | None = None,
+) -> dict[str, Any]:
+    """``predictions`` and ``radar``: a channel's, as its chat briefing shows them."""
+    data = _figures(briefing)
+    if predictions is not None:
+        data["predictions"] = {
+            "scored": [_prediction(p) for p in predictions.scored],
+            "new": [_prediction(p) for p in predictions.new],
+            "track_record": {
+                "count": predictions.record.count,
+                "brier": predictions.record.brier,
+                "skill": predictions.record.skill,
+            },
+        }
+    if radar is not None:
+        data["radar"] = [
+            {
+                "repo": str(pick.ref),
+                "themes": list(pick.themes),
+                "age_days": pick.age_days,
+                "stars": pick.stars,
+                "velocity": pick.velocity,
+                "exact": pick.exact,
+            }
+            for pick in radar.picks
+        ]
+    return data
+
+
+def _prediction(prediction: Prediction) -> dict[str, Any]:
+    return {
+        "kind": prediction.kind,
+        "statement": prediction.statement,
+        "probability": prediction.probability,
+        "due": prediction.due.isoformat(),
+        "outcome": prediction.outcome,
+    }
+
+
+def _figures(briefing: Briefing) -> dict[str, Any]:
     return {
         "as_of": briefing.as_of.isoformat(),
         "window_days": briefing.window_days,
