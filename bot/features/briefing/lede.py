@@ -35,7 +35,10 @@ def lede(briefing: Briefing) -> tuple[Span, ...]:
     sentences = [_what(briefing)]
     named = contributors(briefing)
     if named:
-        sentences += [_which(briefing, named), _why(named)]
+        # A one-repo list's change is all that repo's: naming its share says nothing.
+        if len(briefing.measured) > 1:
+            sentences.append(_which(briefing, named))
+        sentences.append(_why(named))
         theme = shared_theme(briefing, named)
         if theme is not None:
             sentences.append(_so_what(theme))
