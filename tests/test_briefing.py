@@ -173,11 +173,11 @@ async def test_text_figures_are_the_json_figures_rounded_for_reading(store: Stor
         "the others fell by 12 in sum. Its rise coincides with the v2.0 release (Apr 8), "
         "after which stars ran 4.0× their 28-day baseline for 48 hours."
     )
-    assert "acme/rocket: 23 stars/day, +13 (+129%, usual swing ±1.5%)" in text
+    assert "acme/rocket: 23 stars/day, up from 10 (+129%, usual swing ±1.5%)" in text
     assert "The window before held the v1.0 release (Mar 31): stars 1.5× baseline" in text
-    assert "acme/slowpoke: 15 stars/day, -15 (-50%, usual swing ±18%)" in text
+    assert "acme/slowpoke: 15 stars/day, down from 30 (-50%, usual swing ±18%)" in text
     assert "1 other steady, within its usual week-to-week swing." in text
-    assert "net/only: 10 stars/day, +2.9 (+40%) [net, from snapshots]" in text
+    assert "net/only: 10 stars/day, up from 7.1 (+40%) [net, from snapshots]" in text
     assert "net/only: net, from snapshots" in text
     assert "Apr 6–Apr 12, change against Mar 30–Apr 5" in text
     assert "/momentum help figures" in text

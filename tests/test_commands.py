@@ -211,7 +211,7 @@ async def test_briefing_posts_for_the_channel(chat: Chat, store: Store) -> None:
         "from the week before. a/rising alone accounts for 100% of the rise. Nothing in the "
         "data coincides with it."
     ) in text
-    assert "a/rising: 9.0 stars/day, +7.0 (+350%)" in text
+    assert "a/rising: 9.0 stars/day, up from 2.0 (+350%)" in text
     assert "1 other steady" in text
     assert (await chat.say("briefing now")).tone == "error"
 

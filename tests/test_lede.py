@@ -147,12 +147,12 @@ async def test_only_moves_beyond_the_usual_swing_are_listed(store: Store) -> Non
     text = render_text(briefing_message(briefing))
     assert "7 others steady, within their usual week-to-week swing." in text
     assert "lab/wobbly" not in text.split("Watch list")[0]
-    # 228.57/day, +128.57 (+128.6%); the floor's swing e^(0.0014235 × 1.080123) - 1.
+    # 228.57/day from 100 (+128.6%); the floor's swing e^(0.0014235 × 1.080123) - 1.
     assert (
-        "lab/swift: 229 stars/day, +129 (+129%, usual swing ±0.2%). Coincides with the v3.0 "
+        "lab/swift: 229 stars/day, up from 100 (+129%, usual swing ±0.2%). Coincides with the v3.0 "
         "release (Apr 8): stars 4.0× baseline for 48 h." in text
     )
-    assert "lab/fading: 45 stars/day, -5.0 (-10%, usual swing ±0.3%)" in text
+    assert "lab/fading: 45 stars/day, down from 50 (-10%, usual swing ±0.3%)" in text
 
 
 def visible(mrkdwn: str) -> str:

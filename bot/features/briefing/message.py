@@ -88,14 +88,14 @@ def _movers(title: str, repos: Sequence[RepoFigures], *, rising: bool) -> Sectio
 
 
 def mover_line(repo: RepoFigures, *, rising: bool) -> list[Span]:
-    change = f"{fmt.signed_figure(repo.acceleration or 0)}"
-    if repo.acceleration_pct is not None:
-        change += f" ({fmt.percent(repo.acceleration_pct)}"
-        if repo.swing_pct is not None:
-            change += f", usual swing ±{fmt.figure(repo.swing_pct)}%"
-        change += ")"
+    detail = [] if repo.acceleration_pct is None else [fmt.percent(repo.acceleration_pct)]
+    if repo.swing_pct is not None:
+        detail.append(f"usual swing ±{fmt.figure(repo.swing_pct)}%")
     line: list[Span] = [
-        repo_link(repo.ref), f": {fmt.stars_per_day(repo.velocity or 0)}, {change}"
+        repo_link(repo.ref),
+        f": {fmt.stars_per_day(repo.velocity or 0)}, {'up' if rising else 'down'} from "
+        f"{fmt.figure(repo.prior_velocity or 0)}"
+        + (f" ({', '.join(detail)})" if detail else ""),
     ]
     if not repo.exact and repo.note:
         line.append(f" [{repo.note.split(':')[0]}]")
