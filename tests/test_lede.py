@@ -344,3 +344,12 @@ def test_a_language_is_a_theme_only_when_no_topic_is_shared() -> None:
     both = [figures(a, 10, 20, language="Rust", topics=("db",)),
             figures(b, 10, 10, language="Rust", topics=("db",))]
     assert [(t.name, t.kind) for t in find_themes(both, {a})] == [("db", "topic")]
+
+
+def test_a_week_without_news_says_everything_was_steady() -> None:
+    a, b = RepoRef("lab", "a"), RepoRef("lab", "b")
+    repos = (figures(a, 10, 10), figures(b, 10, 11))
+    briefing = Briefing(AS_OF, 7, repos, (), (), (), steady=repos)
+    text = render_text(briefing_message(briefing))
+    assert "Movers\nAll 2 steady: no move beyond the usual week-to-week swing." in text
+    assert "Accelerating" not in text

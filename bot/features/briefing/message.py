@@ -54,36 +54,36 @@ def movers(briefing: Briefing) -> list[Section]:
     """Repos that moved beyond their usual swing, then one line for the rest."""
     if not briefing.measured:
         return []
-    sections = []
-    if briefing.accelerating:
-        sections.append(_movers("Accelerating", briefing.accelerating, rising=True))
-    if briefing.decelerating:
-        sections.append(_movers("Slowing", briefing.decelerating, rising=False))
     steady = len(briefing.steady)
-    if not sections:
+    if not (briefing.accelerating or briefing.decelerating):
         everyone = "The one repo" if steady == 1 else f"All {steady}"
         return [Section(
             title="Movers",
             text=f"{everyone} steady: no move beyond the usual week-to-week swing.",
         )]
-    if steady:
-        last = sections[-1]
-        assert isinstance(last.text, tuple)
-        others = "1 other" if steady == 1 else f"{steady} others"
-        their = "its" if steady == 1 else "their"
-        line = f"{others} steady, within {their} usual week-to-week swing."
-        sections[-1] = Section(title=last.title, text=(*last.text, "\n" + line))
+    others = "1 other" if steady == 1 else f"{steady} others"
+    their = "its" if steady == 1 else "their"
+    rest = [f"{others} steady, within {their} usual week-to-week swing."] if steady else []
+    sections = []
+    if briefing.accelerating:
+        last = not briefing.decelerating
+        sections.append(_movers("Accelerating", briefing.accelerating, rising=True,
+                                after=rest if last else []))
+    if briefing.decelerating:
+        sections.append(_movers("Slowing", briefing.decelerating, rising=False, after=rest))
     return sections
 
 
-def _movers(title: str, repos: Sequence[RepoFigures], *, rising: bool) -> Section:
-    spans: list[Span] = []
-    for repo in repos[:MOVERS_SHOWN]:
-        if spans:
-            spans.append("\n")
-        spans += mover_line(repo, rising=rising)
+def _movers(
+    title: str, repos: Sequence[RepoFigures], *, rising: bool, after: Sequence[str]
+) -> Section:
+    lines: list[list[Span]] = [mover_line(repo, rising=rising) for repo in repos[:MOVERS_SHOWN]]
     if len(repos) > MOVERS_SHOWN:
-        spans.append(f"\n…and {len(repos) - MOVERS_SHOWN} more")
+        lines.append([f"…and {len(repos) - MOVERS_SHOWN} more"])
+    lines += [[line] for line in after]
+    spans: list[Span] = []
+    for number, line in enumerate(lines):
+        spans += (["\n"] if number else []) + line
     return Section(title=title, text=tuple(spans))
 
 
