@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -353,3 +354,29 @@ def test_a_week_without_news_says_everything_was_steady() -> None:
     text = render_text(briefing_message(briefing))
     assert "Movers\nAll 2 steady: no move beyond the usual week-to-week swing." in text
     assert "Accelerating" not in text
+
+
+async def test_a_past_weeks_channel_briefing_prints_its_figures_and_predicts_nothing(
+    tmp_path: Path,
+) -> None:
+    from bot.core.command import ChannelKey
+    from storage.sqlite import SqliteStore
+    from tests.test_briefing import run_briefing
+
+    key = ChannelKey.parse("slack:T1/C1")
+    database = tmp_path / "m.db"
+    store = await SqliteStore.open(database)
+    records = await seed(store)
+    await store.add_to_watch_list(key, [r.ref for r in records], "U1", NOW, cap=20)
+    await store.close()
+    result = run_briefing(database, "--channel", str(key), "--as-of", "2026-04-13",
+                          "--format", "markdown")
+    assert result.returncode == 0, result.stderr
+    assert "[lab/swift](https://github.com/lab/swift) alone accounts for 87% of the rise" in (
+        result.stdout
+    )
+    assert "## Slowing" in result.stdout
+    assert "## Predictions" not in result.stdout
+    store = await SqliteStore.open(database)
+    assert await store.predictions(key) == []
+    await store.close()
