@@ -279,7 +279,8 @@ async def test_the_command_line_prints_the_channels_chat_briefing(store: Store) 
     assert [text.index(f"\n{title}\n") for title in order] == sorted(
         text.index(f"\n{title}\n") for title in order
     )
-    assert "new/kid" in text
+    # 30 a day over the 7 days before Apr 13; created Mar 20.
+    assert "1. new/kid (llm): 24 days old, – stars, 30 stars/day" in text
     markdown = await printed("markdown")
     assert "## New on the radar" in markdown
     assert "## Predictions" in markdown

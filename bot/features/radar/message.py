@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.core import formatting as fmt
-from bot.core.message import Message, Section, Table
+from bot.core.links import repo_link
+from bot.core.message import Message, Section, Span, Table
 from bot.features.radar.picks import Radar, RadarPick
 from bot.features.radar.refresh import MAX_AGE_DAYS
 
@@ -48,16 +49,18 @@ def radar_section(radar: Radar) -> Section | None:
     """The briefing's "New on the radar" lines; None when there is nothing to show."""
     if not radar.picks:
         return None
-    lines = [
-        f"{number}. {pick.ref} ({', '.join(pick.themes)}): {_age(pick)} old, "
-        f"{_stars(pick)} stars, {_velocity(pick)}/day"
-        for number, pick in enumerate(radar.picks, start=1)
-    ]
-    lines.append(
+    spans: list[Span] = []
+    for number, pick in enumerate(radar.picks, start=1):
+        pace = fmt.stars_per_day(pick.velocity) + ("" if pick.exact else "*")
+        spans += [
+            f"{number}. ", repo_link(pick.ref),
+            f" ({', '.join(pick.themes)}): {_age(pick)} old, {_stars(pick)} stars, {pace}\n",
+        ]
+    spans.append(
         f"Created in the last {MAX_AGE_DAYS} days, not on this list; "
         "/momentum radar add <#> adds one."
     )
-    return Section(title=SECTION_TITLE, text="\n".join(lines))
+    return Section(title=SECTION_TITLE, text=tuple(spans))
 
 
 def _notes(radar: Radar) -> list[str]:
