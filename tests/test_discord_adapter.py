@@ -196,6 +196,8 @@ async def test_commands_are_registered_only_when_they_change(
     watch = {option["name"] for option in subcommands["watch"]["options"]}
     assert watch == {"add", "remove", "list", "preset", "presets"}
     assert subcommands["repo"]["options"][0]["autocomplete"] is True
+    topics = [choice["value"] for choice in subcommands["help"]["options"][0]["choices"]]
+    assert topics == [*groups(), "figures"]
 
     guild_adapter = await _started(
         api, store, clock, settings={"DISCORD_GUILD_ID": str(GUILD_ID)}

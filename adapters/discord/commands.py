@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 
 from bot.core.message import Audience
-from bot.features.commands.usage import groups
+from bot.features.commands.usage import help_topics
 from bot.features.presets import load_presets
 
 Choices = list[app_commands.Choice[str]]
@@ -48,7 +48,9 @@ def momentum_group(respond: Respond, suggest_watched: Suggest) -> app_commands.G
 
     @momentum.command(name="help", description="The command reference")
     @app_commands.describe(command="Show the help for one command")
-    @app_commands.choices(command=[app_commands.Choice(name=g, value=g) for g in groups()])
+    @app_commands.choices(
+        command=[app_commands.Choice(name=g, value=g) for g in help_topics()]
+    )
     async def help_(interaction: discord.Interaction, command: str | None = None) -> None:
         await respond(interaction, _words("help", command), in_direct_messages=True)
 

@@ -6,9 +6,7 @@ from bot.core.command import Command
 from bot.core.message import Field, Message, Section, error
 from bot.features.briefing.method import figures_fields
 from bot.features.commands.context import Context
-from bot.features.commands.usage import COMMANDS, groups, usage_of
-
-FIGURES = "figures"
+from bot.features.commands.usage import COMMANDS, FIGURES, groups, usage_of
 
 
 async def help_command(ctx: Context, command: Command, args: list[str]) -> Message:

@@ -25,8 +25,9 @@ COMMANDS: tuple[Usage, ...] = (
           "days to 1k and 10k stars; log for a log scale, aligned to start each at its "
           "creation, share to post it to the channel."),
     Usage("briefing", "/momentum briefing",
-          "Post this channel's briefing: the list's velocity, who accelerated and slowed "
-          "and what coincided, themes, and a chart."),
+          "Post this channel's briefing: the list's velocity against its usual swing, the "
+          "repos that moved beyond theirs and what coincided, the radar, predictions and a "
+          "chart."),
     Usage("watch", "/momentum watch add owner/name [owner/name …]",
           "Add repositories to this channel's watch list (space- or comma-separated; "
           "github.com addresses work too)."),
@@ -71,3 +72,11 @@ def usage_of(group: str) -> str:
 
 def groups() -> list[str]:
     return list(dict.fromkeys(usage.group for usage in COMMANDS))
+
+
+FIGURES = "figures"
+
+
+def help_topics() -> list[str]:
+    """What ``/momentum help`` takes: a command, or ``figures`` (how figures are made)."""
+    return [*groups(), FIGURES]
