@@ -58,10 +58,3 @@ def stars_per_day(value: float) -> str:
     """``230 stars/day``."""
     return f"{figure(value)} stars/day"
 
-
-def signed_figure(value: float) -> str:
-    """A change with its sign, as precise as :func:`figure`: ``+86``, ``-1.4``, ``±0``."""
-    shown = figure(abs(value))
-    if float(shown.replace(",", "")) == 0:
-        return "±0"
-    return ("+" if value > 0 else "-") + shown

@@ -25,6 +25,8 @@ from bot.features.briefing.model import Briefing, RepoFigures, Theme
 # Repos are named until they account for at least half of the change, three at most.
 MOST = 0.5
 MAX_NAMED = 3
+# A change that shows as 0.0 stars/day is no change to explain.
+LEVEL = 0.05
 THEME_NAMES_SHOWN = 4
 EMPTY = "No repo on this list has data for these windows yet; figures follow once collected."
 
@@ -54,7 +56,7 @@ def contributors(briefing: Briefing) -> list[RepoFigures]:
     """The repos that moved with the list, largest first, until they account for at
     least half of its change."""
     change = briefing.change
-    if change == 0:
+    if abs(change) < LEVEL:
         return []
     moved = sorted(
         (repo for repo in briefing.measured if (repo.acceleration or 0) * change > 0),
@@ -92,7 +94,7 @@ def _what(briefing: Briefing) -> list[Span]:
     before = "the week before" if weekly else f"the {briefing.window_days} days before"
     change = briefing.change
     text = f"{who} gained {fmt.stars_per_day(briefing.total_velocity)} {period}, "
-    if fmt.signed_figure(change) == "±0":
+    if abs(change) < LEVEL:
         text += f"level with {before}"
     else:
         pct = briefing.change_pct
