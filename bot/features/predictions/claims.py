@@ -13,21 +13,24 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, cast
 
-Kind = Literal["list_velocity", "repo_velocity", "overtakes"]
-KINDS: tuple[Kind, ...] = ("list_velocity", "repo_velocity", "overtakes")
+Kind = Literal["list_velocity", "continues", "overtakes"]
+KINDS: tuple[Kind, ...] = ("list_velocity", "continues", "overtakes")
+Direction = Literal["above", "below"]
 
 
 @dataclass(frozen=True, slots=True)
 class Claim:
     """``list_velocity``: the repos' combined stars per day over the week is above
-    ``threshold``; ``repo_velocity``: the one repo's is; ``overtakes``: the first repo
-    gains more stars that week than the second."""
+    ``threshold``; ``continues``: the one repo's is above it (``direction`` "above") or
+    below it ("below"); ``overtakes``: the first repo gains more stars that week than the
+    second."""
 
     kind: Kind
     repos: tuple[tuple[int, str], ...]  # (store id, name as it was) of each repo involved
     start: date
     due: date
     threshold: float | None = None  # stars per day
+    direction: Direction = "above"
 
     @property
     def days(self) -> int:
@@ -41,6 +44,7 @@ class Claim:
                 "start": self.start.isoformat(),
                 "due": self.due.isoformat(),
                 "threshold_per_day": self.threshold,
+                "direction": self.direction,
             }
         }
 
@@ -52,12 +56,16 @@ class Claim:
         kind = str(raw["kind"])
         if kind not in KINDS:
             raise ValueError(f"unknown prediction kind {kind!r}")
+        direction = str(raw.get("direction", "above"))
+        if direction not in ("above", "below"):
+            raise ValueError(f"unknown direction {direction!r}")
         return cls(
             kind=kind,
             repos=tuple((int(cast(int, r["id"])), str(r["name"])) for r in repos),
             start=date.fromisoformat(str(raw["start"])),
             due=date.fromisoformat(str(raw["due"])),
             threshold=None if threshold is None else float(cast(float, threshold)),
+            direction=cast(Direction, direction),
         )
 
     def repo_ids(self) -> list[int]:
@@ -102,4 +110,5 @@ def settle(
     if claim.kind == "overtakes":
         return totals[0] > totals[1]
     assert claim.threshold is not None
-    return sum(totals) / claim.days > claim.threshold
+    pace = sum(totals) / claim.days
+    return pace > claim.threshold if claim.direction == "above" else pace < claim.threshold

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from bot.features.predictions.claims import settle
-from bot.features.predictions.model import WEEK, weekly_stars
+from bot.features.predictions.model import WEEK, Coefficients, weekly_stars
 from bot.features.predictions.propose import Proposal, Series, propose
 from bot.features.predictions.score import Bucket, TrackRecord, calibration, track_record
 
@@ -43,7 +43,7 @@ class Backtest:
 
     def record(self, kind: str | None = None) -> TrackRecord:
         return track_record(
-            (r.proposal.probability, r.outcome)
+            (r.proposal.kind, r.proposal.probability, r.outcome)
             for r in self.made
             if r.outcome is not None and (kind is None or r.proposal.kind == kind)
         )
@@ -57,9 +57,11 @@ def replay(
     lists: Sequence[Sequence[int]],
     start: date,
     end: date,
+    coefficients: Coefficients | None = None,
 ) -> Backtest:
     """A briefing every 7 days from ``start`` to ``end`` for each list of repo ids; the
-    last set is settled a week after ``end`` when the data reaches that far."""
+    last set is settled a week after ``end`` when the data reaches that far.
+    ``coefficients``: the model's (default: the shipped ones)."""
     result = Backtest(start, end, len(lists))
     daily = {repo_id: history.daily for repo_id, history in histories.items()}
     reported = {repo_id: history.reported for repo_id, history in histories.items()}
@@ -77,7 +79,7 @@ def replay(
                     Series(i, histories[i].name, weekly_stars(histories[i].daily, as_of))
                     for i in repo_ids
                 ]
-                for proposal in propose(series, as_of, len(repo_ids)):
+                for proposal in propose(series, as_of, len(repo_ids), coefficients):
                     item = Replayed(number, as_of, proposal)
                     result.made.append(item)
                     pending.append(item)

@@ -39,7 +39,9 @@ async def briefing_predictions(
 
 
 def record_of(predictions: Sequence[Prediction]) -> TrackRecord:
-    return track_record((p.probability, p.outcome) for p in predictions if p.outcome is not None)
+    return track_record(
+        (p.kind, p.probability, p.outcome) for p in predictions if p.outcome is not None
+    )
 
 
 async def resolve_due(
