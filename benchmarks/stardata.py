@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from bot.features.predictions.model import MIN_WEEKS, WEEK, weekly_stars
@@ -69,7 +70,7 @@ def load(path: Path, keep: Callable[[dict[str, str]], bool] = lambda row: True) 
 def daily_counts(series: dict[date, int]) -> dict[date, int]:
     days = sorted(series)
     counts: dict[date, int] = {}
-    for day, following in zip(days, days[1:], strict=False):
+    for day, following in pairwise(days):
         span = (following - day).days
         if span > MAX_GAP:
             continue

@@ -29,6 +29,8 @@ from bot.core.store import (
     Delivery,
     DeliveryStatus,
     Prediction,
+    PredictionDraft,
+    PredictionSet,
     RadarCandidate,
     RepoEvent,
     RepoMetadata,
@@ -588,30 +590,10 @@ class PostgresStore:
 
     # -- predictions ----------------------------------------------------------------------
 
-    async def add_prediction(
-        self,
-        key: ChannelKey,
-        kind: str,
-        statement: str,
-        inputs: Mapping[str, object],
-        probability: float,
-        made_at: datetime,
-        due: date,
-    ) -> int:
-        async with self._write() as conn:
-            channel_id = await _ensure_channel(conn, key, made_at)
-            return int(await conn.fetchval(
-                "INSERT INTO predictions"
-                " (channel_id, kind, statement, inputs, probability, made_at, due)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                channel_id, kind, statement, json.dumps(inputs, sort_keys=True), probability,
-                _utc(made_at), due,
-            ))
-
     async def predictions(self, key: ChannelKey, *, open_only: bool = False) -> list[Prediction]:
         rows = await self._pool.fetch(
-            "SELECT predictions.id, kind, statement, inputs, probability, made_at, due,"
-            " outcome, resolved_at FROM predictions"
+            "SELECT predictions.id, kind, statement, inputs, probability, predictions.made_at,"
+            " due, outcome, resolved_at, set_id FROM predictions"
             f" JOIN channels ON channels.id = predictions.channel_id WHERE {_CHANNEL_IS}"
             + (" AND outcome IS NULL" if open_only else "")
             + " ORDER BY predictions.id",
@@ -629,6 +611,7 @@ class PostgresStore:
                 due=row[6],
                 outcome=None if row[7] is None else bool(row[7]),
                 resolved_at=row[8],
+                set_id=row[9],
             )
             for row in rows
         ]
@@ -640,6 +623,57 @@ class PostgresStore:
         )
         if _count(status) == 0:
             raise LookupError(f"no prediction {prediction_id}")
+
+    # -- prediction receipts --------------------------------------------------------------
+
+    async def add_prediction_set(
+        self,
+        key: ChannelKey,
+        week: str,
+        made_at: datetime,
+        digest: str,
+        previous: str | None,
+        drafts: Sequence[PredictionDraft],
+    ) -> bool:
+        async with self._write() as conn:
+            channel_id = await _ensure_channel(conn, key, made_at)
+            set_id = await conn.fetchval(
+                "INSERT INTO prediction_sets (channel_id, week, made_at, digest, previous)"
+                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (channel_id, week) DO NOTHING"
+                " RETURNING id",
+                channel_id, week, _utc(made_at), digest, previous,
+            )
+            if set_id is None:
+                return False
+            await conn.executemany(
+                "INSERT INTO predictions (channel_id, set_id, kind, statement, inputs,"
+                " probability, made_at, due) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                [
+                    (
+                        channel_id, set_id, draft.kind, draft.statement,
+                        json.dumps(draft.inputs, sort_keys=True), draft.probability,
+                        _utc(made_at), draft.due,
+                    )
+                    for draft in drafts
+                ],
+            )
+            return True
+
+    async def prediction_sets(self, key: ChannelKey) -> list[PredictionSet]:
+        rows = await self._pool.fetch(
+            "SELECT prediction_sets.id, week, made_at, digest, previous, message_id"
+            " FROM prediction_sets JOIN channels ON channels.id = prediction_sets.channel_id"
+            f" WHERE {_CHANNEL_IS} ORDER BY prediction_sets.id",
+            *_channel_params(key),
+        )
+        return [PredictionSet(row[0], key, row[1], row[2], row[3], row[4], row[5]) for row in rows]
+
+    async def set_prediction_message(self, key: ChannelKey, week: str, message_id: str) -> None:
+        await self._pool.execute(
+            "UPDATE prediction_sets SET message_id = $4 WHERE week = $5 AND channel_id ="
+            " (SELECT id FROM channels WHERE platform = $1 AND workspace = $2 AND channel = $3)",
+            *_channel_params(key), message_id, week,
+        )
 
     # -- radar ----------------------------------------------------------------------------
 

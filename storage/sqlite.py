@@ -24,6 +24,8 @@ from bot.core.store import (
     Delivery,
     DeliveryStatus,
     Prediction,
+    PredictionDraft,
+    PredictionSet,
     RadarCandidate,
     RepoEvent,
     RepoMetadata,
@@ -568,39 +570,10 @@ class SqliteStore:
 
     # -- predictions ----------------------------------------------------------------------
 
-    async def add_prediction(
-        self,
-        key: ChannelKey,
-        kind: str,
-        statement: str,
-        inputs: Mapping[str, object],
-        probability: float,
-        made_at: datetime,
-        due: date,
-    ) -> int:
-        async with self._write() as db:
-            channel_id = await _ensure_channel(db, key, made_at)
-            cursor = await db.execute(
-                "INSERT INTO predictions"
-                " (channel_id, kind, statement, inputs, probability, made_at, due)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    channel_id,
-                    kind,
-                    statement,
-                    json.dumps(inputs, sort_keys=True),
-                    probability,
-                    _ts(made_at),
-                    due.isoformat(),
-                ),
-            )
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
-
     async def predictions(self, key: ChannelKey, *, open_only: bool = False) -> list[Prediction]:
         rows = await self._rows(
-            "SELECT predictions.id, kind, statement, inputs, probability, made_at, due,"
-            " outcome, resolved_at FROM predictions"
+            "SELECT predictions.id, kind, statement, inputs, probability, predictions.made_at,"
+            " due, outcome, resolved_at, set_id FROM predictions"
             " JOIN channels ON channels.id = predictions.channel_id"
             " WHERE channels.platform = ? AND channels.workspace = ? AND channels.channel = ?"
             + (" AND outcome IS NULL" if open_only else "")
@@ -619,6 +592,7 @@ class SqliteStore:
                 due=date.fromisoformat(row[6]),
                 outcome=None if row[7] is None else bool(row[7]),
                 resolved_at=_dt_or_none(row[8]),
+                set_id=row[9],
             )
             for row in rows
         ]
@@ -631,6 +605,61 @@ class SqliteStore:
             )
             if cursor.rowcount == 0:
                 raise LookupError(f"no prediction {prediction_id}")
+
+    # -- prediction receipts --------------------------------------------------------------
+
+    async def add_prediction_set(
+        self,
+        key: ChannelKey,
+        week: str,
+        made_at: datetime,
+        digest: str,
+        previous: str | None,
+        drafts: Sequence[PredictionDraft],
+    ) -> bool:
+        async with self._write() as db:
+            channel_id = await _ensure_channel(db, key, made_at)
+            cursor = await db.execute(
+                "INSERT INTO prediction_sets (channel_id, week, made_at, digest, previous)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel_id, week) DO NOTHING",
+                (channel_id, week, _ts(made_at), digest, previous),
+            )
+            if cursor.rowcount == 0:
+                return False
+            await db.executemany(
+                "INSERT INTO predictions (channel_id, set_id, kind, statement, inputs,"
+                " probability, made_at, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        channel_id, cursor.lastrowid, draft.kind, draft.statement,
+                        json.dumps(draft.inputs, sort_keys=True), draft.probability,
+                        _ts(made_at), draft.due.isoformat(),
+                    )
+                    for draft in drafts
+                ],
+            )
+            return True
+
+    async def prediction_sets(self, key: ChannelKey) -> list[PredictionSet]:
+        rows = await self._rows(
+            "SELECT prediction_sets.id, week, made_at, digest, previous, message_id"
+            " FROM prediction_sets JOIN channels ON channels.id = prediction_sets.channel_id"
+            " WHERE channels.platform = ? AND channels.workspace = ? AND channels.channel = ?"
+            " ORDER BY prediction_sets.id",
+            _channel_params(key),
+        )
+        return [
+            PredictionSet(row[0], key, row[1], _dt(row[2]), row[3], row[4], row[5])
+            for row in rows
+        ]
+
+    async def set_prediction_message(self, key: ChannelKey, week: str, message_id: str) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "UPDATE prediction_sets SET message_id = ? WHERE week = ? AND channel_id ="
+                " (SELECT id FROM channels WHERE platform = ? AND workspace = ? AND channel = ?)",
+                (message_id, week, *_channel_params(key)),
+            )
 
     # -- radar ----------------------------------------------------------------------------
 

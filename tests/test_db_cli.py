@@ -13,7 +13,15 @@ import pytest
 from bot.app.cli import db as db_cli
 from bot.core.command import ChannelKey
 from bot.core.repo_ref import RepoRef
-from bot.core.store import AlertSettings, ChannelSettings, RepoEvent, RepoMetadata, Snapshot, Store
+from bot.core.store import (
+    AlertSettings,
+    ChannelSettings,
+    PredictionDraft,
+    RepoEvent,
+    RepoMetadata,
+    Snapshot,
+    Store,
+)
 from storage.copy import CopyError, copy_store
 from storage.migrations import load_migrations
 from storage.postgres import PostgresStore
@@ -48,9 +56,12 @@ async def fill(store: Store) -> None:
     await store.set_state("discord.commands_hash", "abc", T0)
     await store.claim_delivery(C1, "2026-W16", "a", T0)
     await store.finish_delivery(C1, "2026-W16", "done", T0, message_id="1713.0001")
-    prediction = await store.add_prediction(C1, "list_velocity_above", "70%: above 150",
-                                            {"threshold": 150.5}, 0.7, T0, date(2026, 4, 27))
-    await store.resolve_prediction(prediction, True, T0 + timedelta(days=15))
+    draft = PredictionDraft("list_velocity", "Likely, 70%: above 150", {"threshold": 150.5}, 0.7,
+                            date(2026, 4, 27))
+    await store.add_prediction_set(C1, "2026-W16", T0, "ab" * 32, None, [draft])
+    await store.set_prediction_message(C1, "2026-W16", "1713.0001")
+    (prediction,) = await store.predictions(C1)
+    await store.resolve_prediction(prediction.id, True, T0 + timedelta(days=15))
     await store.save_radar_pool("topic:llm", [vllm.id], T0)
     await store.set_alert_settings(C1, AlertSettings(2.5, 10, True), T0)
     await store.claim_alert(C1, vllm.id, "spike", T0)
@@ -80,6 +91,7 @@ async def test_copy_moves_every_row_and_verifies(tmp_path: Path) -> None:
                 assert await copied.watch_audit(key) == await sqlite_store.watch_audit(key)
                 assert await copied.get_channel(key) == await sqlite_store.get_channel(key)
                 assert await copied.predictions(key) == await sqlite_store.predictions(key)
+                assert await copied.prediction_sets(key) == await sqlite_store.prediction_sets(key)
                 assert await copied.recent_deliveries(key, 5) == await (
                     sqlite_store.recent_deliveries(key, 5))
                 assert await copied.alert_settings(key) == await sqlite_store.alert_settings(key)

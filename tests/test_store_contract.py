@@ -6,7 +6,15 @@ import pytest
 
 from bot.core.command import ChannelKey
 from bot.core.repo_ref import RepoRef
-from bot.core.store import ChannelSettings, RepoEvent, RepoMetadata, Snapshot, Store, WatchListFull
+from bot.core.store import (
+    ChannelSettings,
+    PredictionDraft,
+    RepoEvent,
+    RepoMetadata,
+    Snapshot,
+    Store,
+    WatchListFull,
+)
 
 T0 = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)
 C1 = ChannelKey("slack", "T1", "C1")
@@ -181,26 +189,47 @@ async def test_a_period_is_delivered_once(store: Store) -> None:
 
 
 async def test_predictions_are_kept_and_resolved(store: Store) -> None:
-    first = await store.add_prediction(
-        C1, "list_velocity_above", "70%: velocity stays above 150 stars/day through Apr 27.",
-        {"threshold": 150, "weekly_velocities": [160.5, 171.0]}, 0.7, T0, date(2026, 4, 27),
+    drafts = [
+        PredictionDraft(
+            "list_velocity", "Likely, 70%: velocity stays above 150 stars/day through Apr 27.",
+            {"threshold": 150, "weekly_velocities": [160.5, 171.0]}, 0.7, date(2026, 4, 27),
+        ),
+        PredictionDraft(
+            "continues", "Unlikely, 40%: ollama/ollama keeps running above 170/day.",
+            {"stars": 168_000}, 0.4, date(2026, 5, 4),
+        ),
+    ]
+    assert await store.add_prediction_set(C1, "2026-W16", T0, "ab" * 32, None, drafts)
+    # The same channel and week again (a second instance): refused, nothing stored.
+    assert not await store.add_prediction_set(C1, "2026-W16", T0, "cd" * 32, None, drafts[:1])
+    every = await store.predictions(C1)
+    assert [p.statement for p in every] == [d.statement for d in drafts]
+    (made,) = await store.prediction_sets(C1)
+    assert (made.week, made.made_at, made.digest, made.previous, made.message_id) == (
+        "2026-W16", T0, "ab" * 32, None, None
     )
-    second = await store.add_prediction(
-        C1, "repo_passes", "40%: ollama/ollama passes 170,000 stars by May 4.",
-        {"stars": 168_000}, 0.4, T0, date(2026, 5, 4),
-    )
+    assert {p.set_id for p in every} == {made.id}
+    first, second = (p.id for p in every)
     await store.resolve_prediction(first, True, T0 + timedelta(days=15))
     every = await store.predictions(C1)
-    assert [p.id for p in every] == [first, second]
     assert every[0].outcome is True
     assert every[0].resolved_at == T0 + timedelta(days=15)
     assert every[0].inputs == {"threshold": 150, "weekly_velocities": [160.5, 171.0]}
     assert every[0].probability == 0.7
     assert every[0].due == date(2026, 4, 27)
+    assert every[0].made_at == T0
     assert [p.id for p in await store.predictions(C1, open_only=True)] == [second]
     assert await store.predictions(C2) == []
     with pytest.raises(LookupError):
         await store.resolve_prediction(9999, False, T0)
+    # The next week chains to this one; the message id lands on its own week only.
+    assert await store.add_prediction_set(C1, "2026-W17", T0, "ef" * 32, "ab" * 32, drafts)
+    await store.set_prediction_message(C1, "2026-W17", "1713.0002")
+    sets = await store.prediction_sets(C1)
+    assert [(s.week, s.previous, s.message_id) for s in sets] == [
+        ("2026-W16", None, None), ("2026-W17", "ab" * 32, "1713.0002")
+    ]
+    assert await store.prediction_sets(C2) == []
 
 
 async def test_times_without_a_zone_are_refused(store: Store) -> None:

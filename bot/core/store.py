@@ -137,6 +137,32 @@ class Prediction:
     due: date
     outcome: bool | None = None
     resolved_at: datetime | None = None
+    set_id: int | None = None  # the briefing's set it belongs to (PredictionSet.id)
+
+
+@dataclass(frozen=True, slots=True)
+class PredictionDraft:
+    """A prediction about to be stored as part of a set."""
+
+    kind: str
+    statement: str
+    inputs: Mapping[str, object]
+    probability: float
+    due: date
+
+
+@dataclass(frozen=True, slots=True)
+class PredictionSet:
+    """One briefing's predictions as a receipt: ``digest`` is the SHA-256 of the set's
+    canonical JSON, which holds ``previous``, the digest of the channel's set before it."""
+
+    id: int
+    channel: ChannelKey
+    week: str  # ISO week of the briefing, e.g. 2026-W16: one set per channel and week
+    made_at: datetime
+    digest: str
+    previous: str | None
+    message_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,16 +376,26 @@ class Store(Protocol):
     async def unlock_repo(self, repo_id: int) -> None: ...
 
     # Predictions
-    async def add_prediction(
+    async def add_prediction_set(
         self,
         key: ChannelKey,
-        kind: str,
-        statement: str,
-        inputs: Mapping[str, object],
-        probability: float,
+        week: str,
         made_at: datetime,
-        due: date,
-    ) -> int: ...
+        digest: str,
+        previous: str | None,
+        drafts: Sequence[PredictionDraft],
+    ) -> bool:
+        """Store a set and its predictions together; False (nothing stored) when the
+        channel has a set for ``week`` already (another instance made it)."""
+        ...
+
+    async def prediction_sets(self, key: ChannelKey) -> list[PredictionSet]:
+        """The channel's sets, oldest first."""
+        ...
+
+    async def set_prediction_message(self, key: ChannelKey, week: str, message_id: str) -> None:
+        """Record the id of the message the week's set was posted in."""
+        ...
 
     async def predictions(self, key: ChannelKey, *, open_only: bool = False) -> list[Prediction]:
         """The channel's predictions, oldest first."""

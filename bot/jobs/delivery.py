@@ -26,6 +26,7 @@ from bot.core.command import ChannelKey, Platform
 from bot.core.message import Message
 from bot.core.schedule import Schedule
 from bot.core.store import ChannelRecord, Store
+from bot.features.predictions.service import attach_message
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +207,8 @@ class Deliverer:
             await self.store.finish_delivery(
                 key, period, "done", self._clock(), message_id=message_id
             )
+            if message_id is not None:
+                await attach_message(self.store, key, run.astimezone(UTC).date(), message_id)
             return "done"
         await self._finish_failed(key, period, error)
         return "failed"

@@ -12,6 +12,7 @@ from pathlib import Path
 from adapters.console import ConsoleAdapter
 from bot import __version__
 from bot.app.cli import db as db_cli
+from bot.app.cli import predictions as predictions_cli
 from bot.app.cli.backtest import add_arguments as add_backtest_arguments
 from bot.app.cli.backtest import backtest_main
 from bot.app.cli.briefing import (
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--database", type=Path, help="keep the demo database at this path instead"
     )
     db_cli.add_arguments(commands)
+    predictions_cli.add_arguments(commands)
     return parser
 
 
@@ -104,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.app.demo import run_demo
 
             return asyncio.run(run_demo(settings, args.database))
+        if args.command == "predictions":
+            return asyncio.run(predictions_cli.predictions_main(settings, args))
         if args.command == "backtest":
             return asyncio.run(backtest_main(settings, args))
         if args.command == "briefing":

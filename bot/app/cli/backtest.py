@@ -8,11 +8,14 @@ import sys
 from datetime import date, timedelta
 from typing import Any
 
+from bot.core import formatting as fmt
 from bot.core.repo_ref import InvalidRepoRef, RepoRef, split_repo_words
 from bot.core.settings import Settings
 from bot.core.store import Store
+from bot.features.predictions.claims import KINDS
 from bot.features.predictions.model import HISTORY_WEEKS, WEEK
 from bot.features.predictions.replay import Backtest, RepoHistory, replay
+from bot.features.predictions.score import TrackRecord
 
 FORMATS = ("text", "json")
 
@@ -102,10 +105,10 @@ def backtest_text(result: Backtest) -> str:
     record = result.record()
     if record.base_rate is not None:
         lines.append(f"Base rate: {record.base_rate:.1%} came true.")
-    for kind in ("list_velocity", "repo_velocity", "overtakes"):
+    for kind in KINDS:
         part = result.record(kind)
         if part.count:
-            lines.append(f"  {kind}: {part.text().removeprefix('Track record: ')}")
+            lines.append(f"  {kind}: {kind_text(part)}")
     lines += ["", "Calibration (predicted probability against how often it came true):",
               "  predicted   count   mean predicted   came true"]
     for bucket in result.calibration():
@@ -114,6 +117,18 @@ def backtest_text(result: Backtest) -> str:
             f"{bucket.mean_probability:14.0%}   {bucket.observed:9.0%}"
         )
     return "\n".join(lines)
+
+
+def kind_text(part: TrackRecord) -> str:
+    """One kind's skill against its own base rate; "n/a" when every one came true or
+    none did (no forecaster can beat saying so)."""
+    assert part.brier is not None
+    assert part.base_rate is not None
+    scored = fmt.plural(part.count, "scored prediction")
+    if part.skill is None:
+        outcome = "every one came true" if part.base_rate == 1 else "none came true"
+        return f"n/a ({outcome}) across {scored}"
+    return f"{max(0.0, part.skill):.1f}/10 across {scored} (Brier {part.brier:.2f})"
 
 
 def backtest_json(result: Backtest) -> dict[str, Any]:
@@ -129,9 +144,13 @@ def backtest_json(result: Backtest) -> dict[str, Any]:
         "base_rate": record.base_rate,
         "skill": record.skill,
         "track_record": record.text(),
+        "within_kind_skill": record.within_kind,
         "by_kind": {
-            kind: {"scored": part.count, "brier": part.brier, "skill": part.skill}
-            for kind in ("list_velocity", "repo_velocity", "overtakes")
+            kind: {
+                "scored": part.count, "brier": part.brier, "base_rate": part.base_rate,
+                "skill": part.skill,
+            }
+            for kind in KINDS
             if (part := result.record(kind)).count
         },
         "calibration": [

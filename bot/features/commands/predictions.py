@@ -6,8 +6,8 @@ from bot.core.command import Command
 from bot.core.message import Message, Section
 from bot.features.commands.context import Context
 from bot.features.commands.help import usage_error
-from bot.features.predictions.service import record_of
-from bot.features.predictions.text import HOW, listed, open_line, outcome_line
+from bot.features.predictions.service import last_week, record_of
+from bot.features.predictions.text import HOW, head_line, listed, open_line, outcome_line
 
 # A reply must fit Slack's and Discord's limits; the oldest are the least interesting.
 SHOWN = 10
@@ -33,13 +33,16 @@ async def predictions_command(ctx: Context, command: Command, args: list[str]) -
         key=lambda p: (p.due, p.id),
         reverse=True,
     )
-    sections = [Section(text=record_of(every).text())]
+    lead = last_week(every, ctx.today())
+    sections = [Section(text="\n".join(filter(None, (lead, record_of(every).text()))))]
     if pending:
         lines = [open_line(p) for p in sorted(pending, key=lambda p: (p.due, p.id))]
         sections.append(Section(title="Open", text=listed(lines, SHOWN)))
     if scored:
         lines = [outcome_line(p) for p in scored]
         sections.append(Section(title="Scored, newest first", text=listed(lines, SHOWN)))
+    sets = await ctx.store.prediction_sets(command.channel)
+    footnotes = (head_line(sets), HOW) if sets else (HOW,)
     return Message(
-        title="Predictions for this channel", sections=tuple(sections), footnotes=(HOW,)
+        title="Predictions for this channel", sections=tuple(sections), footnotes=footnotes
     )

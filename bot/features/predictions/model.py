@@ -64,7 +64,9 @@ def spread(weeks: Sequence[int]) -> float:
     """The root mean square of the one-week misses of a 6-week mean on log(1 + stars),
     never below one star's worth of Poisson noise."""
     y = [math.log1p(count) for count in weeks]
-    misses = [y[i + 1] - _mean(y[i + 1 - LEVEL_WEEKS : i + 1]) for i in range(LEVEL_WEEKS - 1, len(y) - 1)]
+    misses = [
+        y[i + 1] - _mean(y[i + 1 - LEVEL_WEEKS : i + 1]) for i in range(LEVEL_WEEKS - 1, len(y) - 1)
+    ]
     rms = math.sqrt(sum(miss * miss for miss in misses) / len(misses))
     floor = math.log1p(1 / (1 + math.exp(_mean(y[-LEVEL_WEEKS:]))))
     return max(rms, floor)

@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from bot.core import formatting as fmt
 from bot.core.command import ChannelKey
-from bot.core.store import Prediction, RepoRecord, Store
+from bot.core.store import Prediction, PredictionDraft, RepoRecord, Store
 from bot.features.predictions.claims import Claim, final_after, settle
 from bot.features.predictions.model import HISTORY_WEEKS, WEEK, weekly_stars
 from bot.features.predictions.propose import Series, propose
+from bot.features.predictions.receipts import digest, week_of
 from bot.features.predictions.score import TrackRecord, track_record
 
 
@@ -21,6 +23,7 @@ class PredictionNews:
     new: tuple[Prediction, ...]  # this briefing's set (made now, or earlier the same day)
     scored: tuple[Prediction, ...]  # settled since the channel's previous set was made
     record: TrackRecord
+    last_week: str | None  # "Last week: 2 of 3 came true."
 
 
 async def briefing_predictions(
@@ -29,13 +32,29 @@ async def briefing_predictions(
     await resolve_due(store, key, as_of=as_of, now=now)
     new = await make_predictions(store, key, as_of=as_of, now=now)
     every = await store.predictions(key)
-    earlier = [p for p in every if _as_of(p) < as_of.isoformat()]
-    since = max((p.made_at for p in earlier), default=None)
+    mine = {p.id for p in new}
+    since = max((p.made_at for p in every if p.id not in mine), default=None)
     scored = [
         p for p in every
         if p.resolved_at is not None and (since is None or p.resolved_at > since)
     ]
-    return PredictionNews(tuple(new), tuple(scored), record_of(every))
+    return PredictionNews(tuple(new), tuple(scored), record_of(every), last_week(every, as_of))
+
+
+def last_week(predictions: Sequence[Prediction], today: date) -> str | None:
+    """How the latest week with a scored prediction went ("Last week: 2 of 3 came
+    true.", the week named by its last day when it was not last week); None when no
+    prediction is scored yet."""
+    due = max((p.due for p in predictions if p.outcome is not None), default=None)
+    if due is None:
+        return None
+    week = [p for p in predictions if p.due == due]
+    scored = [p for p in week if p.outcome is not None]
+    when = "Last week" if today - due <= timedelta(days=WEEK) else f"Week to {fmt.day(due)}"
+    line = f"{when}: {sum(1 for p in scored if p.outcome)} of {len(scored)} came true."
+    if len(scored) < len(week):
+        line += f" ({len(week) - len(scored)} still waiting for data.)"
+    return line
 
 
 def record_of(predictions: Sequence[Prediction]) -> TrackRecord:
@@ -71,19 +90,32 @@ async def resolve_due(
 async def make_predictions(
     store: Store, key: ChannelKey, *, as_of: date, now: datetime
 ) -> list[Prediction]:
-    """The channel's set for ``as_of``: made once, so a briefing asked for twice the same
-    day shows the same predictions rather than counting a second, overlapping set."""
-    existing = [p for p in await store.predictions(key) if _as_of(p) == as_of.isoformat()]
-    if existing:
-        return existing
-    repos = [item.repo for item in await store.watch_list(key)]
-    series = [await _series(store, repo, as_of) for repo in repos]
-    for proposal in propose(series, as_of, len(repos)):
-        await store.add_prediction(
-            key, proposal.kind, proposal.statement, proposal.inputs, proposal.probability,
-            now, proposal.due,
-        )
-    return [p for p in await store.predictions(key) if _as_of(p) == as_of.isoformat()]
+    """The channel's set for the week of ``as_of``: made once, so a briefing asked for
+    twice in a week shows the same predictions rather than counting a second,
+    overlapping set; and stored as a receipt chained to the channel's previous set."""
+    week = week_of(as_of)
+    sets = await store.prediction_sets(key)
+    if not any(s.week == week for s in sets):
+        repos = [item.repo for item in await store.watch_list(key)]
+        series = [await _series(store, repo, as_of) for repo in repos]
+        drafts = [
+            PredictionDraft(p.kind, p.statement, p.inputs, p.probability, p.due)
+            for p in propose(series, as_of, len(repos))
+        ]
+        if drafts:
+            previous = sets[-1].digest if sets else None
+            # False: another instance stored this week's set first; theirs is read below.
+            await store.add_prediction_set(
+                key, week, now, digest(key, week, now, previous, drafts), previous, drafts
+            )
+            sets = await store.prediction_sets(key)
+    made = next((s.id for s in sets if s.week == week), None)
+    return [p for p in await store.predictions(key) if made is not None and p.set_id == made]
+
+
+async def attach_message(store: Store, key: ChannelKey, as_of: date, message_id: str) -> None:
+    """Record the message a briefing's set was posted in, on its receipt."""
+    await store.set_prediction_message(key, week_of(as_of), message_id)
 
 
 async def _series(store: Store, repo: RepoRecord, as_of: date) -> Series:
@@ -95,6 +127,3 @@ async def _series(store: Store, repo: RepoRecord, as_of: date) -> Series:
     daily = await store.daily_stars(repo.id, as_of - timedelta(days=HISTORY_WEEKS * WEEK), as_of)
     return Series(repo.id, str(repo.ref), weekly_stars(daily, as_of))
 
-
-def _as_of(prediction: Prediction) -> str:
-    return str(prediction.inputs.get("as_of", ""))

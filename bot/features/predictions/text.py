@@ -6,14 +6,16 @@ from collections.abc import Sequence
 
 from bot.core import formatting as fmt
 from bot.core.message import Section
-from bot.core.store import Prediction
-from bot.features.predictions.model import LEVEL_WEEKS
+from bot.core.store import Prediction, PredictionSet
 from bot.features.predictions.service import PredictionNews
 
 HOW = (
     "Velocity through a date is stars per day over the 7 days ending that day. "
-    f"Probabilities come from the spread of each repo's weekly stars: the last {LEVEL_WEEKS} "
-    "weeks set the level, and how far that level missed in earlier weeks sets the odds."
+    "Probabilities come from a logistic model per kind of question, fitted on a year of "
+    "real daily stars: how far the threshold lies from the last week, the week before and "
+    "the 3-, 6- and 16-week means, in units of the repo's usual week-to-week swing, and "
+    "the repo's size. Skill within kind judges each kind of question against its own base "
+    "rate, so an easy mix of questions cannot flatter it."
 )
 
 
@@ -21,12 +23,9 @@ def predictions_section(news: PredictionNews) -> Section:
     """Last time's outcomes first, then the new set; the method is told by
     ``/momentum help figures``, not every week."""
     lines: list[str] = []
-    if news.scored:
-        came_true = sum(1 for p in news.scored if p.outcome)
-        lines.append(
-            f"Since the last briefing: {came_true} of {len(news.scored)} came true."
-        )
-        lines += [outcome_line(p) for p in news.scored]
+    if news.last_week:
+        lines.append(news.last_week)
+    lines += [outcome_line(p) for p in news.scored]
     if news.new:
         lines.append(f"New, due {fmt.day(news.new[0].due)}:")
         lines += [p.statement for p in news.new]
@@ -43,6 +42,17 @@ def outcome_line(prediction: Prediction) -> str:
 
 def open_line(prediction: Prediction) -> str:
     return f"{prediction.statement} (due {fmt.day(prediction.due)})"
+
+
+def head_line(sets: Sequence[PredictionSet]) -> str:
+    """The chain's head, short enough to read and compare."""
+    head = sets[-1]
+    posted = f", posted as message {head.message_id}" if head.message_id else ""
+    return (
+        f"Receipt: {fmt.plural(len(sets), 'set')} chained; the latest ({head.week}{posted}) "
+        f"has SHA-256 {head.digest[:16]}…; momentum predictions export prints and checks "
+        "the whole ledger."
+    )
 
 
 def listed(lines: Sequence[str], limit: int) -> str:
