@@ -670,7 +670,8 @@ class PostgresStore:
 
     async def set_prediction_message(self, key: ChannelKey, week: str, message_id: str) -> None:
         await self._pool.execute(
-            "UPDATE prediction_sets SET message_id = $4 WHERE week = $5 AND channel_id ="
+            "UPDATE prediction_sets SET message_id = $4 WHERE week = $5 AND message_id IS NULL"
+            " AND channel_id ="
             " (SELECT id FROM channels WHERE platform = $1 AND workspace = $2 AND channel = $3)",
             *_channel_params(key), message_id, week,
         )

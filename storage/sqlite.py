@@ -656,7 +656,8 @@ class SqliteStore:
     async def set_prediction_message(self, key: ChannelKey, week: str, message_id: str) -> None:
         async with self._write() as db:
             await db.execute(
-                "UPDATE prediction_sets SET message_id = ? WHERE week = ? AND channel_id ="
+                "UPDATE prediction_sets SET message_id = ? WHERE week = ? AND message_id IS NULL"
+                " AND channel_id ="
                 " (SELECT id FROM channels WHERE platform = ? AND workspace = ? AND channel = ?)",
                 (message_id, week, *_channel_params(key)),
             )

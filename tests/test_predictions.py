@@ -2,12 +2,16 @@
 
 The scenario (as_of Monday 2026-04-13, so the last whole week is Apr 6-12):
 acme/rocket  10 stars a day for 12 weeks, then 20 a day Apr 6-12 (140 that week): it
-             accelerated most and no repo is ahead of it, so: stays above 20/day?
-acme/slow    30 a day, then 15 a day Apr 6-12 (105): it slowed most: stays above 15/day?
-the list     (140 + 105) / 7 = 35.0 a day: stays above 35/day?
-All three are due Apr 19 (the week Apr 13-19). That week rocket gets 21 a day (147 > 140:
-true), slow exactly 15 a day (105 is not above 105: false), the list (147 + 105) / 7 = 36
-a day (true).
+             accelerated most and no repo is ahead of it, so it is asked whether it
+             continues: its 4-week pace is (70 + 70 + 70 + 140) / 28 = 12.5 a day, last
+             week's 20 is above it, so: keeps running above 12 (12.5 rounded down)?
+acme/slow    30 a day, then 15 a day Apr 6-12 (105): it slowed most; its 4-week pace is
+             (210 × 3 + 105) / 28 = 26.25 a day, last week's 15 is below it, so: keeps
+             running below 27 (26.25 rounded up)?
+the list     (140 + 105) / 7 = 35.0 a day: stays above this week's 35/day?
+All three are due Apr 19 (the week Apr 13-19). That week rocket gets 21 a day (21 > 12:
+true), slow 30 a day (30 is not below 27: false), the list (147 + 210) / 7 = 51 a day
+(true).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from bot.core.command import ChannelKey
 from bot.core.repo_ref import RepoRef
 from bot.core.store import Store
 from bot.features.predictions import briefing_predictions, resolve_due, track_record
+from bot.features.predictions.propose import likelihood
 from bot.features.predictions.service import make_predictions
 from tests.support import CHANNEL, Chat
 
@@ -52,36 +57,70 @@ async def seed(store: Store, key: ChannelKey = CHANNEL) -> dict[RepoRef, int]:
 
 async def next_week(store: Store, ids: dict[RepoRef, int], reported: datetime) -> None:
     await store.put_daily_stars(ids[ROCKET], days(AS_OF, date(2026, 4, 19), 21), reported)
-    await store.put_daily_stars(ids[SLOW], days(AS_OF, date(2026, 4, 19), 15), reported)
+    await store.put_daily_stars(ids[SLOW], days(AS_OF, date(2026, 4, 19), 30), reported)
 
 
 def test_track_record_by_hand() -> None:
     # Brier (0.01 + 0.04 + 0.16 + 0.16) / 4 = 0.0925; base rate 0.5, so the reference
-    # is 0.25 and the skill 10 x (1 - 0.0925 / 0.25) = 6.3.
-    record = track_record([(0.9, True), (0.2, False), (0.6, True), (0.4, False)])
+    # is 0.25 and the skill 10 x (1 - 0.0925 / 0.25) = 6.3; one kind, so within kind too.
+    record = track_record(
+        [("k", 0.9, True), ("k", 0.2, False), ("k", 0.6, True), ("k", 0.4, False)]
+    )
     assert record.brier == pytest.approx(0.0925)
     assert record.skill == pytest.approx(6.3)
-    assert record.text() == "Track record: 6.3/10 across 4 scored predictions (Brier 0.09)."
-    # Worse than always saying the base rate (0.5, Brier 0.25): floored at 0.
-    assert track_record([(0.9, False), (0.1, True)]).skill == 0
-    # One outcome only: the base rate forecaster is perfect, so there is no skill to show.
-    assert track_record([(0.7, True), (0.8, True)]).skill == 0
+    assert record.within_kind == pytest.approx(6.3)
+    assert record.text() == (
+        "Track record: 6.3/10 pooled, 6.3/10 within kind across 4 scored predictions "
+        "(Brier 0.09)."
+    )
+    # Worse than always saying the base rate (0.5, Brier 0.25): shown floored at 0.
+    worse = track_record([("k", 0.9, False), ("k", 0.1, True)])
+    assert worse.skill == pytest.approx(10 * (1 - 0.81 / 0.25))
+    assert worse.figures() == "0.0/10 pooled, 0.0/10 within kind"
     assert track_record([]).text() == "Track record: no prediction has been scored yet."
+
+
+def test_within_kind_skill_and_n_a_by_hand() -> None:
+    # Kind a: both came true (base rate 1), so it cannot be judged within kind.
+    # Kind b: base rate 0.5, reference 2 x 0.25 = 0.5, squared errors 0.09 + 0.04 = 0.13:
+    # within kind 10 x (1 - 0.13 / 0.5) = 7.4.
+    # Pooled: base rate 3/4, reference 0.1875; Brier (0.01 + 0.01 + 0.13) / 4 = 0.0375:
+    # 10 x (1 - 0.0375 / 0.1875) = 8.0.
+    record = track_record(
+        [("a", 0.9, True), ("a", 0.9, True), ("b", 0.7, True), ("b", 0.2, False)]
+    )
+    assert record.skill == pytest.approx(8.0)
+    assert record.within_kind == pytest.approx(7.4)
+    assert record.text() == (
+        "Track record: 8.0/10 pooled, 7.4/10 within kind across 4 scored predictions "
+        "(Brier 0.04)."
+    )
+    # Every one came true: always saying so is perfect, so there is no skill to show;
+    # Brier (0.09 + 0.01) / 2 = 0.05.
+    alike = track_record([("a", 0.7, True), ("b", 0.9, True)])
+    assert alike.skill is None
+    assert alike.within_kind is None
+    assert alike.text() == (
+        "Track record: skill n/a (every one came true) across 2 scored predictions "
+        "(Brier 0.05)."
+    )
+    assert "n/a (none came true)" in track_record([("a", 0.3, False)]).text()
 
 
 async def test_predictions_follow_the_scenario_and_settle_by_hand(store: Store) -> None:
     ids = await seed(store)
     news = await briefing_predictions(store, CHANNEL, as_of=AS_OF, now=NOW)
-    assert [p.kind for p in news.new] == ["list_velocity", "repo_velocity", "repo_velocity"]
+    assert [p.kind for p in news.new] == ["list_velocity", "continues", "continues"]
     assert {p.due for p in news.new} == {date(2026, 4, 19)}
-    statements = [re.sub(r"^\d+%: ", "", p.statement) for p in news.new]
+    statements = [re.sub(r"^[A-Z][a-z -]+, \d+%: ", "", p.statement) for p in news.new]
     assert statements == [
-        "this list's velocity stays above 35 stars/day through Apr 19.",
-        "acme/rocket's velocity stays above 20 stars/day through Apr 19.",
-        "acme/slow's velocity stays above 15 stars/day through Apr 19.",
+        "this list's velocity stays above this week's 35 stars/day through Apr 19.",
+        "acme/rocket keeps running above its 4-week pace of 12 stars/day through Apr 19.",
+        "acme/slow keeps running below its 4-week pace of 27 stars/day through Apr 19.",
     ]
     for p in news.new:
-        assert p.statement.startswith(f"{round(p.probability * 100)}%: ")
+        pct = round(p.probability * 100)
+        assert p.statement.startswith(f"{likelihood(pct)}, {pct}%: ")
         assert p.inputs["as_of"] == "2026-04-13"
     assert news.scored == ()
     assert news.record.count == 0
@@ -104,7 +143,7 @@ async def test_predictions_follow_the_scenario_and_settle_by_hand(store: Store) 
     record = (await briefing_predictions(store, CHANNEL, as_of=NEXT, now=NOW)).record
     assert record.count == 3
     assert record.brier == pytest.approx(brier)
-    assert record.skill == pytest.approx(max(0, 10 * (1 - brier / (2 / 3 * 1 / 3))))
+    assert record.skill == pytest.approx(10 * (1 - brier / (2 / 3 * 1 / 3)))
 
 
 async def test_never_settled_before_the_weeks_data_is_in(store: Store) -> None:
@@ -116,11 +155,11 @@ async def test_never_settled_before_the_weeks_data_is_in(store: Store) -> None:
     await store.put_daily_stars(
         ids[ROCKET], days(AS_OF, date(2026, 4, 19), 21), datetime(2026, 4, 19, 18, tzinfo=UTC)
     )
-    await store.put_daily_stars(ids[SLOW], days(AS_OF, date(2026, 4, 18), 15), final)
+    await store.put_daily_stars(ids[SLOW], days(AS_OF, date(2026, 4, 18), 30), final)
     assert await resolve_due(store, CHANNEL, as_of=NEXT, now=final) == []
     await store.put_daily_stars(ids[ROCKET], days(AS_OF, date(2026, 4, 19), 21), final)
     settled = await resolve_due(store, CHANNEL, as_of=NEXT, now=final)
-    assert [p.kind for p in settled] == ["repo_velocity"]  # rocket's alone is complete
+    assert [p.kind for p in settled] == ["continues"]  # rocket's alone is complete
     assert [p.outcome for p in await store.predictions(CHANNEL)] == [None, True, None]
 
 
@@ -142,7 +181,7 @@ async def test_a_channels_record_counts_its_own_predictions_only(store: Store) -
     await store.add_to_watch_list(OTHER, [ROCKET], "U_BOB", NOW, cap=10)
     await make_predictions(store, CHANNEL, as_of=AS_OF, now=NOW)
     mine = await make_predictions(store, OTHER, as_of=AS_OF, now=NOW)
-    assert [p.kind for p in mine] == ["repo_velocity"]
+    assert [p.kind for p in mine] == ["continues"]
     later = datetime(2026, 4, 20, 9, tzinfo=UTC)
     await next_week(store, ids, datetime(2026, 4, 20, 6, tzinfo=UTC))
     other = await briefing_predictions(store, OTHER, as_of=NEXT, now=later)
@@ -160,7 +199,7 @@ async def test_briefing_and_command_show_predictions(store: Store, chat: Chat) -
     assert "No predictions here yet" in text
     first = await chat.say_text("/momentum briefing")
     assert "Predictions\nNew, due Apr 19:" in first
-    assert "acme/slow's velocity stays above 15 stars/day" in first
+    assert "acme/slow keeps running below its 4-week pace of 27 stars/day" in first
     assert "Track record: no prediction has been scored yet." in first
 
     await next_week(store, ids, datetime(2026, 4, 20, 6, tzinfo=UTC))
@@ -169,21 +208,33 @@ async def test_briefing_and_command_show_predictions(store: Store, chat: Chat) -
     stored = [p for p in await store.predictions(CHANNEL) if p.outcome is not None]
     brier = sum((p.probability - o) ** 2 for p, o in zip(stored, (1, 1, 0), strict=True)) / 3
     skill = max(0.0, 10 * (1 - brier / (2 / 9)))
-    # Outcomes first (1, 1, 0: two of three came true), then the new set.
-    assert "Predictions\nSince the last briefing: 2 of 3 came true.\n✓ came true" in second
+    # Last week's outcomes first (1, 1, 0: two of three came true), then the new set.
+    assert "Predictions\nLast week: 2 of 3 came true.\n✓ came true" in second
     assert second.index("came true:") < second.index("New, due Apr 26:")
     assert f"✓ came true: {stored[0].statement}" in second
     assert f"✗ did not: {stored[2].statement}" in second
-    record = f"Track record: {skill:.1f}/10 across 3 scored predictions (Brier {brier:.2f})."
+    # One kind of question (continues) holds both judged-within-kind predictions: base
+    # rate 1/2, reference 2 x 1/4; the list's (the only one of its kind) cannot be judged.
+    within = max(0.0, 10 * (1 - sum(
+        (p.probability - o) ** 2 for p, o in zip(stored[1:], (1, 0), strict=True)
+    ) / 0.5))
+    record = (
+        f"Track record: {skill:.1f}/10 pooled, {within:.1f}/10 within kind across 3 scored "
+        f"predictions (Brier {brier:.2f})."
+    )
     assert record in second
-    assert "New, due Apr 26:" in second
 
     listing = await chat.say_text("/momentum predictions")
+    assert listing.index("Last week: 2 of 3 came true.") < listing.index("Track record")
+    sets = await store.prediction_sets(CHANNEL)
+    assert [s.week for s in sets] == ["2026-W16", "2026-W17"]
+    assert f"Receipt: 2 sets chained; the latest (2026-W17) has SHA-256 {sets[1].digest[:16]}" \
+        in listing
     assert "Open" in listing
     assert "(due Apr 26)" in listing
     assert "Scored, newest first" in listing
     assert f"✗ did not: {stored[2].statement}" in listing
-    assert f"Track record: {skill:.1f}/10 across 3 scored predictions" in listing
+    assert f"Track record: {skill:.1f}/10 pooled" in listing
     assert "takes no arguments" in await chat.say_text("/momentum predictions all")
 
 
@@ -210,4 +261,9 @@ async def test_backtest_replays_and_scores(store: Store) -> None:
     assert "1 weekly briefings of 1 list" in output
     assert "3 predictions made, 3 scored" in output
     assert "Base rate: 66.7% came true." in output
+    # The list's one prediction came true: a base rate of 1 leaves nothing to judge.
+    assert "  list_velocity: n/a (every one came true) across 1 scored prediction" in output
+    assert "0.0/10 (Brier 0.00)" not in output
+    continues = [p for p in (await store.predictions(CHANNEL)) if p.kind == "continues"]
+    assert continues == []  # a backtest stores nothing
     assert "Calibration" in output

@@ -394,7 +394,8 @@ class Store(Protocol):
         ...
 
     async def set_prediction_message(self, key: ChannelKey, week: str, message_id: str) -> None:
-        """Record the id of the message the week's set was posted in."""
+        """Record the id of the message the week's set was first posted in (a daily
+        schedule posts the week's set again; the first post is the receipt's)."""
         ...
 
     async def predictions(self, key: ChannelKey, *, open_only: bool = False) -> list[Prediction]:
