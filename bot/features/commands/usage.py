@@ -56,8 +56,8 @@ COMMANDS: tuple[Usage, ...] = (
           "Post the briefing every day."),
     Usage("schedule", "/momentum schedule off", "Stop scheduled briefings here."),
     Usage("predictions", "/momentum predictions",
-          "This channel's open and scored predictions, and its track record (Brier score and "
-          "skill against the base rate)."),
+          "How last week's predictions went, the track record (skill pooled and within each "
+          "kind of question), open and scored predictions, and the receipts' latest hash."),
     Usage("status", "/momentum status",
           "This channel's list size, schedule, last and next briefing, and data freshness."),
     Usage("access", "/momentum access [everyone|managers]",
