@@ -18,7 +18,7 @@ from bot.core.store import RepoRecord, Store
 from bot.features.briefing.lift import BASELINE_DAYS, midnight, strongest
 from bot.features.briefing.model import Briefing, RepoFigures
 from bot.features.briefing.themes import find_themes
-from bot.features.predictions.model import HISTORY_WEEKS, WEEK, forecast, weekly_stars
+from bot.features.predictions.model import HISTORY_WEEKS, WEEK, swing, weekly_stars
 
 SPARKLINE_DAYS = 14
 # A snapshot this far from a window's edge no longer measures that window.
@@ -73,8 +73,7 @@ def _list_swing(lines: Sequence[RepoFigures]) -> float | None:
         return None
     depth = min(len(line.weeks_before) for line in measured)
     totals = [sum(line.weeks_before[n - depth] for line in measured) for n in range(depth)]
-    found = forecast(totals)
-    return None if found is None else found.scale
+    return swing(totals)
 
 
 async def _repo_figures(
@@ -103,7 +102,7 @@ async def _repo_figures(
     # The model is weekly: a usual swing is known for 7-day windows only, from the weeks
     # before the current one (a spike must not widen the spread it is judged by).
     weeks = weekly_stars(daily, as_of - timedelta(days=days)) if exact and days == WEEK else ()
-    fitted = forecast(weeks)
+    usual = swing(weeks)
     return RepoFigures(
         ref=repo.ref,
         stars=snapshot.stars if snapshot else None,
@@ -116,7 +115,7 @@ async def _repo_figures(
         data_through=max(daily) if daily else None,
         coincidence=strongest(events, daily, as_of) if exact else None,
         weeks_before=weeks,
-        swing=None if fitted is None else fitted.scale,
+        swing=usual,
     )
 
 

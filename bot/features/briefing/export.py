@@ -27,7 +27,8 @@ def briefing_json(
             "track_record": {
                 "count": predictions.record.count,
                 "brier": predictions.record.brier,
-                "skill": predictions.record.skill,
+                "skill": _shown(predictions.record.skill),
+                "within_kind": _shown(predictions.record.within_kind),
             },
         }
     if radar is not None:
@@ -43,6 +44,11 @@ def briefing_json(
             for pick in radar.picks
         ]
     return data
+
+
+def _shown(skill: float | None) -> float | None:
+    """Skill as the record shows it: 0 to 10, None where it is n/a."""
+    return None if skill is None else max(0.0, skill)
 
 
 def _prediction(prediction: Prediction) -> dict[str, Any]:

@@ -72,6 +72,15 @@ def spread(weeks: Sequence[int]) -> float:
     return max(rms, floor)
 
 
+def swing(weeks: Sequence[int]) -> float | None:
+    """A series' usual swing on log(1 + weekly stars), for judging whether a move is
+    news: the spread, widened for the uncertainty of the 6-week level it is measured
+    from; None with fewer than ``MIN_WEEKS`` weeks."""
+    if len(weeks) < MIN_WEEKS:
+        return None
+    return spread(weeks) * math.sqrt(1 + 1 / LEVEL_WEEKS)
+
+
 def above_features(weeks: Sequence[int], threshold_per_day: float) -> tuple[float, ...]:
     """For "next week's stars per day above the threshold": each recent mean's distance
     above the threshold, in spreads, then the size (log10 of stars per day)."""
