@@ -26,7 +26,7 @@ from adapters.text import render_text
 from bot.app.cli.backtest import add_arguments, run_backtest
 from bot.core.command import ChannelKey
 from bot.core.repo_ref import RepoRef
-from bot.core.store import Store
+from bot.core.store import PredictionDraft, Store
 from bot.features.predictions import briefing_predictions, resolve_due, track_record
 from bot.features.predictions.propose import likelihood
 from bot.features.predictions.service import make_predictions
@@ -267,3 +267,19 @@ async def test_backtest_replays_and_scores(store: Store) -> None:
     continues = [p for p in (await store.predictions(CHANNEL)) if p.kind == "continues"]
     assert continues == []  # a backtest stores nothing
     assert "Calibration" in output
+
+
+async def test_predictions_made_before_continues_still_settle(store: Store) -> None:
+    # A "repo_velocity" prediction from before: rocket above 20 a day through Apr 19;
+    # that week it gets 21 a day, so it came true.
+    ids = await seed(store)
+    rocket = [{"id": ids[ROCKET], "name": "acme/rocket"}]
+    old = {"claim": {"kind": "repo_velocity", "repos": rocket, "start": "2026-04-13",
+                     "due": "2026-04-19", "threshold_per_day": 20.0}, "as_of": "2026-04-13"}
+    draft = PredictionDraft("repo_velocity", "60%: acme/rocket stays above 20/day.", old, 0.6,
+                            date(2026, 4, 19))
+    await store.add_prediction_set(CHANNEL, "2026-W16", NOW, "ab" * 32, None, [draft])
+    await next_week(store, ids, datetime(2026, 4, 20, 6, tzinfo=UTC))
+    later = datetime(2026, 4, 20, 9, tzinfo=UTC)
+    settled = await resolve_due(store, CHANNEL, as_of=NEXT, now=later)
+    assert [(p.kind, p.outcome) for p in settled] == [("repo_velocity", True)]

@@ -54,6 +54,10 @@ class Claim:
         repos = cast(list[dict[str, object]], raw["repos"])
         threshold = raw.get("threshold_per_day")
         kind = str(raw["kind"])
+        if kind == "repo_velocity":
+            # Made before "continues" replaced it: the same claim (one repo's pace above
+            # the threshold), so it settles the same way.
+            kind = "continues"
         if kind not in KINDS:
             raise ValueError(f"unknown prediction kind {kind!r}")
         direction = str(raw.get("direction", "above"))
