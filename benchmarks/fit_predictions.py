@@ -18,6 +18,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 from stardata import TUNE_END, TUNE_START, data_dir, tuning_block
@@ -46,7 +47,7 @@ def rows(folder: Path) -> dict[str, tuple[list[list[float]], list[float]]]:
             claim = item.proposal.claim
             above = item.outcome if claim.direction == "above" else not item.outcome
             features, outcomes = found[claim.kind]
-            features.append([float(x) for x in inputs["features"]])  # type: ignore[attr-defined]
+            features.append([float(x) for x in cast(list[float], inputs["features"])])
             outcomes.append(float(above))
     return found
 
