@@ -13,8 +13,19 @@ from bot.core.store import Store
 from bot.features.commands import Router
 from bot.features.commands.context import Context
 from storage.sqlite import SqliteStore
+from tests import pg_support
 from tests.pg_support import postgres_store
 from tests.support import Chat, Clock
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    pg_support.stop()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    line = pg_support.describe()
+    if line is not None:
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

