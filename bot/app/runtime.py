@@ -71,6 +71,9 @@ class Services:
             # GitHub down or the budget spent: the next run tries again.
             log.warning("collection stopped: %s", error)
             return
+        if summary.unreachable is not None:
+            log.warning("collection stopped: GitHub could not be reached: %s", summary.unreachable)
+            return
         log.info("collection: %s", "; ".join(summary.lines()))
         # Any instance running the platform may post an alert, whichever Discord shards it
         # runs (posting is REST, not the gateway): the first to see the new data does.

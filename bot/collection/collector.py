@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from bot.clients.github import (
     GitHubClient,
     GitHubError,
+    GitHubUnavailable,
     HistoryUnavailable,
     RateLimited,
     RepoInfo,
@@ -56,6 +57,8 @@ ACCESS_RECHECK = timedelta(days=30)
 # A server found without the history endpoint is asked again weekly (it may be upgraded).
 HISTORY_RECHECK = timedelta(days=7)
 HISTORY_MISSING = "github.history_missing:"  # app state key prefix, then the API URL
+# App state: when the current outage began (ISO), or "" while GitHub answers.
+UNREACHABLE_SINCE = "github.unreachable_since"
 Progress = Callable[[int, int], None]  # (repositories done, repositories planned)
 
 
@@ -83,6 +86,8 @@ class CollectSummary:
     graphql_remaining: int | None = None
     # When the skipped repositories will have been refreshed, if runs go on hourly.
     fresh_at: datetime | None = None
+    # Why GitHub could not be reached, when it could not: the run stopped there.
+    unreachable: str | None = None
 
     def lines(self) -> list[str]:
         """The summary as a person reads it (``momentum collect`` prints these)."""
@@ -117,7 +122,9 @@ class CollectSummary:
             out.append(f"{ref} no longer exists on GitHub")
         for ref, reason in self.failed.items():
             out.append(f"{ref}: {reason}")
-        if self.skipped and self.fresh_at:
+        if self.unreachable is not None:
+            out.append(f"GitHub could not be reached: {self.unreachable}")
+        elif self.skipped and self.fresh_at:
             out.append(
                 f"the budget ran out: {len(self.skipped)} repositories will be fresh by"
                 f" {self.fresh_at:%Y-%m-%d %H:%M} UTC"
@@ -164,7 +171,16 @@ async def collect(
     if not repos:
         return summary
     spent_before = client.stats.copy()
-    await client.rate_limit()
+    try:
+        await client.rate_limit()
+    except GitHubUnavailable as error:
+        summary.skipped = [repo.ref for repo in repos]
+        await _unreachable(store, now, summary, error)
+        if progress is not None:
+            progress(0, len(repos))
+        return summary
+    if await unreachable_since(store):
+        await store.set_state(UNREACHABLE_SINCE, "", now)
     jobs, skipped = _plan(repos, client, now, backfill_pages, metadata_max_age, pages)
     summary.skipped = [repo.ref for repo in skipped]
     shared = _Run(
@@ -193,6 +209,12 @@ async def collect(
                     if job.repo.ref not in summary.refreshed:
                         summary.skipped.append(job.repo.ref)
                     summary.fresh_at = error.reset_at
+                except GitHubUnavailable as error:
+                    # The connection is gone: every other repository would wait out the
+                    # same retries.
+                    stop.set()
+                    summary.skipped.append(job.repo.ref)
+                    await _unreachable(store, now, summary, error)
                 finally:
                     await store.unlock_repo(job.repo.id)
             else:
@@ -209,9 +231,24 @@ async def collect(
     summary.rest_remaining = client.remaining("core")
     summary.graphql_remaining = client.remaining("graphql") if client.has_token else None
     summary.history_missing = shared.history_missing
-    if summary.skipped:
+    if summary.skipped and summary.unreachable is None:
         summary.fresh_at = _fresh_at(client, now, summary, repos, backfill_pages)
     return summary
+
+
+async def _unreachable(
+    store: Store, now: datetime, summary: CollectSummary, error: GitHubUnavailable
+) -> None:
+    """Note the outage in the summary, and when it began in the store (for ``status``)."""
+    summary.unreachable = str(error)
+    if not await unreachable_since(store):
+        await store.set_state(UNREACHABLE_SINCE, now.isoformat(), now)
+
+
+async def unreachable_since(store: Store) -> datetime | None:
+    """When GitHub stopped answering collection runs, if it has not answered since."""
+    found = await store.get_state(UNREACHABLE_SINCE)
+    return datetime.fromisoformat(found) if found else None
 
 
 def _staleness(repo: RepoRecord) -> tuple[int, datetime, int]:
@@ -313,6 +350,11 @@ async def _refresh(
         return
     except RateLimited:
         raise
+    except GitHubUnavailable as error:
+        if error.kind == "connection":
+            raise
+        summary.failed[repo.ref] = str(error)
+        return
     except GitHubError as error:
         summary.failed[repo.ref] = str(error)
         return

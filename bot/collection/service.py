@@ -97,6 +97,8 @@ class DataService:
             log.warning("background collection stopped: %s", error)
         elif error is not None:
             log.error("background collection failed", exc_info=error)
+        elif task.result().unreachable is not None:
+            log.warning("background collection stopped: %s", task.result().unreachable)
         else:
             log.info("background collection: %s", "; ".join(task.result().lines()))
 

@@ -188,6 +188,14 @@ async def _collect(settings: Settings) -> int:
         with progress_bar("Collecting from GitHub") as progress:
             summary = await services.data.collect(progress=progress)
     print("\n".join(summary.lines()))
+    if summary.unreachable is not None:
+        print(
+            f"momentum: GitHub could not be reached at {settings.github_api_url}, so nothing "
+            "was collected; check the network (or GITHUB_API_URL) and run it again, or use "
+            "`momentum briefing --offline` to read the stored data",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -197,7 +205,18 @@ async def _briefing(settings: Settings, request: BriefingRequest) -> int:
     async with open_services(settings) as services:
         if not request.offline:
             with progress_bar("Collecting what the briefing needs") as progress:
-                await collect_for_briefing(services, request, today, progress)
+                summary = await collect_for_briefing(services, request, today, progress)
+            if summary is not None and summary.unreachable is not None:
+                print("\n".join(summary.lines()), file=sys.stderr)
+                print(
+                    f"momentum: GitHub could not be reached at {settings.github_api_url}, so "
+                    "the briefing's data could not be brought up to date; run it again with "
+                    "--offline to brief from the stored data",
+                    file=sys.stderr,
+                )
+                return 1
+            for line in summary.lines() if summary is not None else []:
+                log.info("%s", line)
         output = await print_briefing(
             services.store, request, today=today, now=now, default_window=settings.window_days
         )

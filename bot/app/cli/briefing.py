@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import math
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -15,6 +14,7 @@ from adapters.markdown import render_markdown
 from adapters.text import render_text
 from bot.app.progress import ProgressCallback as Progress
 from bot.app.runtime import Services
+from bot.collection.collector import CollectSummary
 from bot.core.command import ChannelKey
 from bot.core.figures import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
 from bot.core.repo_ref import InvalidRepoRef, RepoRef, split_repo_words
@@ -29,7 +29,6 @@ WEEKS_PER_PAGE = 30
 # Data younger than this is fresh enough for a briefing of today.
 FRESH_ENOUGH = timedelta(hours=6)
 
-log = logging.getLogger(__name__)
 
 
 class BriefingRequestError(Exception):
@@ -116,8 +115,9 @@ async def list_for(store: Store, request: BriefingRequest) -> list[RepoRecord | 
 
 async def collect_for_briefing(
     services: Services, request: BriefingRequest, today: date, progress: Progress
-) -> None:
-    """Collect what the briefing's windows need and the store lacks or holds stale."""
+) -> CollectSummary | None:
+    """Collect what the briefing's windows need and the store lacks or holds stale; the
+    run's summary, or None when the store had it all."""
     store = services.store
     now = services.context.now()
     repos = []
@@ -136,11 +136,10 @@ async def collect_for_briefing(
     if pages > 1:
         stale = repos
     if stale:
-        summary = await services.data.collect(
+        return await services.data.collect(
             repos=stale, pages=pages if pages > 1 else None, progress=progress
         )
-        for line in summary.lines():
-            log.info("%s", line)
+    return None
 
 
 async def print_briefing(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 
+from bot.collection.collector import unreachable_since
 from bot.core import formatting as fmt
 from bot.core.command import Command
 from bot.core.figures import Momentum, momentum
@@ -18,6 +19,7 @@ from bot.features.compare.figures import RepoHistory, compare_row
 
 SPARKLINE_DAYS = 28
 CHART_DAYS = 90
+NO_DATA = "no data yet"
 RELEASE_LOOKBACK = timedelta(days=365)
 
 
@@ -51,10 +53,15 @@ async def _describe(ctx: Context, repo: RepoRecord) -> Message:
     as_of = ctx.today()
     history = await ctx.store.daily_stars(repo.id, as_of - timedelta(days=CHART_DAYS), as_of)
     snapshot = await ctx.store.latest_snapshot(repo.id)
+    outage = await unreachable_since(ctx.store)
     if not history and snapshot is None:
         return Message(
-            title=f"{repo.ref}: data is being collected",
-            sections=(Section(text="Ask again in a few minutes."),),
+            title=f"{repo.ref}: no data yet",
+            sections=(Section(
+                text=_outage(outage, "; its figures follow once GitHub answers again.")
+                if outage
+                else "It is being collected; ask again in a few minutes."
+            ),),
         )
     start_of_today = datetime.combine(as_of, time(), tzinfo=UTC)
     releases = [
@@ -67,8 +74,8 @@ async def _describe(ctx: Context, repo: RepoRecord) -> Message:
         Field("Stars", fmt.count(snapshot.stars) if snapshot else "not collected yet"),
         Field("Forks", fmt.count(snapshot.forks) if snapshot and snapshot.forks is not None
               else "not collected yet"),
-        Field("7-day velocity", _velocity(week)),
-        Field("28-day velocity", _velocity(month)),
+        Field("7-day velocity", _velocity(week) if history else NO_DATA),
+        Field("28-day velocity", _velocity(month) if history else NO_DATA),
         Field(
             "Latest release",
             f"{releases[-1].title} ({fmt.day(releases[-1].occurred_at.date())})"
@@ -77,12 +84,13 @@ async def _describe(ctx: Context, repo: RepoRecord) -> Message:
         ),
     ]
     sparkline_days = [as_of - timedelta(days=n) for n in range(SPARKLINE_DAYS, 0, -1)]
-    sparkline = fmt.sparkline([history.get(day, 0) for day in sparkline_days])
     footnotes = [
         f"Velocity is stars per day over whole UTC days before {fmt.day(as_of)}, "
         "against the same number of days before that."
     ]
-    if not (week.complete and month.complete):
+    if outage:
+        footnotes.append(_outage(outage, ": these figures are from data stored before."))
+    if history and not (week.complete and month.complete):
         footnotes.append(
             f"{fmt.plural(month.missing_days, 'day')} of the last 56 have no data yet, so "
             "these figures may be understated."
@@ -91,9 +99,13 @@ async def _describe(ctx: Context, repo: RepoRecord) -> Message:
     if repo.metadata.description:
         sections.append(Section(text=repo.metadata.description))
     sections.append(Section(fields=tuple(fields)))
-    sections.append(
-        Section(title=f"Daily stars, last {SPARKLINE_DAYS} days", code=sparkline)
-    )
+    spark_title = f"Daily stars, last {SPARKLINE_DAYS} days"
+    if any(day in history for day in sparkline_days):
+        sparkline = fmt.sparkline([history.get(day, 0) for day in sparkline_days])
+        sections.append(Section(title=spark_title, code=sparkline))
+    else:
+        # A flat line would read as a repo nobody starred.
+        sections.append(Section(title=spark_title, text=NO_DATA))
     chart = await asyncio.to_thread(_chart, repo, history, snapshot, releases, as_of, ctx.synthetic)
     return Message(
         title=str(repo.ref), sections=tuple(sections), chart=chart, footnotes=tuple(footnotes)
@@ -116,6 +128,11 @@ def _chart(
     daily = sorted((day, count) for day, count in history.items() if day < as_of)
     marks = [(event.occurred_at.date(), event.key) for event in releases]
     return repo_chart(str(repo.ref), row.curve, daily, marks, synthetic=synthetic)
+
+
+def _outage(since: datetime, tail: str) -> str:
+    moment = since.astimezone(UTC)
+    return f"GitHub has been unreachable since {fmt.day(moment.date())}, {moment:%H:%M} UTC{tail}"
 
 
 def _velocity(figure: Momentum) -> str:

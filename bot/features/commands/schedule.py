@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot.collection.collector import unreachable_since
 from bot.core import formatting as fmt
 from bot.core.command import Command
 from bot.core.message import Field, Message, Section, error
@@ -93,6 +94,15 @@ async def status_command(ctx: Context, command: Command, args: list[str]) -> Mes
         )
     fetched = [item.repo.stars_fetched_at for item in watched]
     fields.append(Field("Data", _freshness(ctx.now(), fetched)))
+    outage = await unreachable_since(ctx.store)
+    if outage is not None:
+        fields.append(
+            Field(
+                "GitHub",
+                f"unreachable since {_local(outage, schedule.timezone)}; briefings and "
+                "replies use the data stored before",
+            )
+        )
     return Message(
         title="Momentum status for this channel", sections=(Section(fields=tuple(fields)),)
     )

@@ -1,0 +1,137 @@
+"""With GitHub unreachable, the ``momentum`` command says so in one line, says what to do,
+and every reply tells the truth about the data: real processes, a closed port."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
+
+from bot.core.repo_ref import RepoRef
+from bot.core.store import Snapshot, Store
+from bot.testing import FakeGitHub
+from tests.support import Chat
+from tests.test_console import github, momentum
+
+__all__ = ["github"]  # the fixture, shared with the console tests
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def offline() -> dict[str, str]:
+    """GitHub's URLs on a port where nothing listens: every connection is refused."""
+    port = closed_port()
+    return {
+        "GITHUB_API_URL": f"http://127.0.0.1:{port}",
+        "GITHUB_GRAPHQL_URL": f"http://127.0.0.1:{port}/graphql",
+    }
+
+
+def rows(database: Path) -> dict[str, int]:
+    with sqlite3.connect(database) as raw:
+        return {
+            table: raw.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+            for table in ("repos", "daily_stars", "star_snapshots", "watch_list")
+        }
+
+
+async def test_with_github_unreachable_every_answer_says_so_and_what_to_do(
+    tmp_path: Path, github: FakeGitHub
+) -> None:
+    online = await momentum(["console"], "watch add vllm-project/vllm\n", tmp_path, github)
+    assert online.returncode == 0, online.stderr
+    env = offline()
+    # Added while GitHub is down: unchecked, with no data at all.
+    added = await momentum(["console"], "watch add ollama/ollama\n", tmp_path, github, **env)
+    assert added.returncode == 0, added.stderr
+    before = rows(tmp_path / "momentum.db")
+
+    collected = await momentum(["collect"], "", tmp_path, github, **env)
+    assert collected.returncode == 1
+    assert "Traceback" not in collected.stderr + collected.stdout
+    summary = collected.stdout.splitlines()
+    assert summary[0] == (
+        "0 of 2 repositories refreshed (0 backfilled), 0 failed, 2 left for later, 0 gone"
+    )
+    assert summary[1] == "GitHub cost: 0 REST calls, 0 GraphQL points"
+    assert summary[2].startswith("GitHub could not be reached: GitHub failed 5 times (connection)")
+    said = collected.stderr.strip().splitlines()
+    assert len(said) == 1
+    assert said[0].startswith(f"momentum: GitHub could not be reached at {env['GITHUB_API_URL']}")
+    assert "momentum briefing --offline" in said[0]
+    assert rows(tmp_path / "momentum.db") == before
+
+    briefing = await momentum(
+        ["briefing", "--repos", "vllm-project/vllm,ollama/ollama"], "", tmp_path, github, **env
+    )
+    assert briefing.returncode == 1
+    assert briefing.stdout == ""
+    assert "Traceback" not in briefing.stderr
+    lines = briefing.stderr.strip().splitlines()
+    # vllm-project/vllm is fresh; ollama/ollama has never been collected.
+    assert "0 of 1 repositories refreshed" in lines[0]
+    assert lines[-1].startswith("momentum: GitHub could not be reached at")
+    assert lines[-1].endswith("run it again with --offline to brief from the stored data")
+    assert rows(tmp_path / "momentum.db") == before
+
+    with sqlite3.connect(tmp_path / "momentum.db") as raw:
+        since = raw.execute(
+            "SELECT value FROM app_state WHERE key = 'github.unreachable_since'"
+        ).fetchone()[0]
+    began = datetime.fromisoformat(since)
+    shown = f"{began:%b} {began.day}, {began:%H:%M} UTC"  # e.g. "Dec 2, 10:12 UTC"
+    replies = await momentum(
+        ["console"], "repo ollama/ollama\nrepo vllm-project/vllm\nstatus\n", tmp_path, github,
+        **env,
+    )
+    assert replies.returncode == 0, replies.stderr
+    text = replies.stdout
+    assert "ollama/ollama: no data yet" in text
+    assert f"GitHub has been unreachable since {shown}; its figures follow" in text
+    assert "ask again in a few minutes" not in text
+    # The fake's 100 stars a day, collected when vllm-project/vllm was added.
+    assert "100.0/day" in text
+    assert f"unreachable since {shown}: these figures are from data stored before." in text
+    status = next(
+        line for line in text.splitlines() if line.split()[:2] == ["GitHub", "unreachable"]
+    )
+    assert f"unreachable since {began:%a} {shown}; briefings and replies use" in status
+    assert rows(tmp_path / "momentum.db") == before
+
+    stored = await momentum(
+        ["briefing", "--repos", "vllm-project/vllm", "--offline", "--format", "json"],
+        "", tmp_path, github, **env,
+    )
+    assert stored.returncode == 0, stored.stderr
+    assert json.loads(stored.stdout)["repos"][0]["velocity"] == 100
+
+    # GitHub answers again: the next collection clears the outage.
+    back = await momentum(["collect"], "", tmp_path, github)
+    assert back.returncode == 0, back.stderr
+    again = await momentum(["console"], "status\nrepo ollama/ollama\n", tmp_path, github)
+    assert "unreachable" not in again.stdout
+    # 100 stars a day in both windows: 7- and 28-day velocity alike.
+    assert again.stdout.count("100.0/day (prior 100.0/day, ±0.0, +0%)") == 2
+
+
+async def test_a_repo_with_a_total_but_no_daily_stars_shows_no_data_yet(
+    chat: Chat, store: Store
+) -> None:
+    repo = await store.add_repo(RepoRef("a", "b"), chat.clock.now)
+    await store.add_snapshot(repo.id, Snapshot(chat.clock.now, 1_234, 56))
+    before = await store.daily_stars(repo.id, date(2000, 1, 1), chat.clock.now.date())
+    text = await chat.say_text("repo a/b")
+    assert "1,234" in text
+    assert "7-day velocity   no data yet" in text
+    assert "28-day velocity  no data yet" in text
+    # No sparkline of 28 zero days, which would read as a repo nobody starred.
+    assert "▁" not in text
+    assert text.split("Daily stars, last 28 days")[1].strip().startswith("no data yet")
+    assert "0.0/day" not in text
+    assert await store.daily_stars(repo.id, date(2000, 1, 1), chat.clock.now.date()) == before
