@@ -182,3 +182,27 @@ async def test_radar_without_themes_or_finds(db: Store, settings: Settings) -> N
     assert "Radar: no themes yet" in await chat.say_text("/momentum radar")
     assert "There is no radar repo 1" in await chat.say_text("/momentum radar add 1")
     assert "Unknown radar command" in await chat.say_text("/momentum radar zap")
+
+
+async def test_radar_with_themes_but_no_candidates_says_so_plainly(
+    db: Store, settings: Settings
+) -> None:
+    clock = FakeClock(T)
+    async with FakeGitHub(world(), clock=clock) as fake, GitHubClient(
+        api_url=fake.url, graphql_url=fake.graphql_url, clock=clock, sleep=clock.sleep
+    ) as client:
+        await listed_and_collected(db, client)
+    # No search has run yet: the pool is empty.
+    chat = Chat(Router(Context(db, settings, Clock(T))), Clock(T))
+    before = await db.watch_list(CHANNEL)
+    text = await chat.say_text("/momentum radar")
+    assert "Radar: nothing new yet" in text
+    assert (
+        "No young repo outside the list is rising in llm or Rust yet; the radar is refreshed "
+        "daily." in text
+    )
+    for bad in ("1", "²", "0", "-1"):
+        refused = await chat.say_text(f"/momentum radar add {bad}")
+        assert f"There is no radar repo {bad}" in refused
+        assert "The radar shows nothing for this list yet." in refused
+    assert await db.watch_list(CHANNEL) == before

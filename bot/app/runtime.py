@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 # Refresh ahead of briefings: four runs a day keep a 09:00 briefing's data under 6 hours old.
 COLLECT_EVERY = timedelta(hours=6)
 RADAR_EVERY = timedelta(days=1)
+# App state: "true" in a database ``momentum demo`` filled with synthetic figures.
+SYNTHETIC_STATE = "demo.synthetic"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +117,14 @@ async def open_services(
     synthetic: bool = False,
     clock: Callable[[], datetime] = utc_now,
 ) -> AsyncIterator[Services]:
+    """The bot's parts. ``synthetic`` marks the database as the demo's for good, so every
+    later reader of it (``momentum briefing``, ``console``) labels its figures too."""
     store = await open_store(settings.database_url)
     try:
+        if synthetic:
+            await store.set_state(SYNTHETIC_STATE, "true", clock())
+        else:
+            synthetic = await store.get_state(SYNTHETIC_STATE) == "true"
         async with GitHubClient.from_settings(settings) as github:
             data = DataService(store, github, clock)
             context = Context(store, settings, clock, synthetic=synthetic, data=data)

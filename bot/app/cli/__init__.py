@@ -185,6 +185,11 @@ async def run_all(adapters: Sequence[Adapter]) -> None:
 
 async def _collect(settings: Settings) -> int:
     async with open_services(settings) as services:
+        if services.context.synthetic:
+            raise StartupError(
+                "this is a demo database (synthetic repos that GitHub does not have); "
+                "collect into another DATABASE_URL, or refresh it with momentum demo --database"
+            )
         with progress_bar("Collecting from GitHub") as progress:
             summary = await services.data.collect(progress=progress)
     print("\n".join(summary.lines()))
@@ -203,7 +208,8 @@ async def _briefing(settings: Settings, request: BriefingRequest) -> int:
     now = utc_now()
     today = now.date()
     async with open_services(settings) as services:
-        if not request.offline:
+        # A demo database's repos exist only on the demo's synthetic GitHub.
+        if not request.offline and not services.context.synthetic:
             with progress_bar("Collecting what the briefing needs") as progress:
                 summary = await collect_for_briefing(services, request, today, progress)
             if summary is not None and summary.unreachable is not None:
@@ -218,7 +224,12 @@ async def _briefing(settings: Settings, request: BriefingRequest) -> int:
             for line in summary.lines() if summary is not None else []:
                 log.info("%s", line)
         output = await print_briefing(
-            services.store, request, today=today, now=now, default_window=settings.window_days
+            services.store,
+            request,
+            today=today,
+            now=now,
+            default_window=settings.window_days,
+            synthetic=services.context.synthetic,
         )
     print(output)
     return 0

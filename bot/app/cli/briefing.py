@@ -143,7 +143,13 @@ async def collect_for_briefing(
 
 
 async def print_briefing(
-    store: Store, request: BriefingRequest, *, today: date, now: datetime, default_window: int
+    store: Store,
+    request: BriefingRequest,
+    *,
+    today: date,
+    now: datetime,
+    default_window: int,
+    synthetic: bool = False,
 ) -> str:
     """The briefing in the requested format (and the chart written, when asked). A
     channel's is the one its chat gets: the same sections, predictions and radar included
@@ -152,13 +158,14 @@ async def print_briefing(
     if request.channel is not None:
         found = await channel_briefing_parts(
             store, request.channel, as_of=as_of, default_window=default_window, now=now,
-            window_days=request.window_days, current=as_of == today,
+            window_days=request.window_days, current=as_of == today, synthetic=synthetic,
         )
         if found is None:
             raise BriefingRequestError(f"{request.channel} watches no repos")
     else:
         briefing = await compose(
-            store, await list_for(store, request), as_of, request.window_days or default_window
+            store, await list_for(store, request), as_of, request.window_days or default_window,
+            synthetic=synthetic,
         )
         chart = await asyncio.to_thread(briefing_chart, briefing)
         found = ChannelBriefing(briefing, chart, None, None)

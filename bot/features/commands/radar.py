@@ -17,7 +17,8 @@ async def radar_command(ctx: Context, command: Command, args: list[str]) -> Mess
     if args[0].lower() != "add" or len(args) != 2:
         return usage_error("Unknown radar command", "radar")
     radar = await radar_picks(ctx.store, command.channel, ctx.now())
-    if not args[1].isdigit() or not 1 <= int(args[1]) <= len(radar.picks):
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if not args[1].isascii() or not args[1].isdigit() or not 1 <= int(args[1]) <= len(radar.picks):
         shown = len(radar.picks)
         return usage_error(
             f"There is no radar repo {args[1]}",

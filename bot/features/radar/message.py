@@ -26,8 +26,8 @@ def radar_message(radar: Radar) -> Message:
         return Message(
             title="Radar: nothing new yet",
             sections=(Section(text=(
-                f"No repo created in the last {MAX_AGE_DAYS} days and outside this list was "
-                f"found in {themes}. The radar is refreshed daily."
+                f"No young repo outside the list is rising in {_either(radar)} yet; the "
+                "radar is refreshed daily."
             )),),
             footnotes=tuple(_notes(radar)),
         )
@@ -61,6 +61,12 @@ def radar_section(radar: Radar) -> Section | None:
         "/momentum radar add <#> adds one."
     )
     return Section(title=SECTION_TITLE, text=tuple(spans))
+
+
+def _either(radar: Radar) -> str:
+    """``llm``, ``llm or Python``, ``llm, rag or Python``."""
+    names = [str(theme) for theme in radar.themes]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def _notes(radar: Radar) -> list[str]:

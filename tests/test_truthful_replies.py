@@ -1,5 +1,6 @@
-"""With GitHub unreachable, the ``momentum`` command says so in one line, says what to do,
-and every reply tells the truth about the data: real processes, a closed port."""
+"""Replies that tell the truth about the data: with GitHub unreachable (a closed port) the
+``momentum`` command says so in one line and what to do; a repo without data says so; a
+demo database stays labelled. Real processes and real databases."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
+from bot.core.message import DEMO_LABEL
 from bot.core.repo_ref import RepoRef
 from bot.core.store import Snapshot, Store
 from bot.testing import FakeGitHub
@@ -135,3 +137,31 @@ async def test_a_repo_with_a_total_but_no_daily_stars_shows_no_data_yet(
     assert text.split("Daily stars, last 28 days")[1].strip().startswith("no data yet")
     assert "0.0/day" not in text
     assert await store.daily_stars(repo.id, date(2000, 1, 1), chat.clock.now.date()) == before
+
+
+async def test_a_briefing_of_a_demo_database_stays_labelled_and_collects_nothing(
+    tmp_path: Path, github: FakeGitHub
+) -> None:
+    made = await momentum(["demo", "--database", "demo.db"], "", tmp_path, github)
+    assert made.returncode == 0, made.stderr
+    env = {"DATABASE_URL": "sqlite:///demo.db"}
+    before = rows(tmp_path / "demo.db")
+    briefing = ["briefing", "--channel", "console:local/console"]
+
+    exported = await momentum([*briefing, "--format", "json"], "", tmp_path, github, **env)
+    assert exported.returncode == 0, exported.stderr
+    assert json.loads(exported.stdout)["synthetic"] is True
+    text = await momentum(briefing, "", tmp_path, github, **env)
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.splitlines()[0].startswith("DEMO · ")
+    assert DEMO_LABEL in text.stdout
+    shown = await momentum(["console"], "watch list\n", tmp_path, github, **env)
+    assert DEMO_LABEL in shown.stdout
+
+    # Its repos exist only on the demo's GitHub: nothing is asked of the real one.
+    collected = await momentum(["collect"], "", tmp_path, github, **env)
+    assert collected.returncode == 2
+    assert collected.stderr.startswith("momentum: this is a demo database")
+    assert len(collected.stderr.strip().splitlines()) == 1
+    assert sum(github.stats.calls.values()) == 0
+    assert rows(tmp_path / "demo.db") == before
