@@ -89,7 +89,10 @@ def _path_of(text: str, original: str) -> str:
     first = text.split("/", 1)[0].lower()
     if not has_scheme and "." not in first:
         return text
-    url = urlsplit(text if has_scheme else f"https://{text}")
+    try:
+        url = urlsplit(text if has_scheme else f"https://{text}")
+    except ValueError:  # an unbalanced "[" or "]", read as a broken IPv6 address
+        raise InvalidRepoRef(original, "it is not a well-formed web address") from None
     host = (url.hostname or "").lower()
     if url.scheme not in {"http", "https"} or host not in _GITHUB_HOSTS:
         raise InvalidRepoRef(original, "only github.com addresses are supported")

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.core.store import ChannelSettings, ScheduleKind
+from bot.core.timezones import is_time_zone
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -125,12 +126,11 @@ def parse_time(word: str) -> str:
 
 
 def parse_timezone(word: str) -> str:
-    try:
-        ZoneInfo(word)
-    except (ZoneInfoNotFoundError, ValueError):
+    if not is_time_zone(word):
+        shown = word if len(word) <= 40 else word[:40] + "…"
         raise ScheduleError(
-            f"'{word}' is not an IANA time zone name, such as Europe/Berlin or America/New_York"
-        ) from None
+            f"'{shown}' is not an IANA time zone name, such as Europe/Berlin or America/New_York"
+        )
     return word
 
 

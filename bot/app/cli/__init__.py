@@ -111,7 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "backtest":
             return asyncio.run(backtest_main(settings, args))
         if args.command == "briefing":
-            return asyncio.run(_briefing(settings, parse_briefing_request(args)))
+            return asyncio.run(
+                _briefing(settings, parse_briefing_request(args, utc_now().date()))
+            )
         if args.command == "compare":
             return asyncio.run(compare_main(settings, args))
         if args.command == "collect":

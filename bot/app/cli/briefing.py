@@ -26,6 +26,8 @@ from bot.features.briefing.lift import BASELINE_DAYS
 
 FORMATS = ("text", "markdown", "json")
 WEEKS_PER_PAGE = 30
+# GitHub opened in 2008: no star is older.
+EARLIEST_AS_OF = date(2008, 1, 1)
 # Data younger than this is fresh enough for a briefing of today.
 FRESH_ENOUGH = timedelta(hours=6)
 
@@ -66,7 +68,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def parse_request(args: argparse.Namespace) -> BriefingRequest:
+def parse_request(args: argparse.Namespace, today: date) -> BriefingRequest:
     if (args.repos is None) == (args.channel is None):
         raise BriefingRequestError("name the list with exactly one of --repos or --channel")
     repos = None
@@ -95,9 +97,26 @@ def parse_request(args: argparse.Namespace) -> BriefingRequest:
             raise BriefingRequestError(
                 f"--as-of {args.as_of!r} is not a date like 2026-04-13"
             ) from None
+        if not EARLIEST_AS_OF <= as_of <= today:
+            raise BriefingRequestError(
+                f"--as-of {as_of} is outside {EARLIEST_AS_OF} to today ({today}): a briefing "
+                "covers whole days GitHub has reported"
+            )
+    if args.chart is not None:
+        _check_chart_path(args.chart)
     return BriefingRequest(
         repos, channel, args.window, as_of, args.format, args.chart, args.offline
     )
+
+
+def _check_chart_path(path: Path) -> None:
+    """Refuse a chart path that cannot be written before anything is collected."""
+    if path.is_dir():
+        raise BriefingRequestError(
+            f"--chart {path} is a directory; name a file in it, such as {path / 'chart.png'}"
+        )
+    if not path.parent.is_dir():
+        raise BriefingRequestError(f"--chart {path}: there is no directory {path.parent}")
 
 
 async def list_for(store: Store, request: BriefingRequest) -> list[RepoRecord | RepoRef]:
@@ -171,7 +190,12 @@ async def print_briefing(
         found = ChannelBriefing(briefing, chart, None, None)
     chart = found.chart
     if request.chart is not None and chart is not None:
-        request.chart.write_bytes(chart.png)
+        try:
+            request.chart.write_bytes(chart.png)
+        except OSError as exc:
+            raise BriefingRequestError(
+                f"cannot write the chart to {request.chart}: {exc.strerror or exc}"
+            ) from None
         # The Markdown's image link names the file actually written.
         chart = replace(chart, filename=str(request.chart))
     elif request.format == "markdown":
