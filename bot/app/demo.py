@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from adapters.console import CONSOLE_CHANNEL, ConsoleAdapter
-from bot.app.cli import run_all
+from bot.app.cli.run import run_all
 from bot.app.progress import progress_bar
 from bot.app.runtime import open_services
 from bot.core.message import DEMO_LABEL

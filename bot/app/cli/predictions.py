@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.core.command import ChannelKey
-from bot.core.settings import Settings
 from bot.core.store import Store
 from bot.features.predictions.receipts import ledger, verify
+
+if TYPE_CHECKING:
+    from bot.core.settings import Settings
 
 
 def add_arguments(commands: argparse._SubParsersAction[Any]) -> None:
