@@ -1,9 +1,16 @@
-"""``momentum demo``: the whole bot offline, on a synthetic GitHub served on loopback."""
+"""``momentum demo``: the whole bot offline, on a synthetic GitHub served on loopback.
+
+Everything reaches the database the way it does in production: the collector and the
+radar's daily search read the fake GitHub over HTTP, past weekly briefings are posted by
+the real delivery ledger on a clock set back (so their predictions have been scored), and
+the spike alerts due now are the ones the scheduled refresh would post.
+"""
 
 from __future__ import annotations
 
 import sys
 import tempfile
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -11,10 +18,18 @@ from pydantic import SecretStr
 from adapters.console import CONSOLE_CHANNEL, ConsoleAdapter
 from bot.app.cli.run import run_all
 from bot.app.progress import progress_bar
-from bot.app.runtime import open_services
-from bot.core.message import DEMO_LABEL
+from bot.app.runtime import Services, open_services
+from bot.core.command import ChannelKey
+from bot.core.message import DEMO_LABEL, Message
 from bot.core.settings import Settings
+from bot.core.store import AlertSettings
+from bot.features.alerts.pending import pending_alerts
+from bot.features.briefing.channel import channel_briefing
 from bot.features.commands.context import utc_now
+from bot.features.radar import refresh_radar
+from bot.jobs.delivery import Deliverer
+
+PAST_BRIEFINGS = 4  # weekly: three scored sets of predictions and this week's open one
 
 
 async def run_demo(settings: Settings, database: Path | None) -> int:
@@ -35,14 +50,54 @@ async def run_demo(settings: Settings, database: Path | None) -> int:
                 }
             )
             async with open_services(demo_settings, synthetic=True) as services:
-                if not await services.store.watch_list(CONSOLE_CHANNEL):
+                store = services.store
+                if not await store.watch_list(CONSOLE_CHANNEL):
                     refs = [repo.ref for repo in DEMO_REPOS]
-                    await services.store.add_to_watch_list(
+                    await store.add_to_watch_list(
                         CONSOLE_CHANNEL, refs, "demo", now, cap=len(refs)
                     )
+                    await store.set_alert_settings(CONSOLE_CHANNEL, AlertSettings(), now)
                 with progress_bar("Collecting from the synthetic GitHub") as progress:
                     await services.data.collect(progress=progress)
+                await refresh_radar(store, services.github, now)
+                await _past_briefings(services, now)
+                console = ConsoleAdapter(services.router, banner=DEMO_LABEL)
                 if not sys.stdin.isatty():
                     print(DEMO_LABEL + "\n")
-                await run_all([ConsoleAdapter(services.router, banner=DEMO_LABEL)])
+                for key, alert in await pending_alerts(store, now):
+                    await console.send(key, alert)
+                await run_all([console])
     return 0
+
+
+class _Archive:
+    """Where the past briefings go: they are history, shown by status and predictions."""
+
+    async def send(self, channel: ChannelKey, message: Message) -> str | None:
+        return None
+
+
+async def _past_briefings(services: Services, now: datetime) -> None:
+    """The console channel's last weekly briefings, each posted a minute after it was due
+    on a clock set back to then; a database that has them already keeps them."""
+    channel = await services.store.get_channel(CONSOLE_CHANNEL)
+    if channel is None:
+        return
+    moment = now
+
+    async def compose(key: ChannelKey, as_of: date) -> Message | None:
+        return await channel_briefing(
+            services.store, key, as_of=as_of, default_window=services.settings.window_days,
+            now=moment, synthetic=True,
+        )
+
+    deliverer = Deliverer(
+        services.store, {"console": _Archive()}, compose,
+        default_timezone=services.settings.timezone, instance="demo", clock=lambda: moment,
+    )
+    last = deliverer.schedule_of(channel).last_run(now)
+    if last is None:
+        return
+    for weeks_ago in range(PAST_BRIEFINGS - 1, -1, -1):
+        moment = last - timedelta(weeks=weeks_ago) + timedelta(minutes=1)
+        await deliverer.deliver_due(channel)

@@ -2,8 +2,10 @@
 
 The repositories are fictional and their figures made up, and every reply says so. The
 shapes are the ones a briefing has to explain: a repo that took off after a release, a
-steady grower, one cooling down, a one-day spike and a quiet one. The data reaches the
-store the way real data does: the collector reads it from the fake GitHub over HTTP.
+steady grower, one cooling down, a spike still under way (yesterday and today, enough for
+a spike alert) and a quiet one. Off the list, a young repo rising fast in the list's
+themes (llm, Python) is there for the radar to find. The data reaches the store the way
+real data does: the collector reads it from the fake GitHub over HTTP.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class DemoRepo:
     daily: float  # typical stars per day
     trend: float  # relative change in daily stars over the last 30 days (+1.0 doubles)
     release_days_ago: int | None = None
+    # Stars run at 8× from this many days ago through today (0: today only).
     spike_days_ago: int | None = None
 
     @property
@@ -45,10 +48,16 @@ DEMO_REPOS = (
     DemoRepo("sample-org/agentflow", "Agents in flows (synthetic demo repo)", "Python",
              ("llm", "agents"), 70, -0.5),
     DemoRepo("sample-org/vectorhouse", "A vector database (synthetic demo repo)", "Rust",
-             ("database", "vector-search"), 25, 0.2, spike_days_ago=3),
+             ("database", "vector-search"), 25, 0.2, spike_days_ago=1),
     DemoRepo("example-dev/quietlib", "A small, stable library (synthetic demo repo)", "Go",
              ("cli",), 3, 0.0),
 )
+# Not on the list: created RISER_AGE_DAYS ago, from a few stars a day to RISER_PEAK.
+DEMO_RISER = DemoRepo("demo-labs/pocketllm", "A tiny LLM runtime (synthetic demo repo)",
+                      "Python", ("llm",), 5, 0.0)
+RISER_AGE_DAYS = 40
+RISER_PEAK = 240
+SPIKE_FACTOR = 8
 
 
 def synthetic_daily_stars(repo: DemoRepo, today: date, seed: int = 7) -> list[int]:
@@ -61,8 +70,8 @@ def synthetic_daily_stars(repo: DemoRepo, today: date, seed: int = 7) -> list[in
         level = repo.daily * (1 + repo.trend * recent)
         if repo.release_days_ago is not None and days_ago <= repo.release_days_ago:
             level *= 1.6
-        if repo.spike_days_ago is not None and days_ago == repo.spike_days_ago:
-            level *= 8
+        if repo.spike_days_ago is not None and days_ago <= repo.spike_days_ago:
+            level *= SPIKE_FACTOR
         weekly = 1 - 0.15 * math.cos(2 * math.pi * day.weekday() / 7)
         counts.append(max(0, round(rng.gauss(level * weekly, math.sqrt(level) + 1))))
     return counts
@@ -74,7 +83,8 @@ def demo_scenario(now: datetime) -> Scenario:
     repos = []
     for number, repo in enumerate(DEMO_REPOS, start=1):
         # Today's stars so far, as GitHub would have them at this moment.
-        daily = [*synthetic_daily_stars(repo, today), round(repo.daily * now.hour / 24)]
+        rate = repo.daily * (SPIKE_FACTOR if repo.spike_days_ago is not None else 1)
+        daily = [*synthetic_daily_stars(repo, today), round(rate * now.hour / 24)]
         releases = []
         if repo.release_days_ago is not None:
             released = datetime.combine(
@@ -90,4 +100,21 @@ def demo_scenario(now: datetime) -> Scenario:
                 language=repo.language, pushed_at=now, releases=releases, pulls=pulls,
             )
         )
+    repos.append(_riser(now))
     return Scenario(repos)
+
+
+def _riser(now: datetime) -> ScenarioRepo:
+    """Young and rising: stars per day grow with the square of its age, to RISER_PEAK."""
+    today = now.astimezone(UTC).date()
+    created = datetime.combine(today - timedelta(days=RISER_AGE_DAYS), time(), UTC)
+    growth = RISER_PEAK - DEMO_RISER.daily
+    daily = [
+        round(DEMO_RISER.daily + growth * (age / RISER_AGE_DAYS) ** 2)
+        for age in range(RISER_AGE_DAYS + 1)
+    ]
+    return ScenarioRepo.with_daily(
+        DEMO_RISER.full_name, 900_100, created, daily, forks=sum(daily) // 12,
+        description=DEMO_RISER.description, topics=DEMO_RISER.topics,
+        language=DEMO_RISER.language, pushed_at=now,
+    )

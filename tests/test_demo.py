@@ -1,0 +1,62 @@
+"""``momentum demo`` shows the whole product: a spike alert, a radar pick, past briefings
+whose predictions are scored, and the channel's last briefing. A real process."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.core.message import DEMO_LABEL
+from bot.testing import FakeGitHub
+from tests.test_console import github, momentum
+
+__all__ = ["github"]  # the fixture, shared with the console tests
+
+SCRIPT = "/momentum radar\n/momentum predictions\n/momentum status\n"
+
+
+def last_monday_nine(now: datetime) -> datetime:
+    """The console channel's default schedule: weekly, Monday 09:00 UTC."""
+    monday = (now - timedelta(days=now.weekday())).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    return monday if monday <= now else monday - timedelta(weeks=1)
+
+
+async def test_the_demo_shows_an_alert_a_radar_pick_and_a_scored_track_record(
+    tmp_path: Path, github: FakeGitHub
+) -> None:
+    started = datetime.now(UTC)
+    result = await momentum(["demo", "--database", "demo.db"], SCRIPT, tmp_path, github)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith(DEMO_LABEL)
+
+    # sample-org/vectorhouse runs at 8× its ~25-30 stars a day since yesterday: whatever
+    # the hour, its 24 hours hold about 8 days' worth, far above 3× the average.
+    alert = out.index("Star spike: sample-org/vectorhouse")
+    assert alert < out.index("Radar: young repos rising in llm, Python")
+
+    # demo-labs/pocketllm, 40 days old, 5 + 235 × (age / 40)² stars a day: ages 33-39 are
+    # the 7 days before today, 165 + 175 + 185 + 195 + 206 + 217 + 228 = 1,371 stars,
+    # 195.9 a day.
+    pick = next(line.split() for line in out.splitlines() if "demo-labs/pocketllm" in line)
+    assert pick[:4] == ["1", "demo-labs/pocketllm", "40", "days"]
+    assert pick[5] == "195.9"
+
+    # Four weekly briefings were posted: the three older sets are scored, the newest open.
+    assert "Track record: " in out
+    scored = out.split("Scored, newest first")[1].split("·")[0]
+    marks = [line for line in scored.splitlines() if line.startswith(("✓", "✗"))]
+    assert len(marks) >= 3
+    assert "\nOpen\n" in out
+    run = last_monday_nine(started)
+    posted = f"posted, {run:%a %b} {run.day}, 09:01 UTC"
+    assert f"Last briefing  {posted}" in out
+
+    # Again on the same database: nothing is posted twice, the spike alerted once.
+    again = await momentum(["demo", "--database", "demo.db"], SCRIPT, tmp_path, github)
+    assert again.returncode == 0, again.stderr
+    assert "Star spike" not in again.stdout
+    assert again.stdout.count("✓") + again.stdout.count("✗") == len(marks)
+    assert f"Last briefing  {posted}" in again.stdout
