@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 import socket
 import sqlite3
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.core.message import DEMO_LABEL
 from bot.core.repo_ref import RepoRef
 from bot.core.store import Snapshot, Store
-from bot.testing import FakeGitHub
+from bot.testing import FakeGitHub, ScenarioRepo
 from tests.support import Chat
 from tests.test_console import github, momentum
 
@@ -165,3 +165,29 @@ async def test_a_briefing_of_a_demo_database_stays_labelled_and_collects_nothing
     assert len(collected.stderr.strip().splitlines()) == 1
     assert sum(github.stats.calls.values()) == 0
     assert rows(tmp_path / "demo.db") == before
+
+
+async def test_a_radar_with_nothing_found_says_so_in_a_plain_sentence(tmp_path: Path) -> None:
+    # Two repos sharing the topic llm and the language Python: those are the list's
+    # themes. No daily search has run, so the radar has no candidate.
+    created = datetime.now(UTC) - timedelta(days=60)
+    themed = {"topics": ("llm",), "language": "Python"}
+    repos = [
+        ScenarioRepo.with_daily(name, number, created, [10] * 61, **themed)
+        for number, name in enumerate(("vllm-project/vllm", "ollama/ollama"), start=1)
+    ]
+    async with FakeGitHub(repos) as fake:
+        added = await momentum(
+            ["console"], "watch add vllm-project/vllm ollama/ollama\n", tmp_path, fake
+        )
+        assert added.returncode == 0, added.stderr
+        before = rows(tmp_path / "momentum.db")
+        shown = await momentum(["console"], "radar\nradar add 1\n", tmp_path, fake)
+    assert shown.returncode == 0, shown.stderr
+    assert "Radar: nothing new yet" in shown.stdout
+    assert (
+        "No young repo outside the list is rising in llm or Python yet; the radar is "
+        "refreshed daily." in shown.stdout
+    )
+    assert "There is no radar repo 1" in shown.stdout
+    assert rows(tmp_path / "momentum.db") == before
