@@ -50,60 +50,56 @@ async def listed(tmp_path: Path, github: FakeGitHub) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize(
-    ("command", "said"),
-    [
-        ("schedule weekly monday 09:00 America", "'America' is not an IANA time zone name"),
-        ("schedule daily 09:00 Etc", "'Etc' is not an IANA time zone name"),
-        (
-            "schedule daily 09:00 America/Argentina",
-            "'America/Argentina' is not an IANA time zone name",
-        ),
-        (
-            f"schedule daily 09:00 {LONG_ZONE}",
-            f"'{LONG_ZONE[:40]}…' is not an IANA time zone name",
-        ),
-        ("repo https://[::1/a/b", "'https://[::1/a/b' is not a GitHub repository: it is not a"),
-        ("watch add github.com]/a/b", "'github.com]/a/b' is not a GitHub repository: it is not"),
-        ("radar add ²", "There is no radar repo ²"),
-    ],
-)
-async def test_bad_chat_input_is_refused_in_one_message(
-    listed: Path, github: FakeGitHub, command: str, said: str
-) -> None:
+# Each command, and what its reply must say.
+CHAT_INPUTS = [
+    ("schedule weekly monday 09:00 America", "'America' is not an IANA time zone name"),
+    ("schedule daily 09:00 Etc", "'Etc' is not an IANA time zone name"),
+    ("schedule daily 09:00 America/Argentina", "'America/Argentina' is not an IANA time zone"),
+    (f"schedule daily 09:00 {LONG_ZONE}", f"'{LONG_ZONE[:40]}…' is not an IANA time zone name"),
+    ("repo https://[::1/a/b", "'https://[::1/a/b' is not a GitHub repository: it is not a"),
+    ("watch add github.com]/a/b", "'github.com]/a/b' is not a GitHub repository: it is not"),
+    ("radar add ²", "There is no radar repo ²"),
+]
+
+BRIEFING_OPTIONS = [
+    (["--as-of", "9999-12-31"], "--as-of 9999-12-31 is outside 2008-01-01 to today ("),
+    (["--as-of", "0001-01-01"], "--as-of 0001-01-01 is outside 2008-01-01 to today ("),
+    (["--chart", "."], "is a directory; name a file in it, such as"),
+    (["--chart", "no/such/dir/c.png"], "--chart no/such/dir/c.png: there is no directory"),
+    # Not even root may create a file in sysfs.
+    (["--chart", "/sys/momentum-chart.png"], "cannot write the chart to /sys/momentum-"),
+]
+
+
+async def test_bad_chat_input_is_refused_in_one_message(listed: Path, github: FakeGitHub) -> None:
     before = state(listed / "momentum.db")
-    result = await momentum(["console"], command + "\n", listed, github)
+    script = "".join(command + "\n" for command, _ in CHAT_INPUTS)
+    result = await momentum(["console"], script, listed, github)
     assert result.returncode == 0, result.stderr
-    assert said in result.stdout
     assert "Something went wrong" not in result.stdout
     assert "Traceback" not in result.stderr
+    # The replies come in the order of the commands, one for each.
+    replies = result.stdout.split("✗ ")[1:]
+    assert len(replies) == len(CHAT_INPUTS)
+    for reply, (command, said) in zip(replies, CHAT_INPUTS, strict=True):
+        assert said in reply, command
     assert state(listed / "momentum.db") == before
 
 
-@pytest.mark.parametrize(
-    ("options", "said"),
-    [
-        (["--as-of", "9999-12-31"], "--as-of 9999-12-31 is outside 2008-01-01 to today ("),
-        (["--as-of", "0001-01-01"], "--as-of 0001-01-01 is outside 2008-01-01 to today ("),
-        (["--chart", "."], "is a directory; name a file in it, such as"),
-        (["--chart", "no/such/dir/c.png"], "--chart no/such/dir/c.png: there is no directory"),
-        # Not even root may create a file in sysfs.
-        (["--chart", "/sys/momentum-chart.png"], "cannot write the chart to /sys/momentum-"),
-    ],
-)
 async def test_bad_briefing_options_get_one_line_and_change_nothing(
-    listed: Path, github: FakeGitHub, options: list[str], said: str
+    listed: Path, github: FakeGitHub
 ) -> None:
     before = state(listed / "momentum.db")
-    result = await momentum(
-        ["briefing", "--channel", "console:local/console", "--offline", *options],
-        "", listed, github,
-    )
-    assert result.returncode == 2
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("momentum: ")
-    assert said in lines[0]
-    assert state(listed / "momentum.db") == before
+    for options, said in BRIEFING_OPTIONS:
+        result = await momentum(
+            ["briefing", "--channel", "console:local/console", "--offline", *options],
+            "", listed, github,
+        )
+        assert result.returncode == 2, options
+        assert result.stdout == "", options
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert lines[0].startswith("momentum: "), options
+        assert said in lines[0], options
+        assert state(listed / "momentum.db") == before, options
     assert not [name for _, _, names in os.walk(listed) for name in names if name.endswith(".png")]
