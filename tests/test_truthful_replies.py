@@ -7,14 +7,14 @@ from __future__ import annotations
 import json
 import socket
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.core.message import DEMO_LABEL
 from bot.core.repo_ref import RepoRef
-from bot.core.store import Snapshot, Store
+from bot.core.store import Snapshot
 from bot.testing import FakeGitHub, ScenarioRepo
-from tests.support import Chat
+from storage.sqlite import SqliteStore
 from tests.test_console import github, momentum
 
 __all__ = ["github"]  # the fixture, shared with the console tests
@@ -123,12 +123,18 @@ async def test_with_github_unreachable_every_answer_says_so_and_what_to_do(
 
 
 async def test_a_repo_with_a_total_but_no_daily_stars_shows_no_data_yet(
-    chat: Chat, store: Store
+    tmp_path: Path, github: FakeGitHub
 ) -> None:
-    repo = await store.add_repo(RepoRef("a", "b"), chat.clock.now)
-    await store.add_snapshot(repo.id, Snapshot(chat.clock.now, 1_234, 56))
-    before = await store.daily_stars(repo.id, date(2000, 1, 1), chat.clock.now.date())
-    text = await chat.say_text("repo a/b")
+    # GitHub told its total (a snapshot) but no daily history has been stored yet.
+    now = datetime.now(UTC)
+    store = await SqliteStore.open(tmp_path / "momentum.db")
+    repo = await store.add_repo(RepoRef("a", "b"), now)
+    await store.add_snapshot(repo.id, Snapshot(now, 1_234, 56))
+    await store.close()
+    before = rows(tmp_path / "momentum.db")
+    shown = await momentum(["console"], "repo a/b\n", tmp_path, github)
+    assert shown.returncode == 0, shown.stderr
+    text = shown.stdout
     assert "1,234" in text
     assert "7-day velocity   no data yet" in text
     assert "28-day velocity  no data yet" in text
@@ -136,7 +142,7 @@ async def test_a_repo_with_a_total_but_no_daily_stars_shows_no_data_yet(
     assert "▁" not in text
     assert text.split("Daily stars, last 28 days")[1].strip().startswith("no data yet")
     assert "0.0/day" not in text
-    assert await store.daily_stars(repo.id, date(2000, 1, 1), chat.clock.now.date()) == before
+    assert rows(tmp_path / "momentum.db") == before
 
 
 async def test_a_briefing_of_a_demo_database_stays_labelled_and_collects_nothing(
