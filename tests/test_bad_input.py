@@ -103,3 +103,19 @@ async def test_bad_briefing_options_get_one_line_and_change_nothing(
         assert said in lines[0], options
         assert state(listed / "momentum.db") == before, options
     assert not [name for _, _, names in os.walk(listed) for name in names if name.endswith(".png")]
+
+
+@pytest.mark.parametrize(
+    ("dates", "said"),
+    [
+        (["--from", "0001-01-01", "--to", "2026-01-05"], "--from 0001-01-01 is outside 2008-01-01"),
+        (["--from", "2026-01-05", "--to", "9999-12-31"], "--to 9999-12-31 is outside 2008-01-01"),
+    ],
+)
+async def test_backtest_dates_outside_githubs_life_get_one_line(
+    tmp_path: Path, github: FakeGitHub, dates: list[str], said: str
+) -> None:
+    result = await momentum(["backtest", "--repos", "a/b", *dates], "", tmp_path, github)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"momentum: {said}")
+    assert "Traceback" not in result.stderr

@@ -8,10 +8,12 @@ import sys
 from datetime import date, timedelta
 from typing import Any
 
+from bot.app.cli.dates import day_option
 from bot.core import formatting as fmt
 from bot.core.repo_ref import InvalidRepoRef, RepoRef, split_repo_words
 from bot.core.settings import Settings
 from bot.core.store import Store
+from bot.features.commands.context import utc_now
 from bot.features.predictions.claims import KINDS
 from bot.features.predictions.model import HISTORY_WEEKS, WEEK
 from bot.features.predictions.replay import Backtest, RepoHistory, replay
@@ -84,10 +86,12 @@ def _parse(args: argparse.Namespace) -> tuple[list[RepoRef], date, date]:
         raise BacktestError(str(exc)) from None
     if not refs:
         raise BacktestError("--repos names no repo")
+    today = utc_now().date()
     try:
-        start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
-    except ValueError:
-        raise BacktestError("--from and --to take dates like 2026-04-13") from None
+        start = day_option("--from", args.start, today)
+        end = day_option("--to", args.end, today)
+    except ValueError as exc:
+        raise BacktestError(str(exc)) from None
     if end < start:
         raise BacktestError("--to is before --from")
     return refs, start, end

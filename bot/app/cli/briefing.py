@@ -12,6 +12,7 @@ from pathlib import Path
 
 from adapters.markdown import render_markdown
 from adapters.text import render_text
+from bot.app.cli.dates import day_option
 from bot.app.progress import ProgressCallback as Progress
 from bot.app.runtime import Services
 from bot.collection.collector import CollectSummary
@@ -26,8 +27,6 @@ from bot.features.briefing.lift import BASELINE_DAYS
 
 FORMATS = ("text", "markdown", "json")
 WEEKS_PER_PAGE = 30
-# GitHub opened in 2008: no star is older.
-EARLIEST_AS_OF = date(2008, 1, 1)
 # Data younger than this is fresh enough for a briefing of today.
 FRESH_ENOUGH = timedelta(hours=6)
 
@@ -92,16 +91,9 @@ def parse_request(args: argparse.Namespace, today: date) -> BriefingRequest:
     as_of = None
     if args.as_of is not None:
         try:
-            as_of = date.fromisoformat(args.as_of)
-        except ValueError:
-            raise BriefingRequestError(
-                f"--as-of {args.as_of!r} is not a date like 2026-04-13"
-            ) from None
-        if not EARLIEST_AS_OF <= as_of <= today:
-            raise BriefingRequestError(
-                f"--as-of {as_of} is outside {EARLIEST_AS_OF} to today ({today}): a briefing "
-                "covers whole days GitHub has reported"
-            )
+            as_of = day_option("--as-of", args.as_of, today)
+        except ValueError as exc:
+            raise BriefingRequestError(str(exc)) from None
     if args.chart is not None:
         _check_chart_path(args.chart)
     return BriefingRequest(
