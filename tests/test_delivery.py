@@ -13,7 +13,8 @@ from bot.core.adapter import ChannelUnavailable, PostRateLimited
 from bot.core.command import ChannelKey
 from bot.core.message import Message
 from bot.core.repo_ref import RepoRef
-from bot.core.store import ChannelSettings, Store
+from bot.core.schedule import Schedule
+from bot.core.store import ChannelRecord, ChannelSettings, Store
 from bot.jobs.delivery import Deliverer, DeliveryPolicy
 from storage.sqlite import SqliteStore
 from tests.support import Clock
@@ -44,8 +45,8 @@ class Poster:
         return f"msg-{len(self.sent)}"
 
 
-async def compose(key: ChannelKey, as_of: date) -> Message:
-    return Message(title=f"Briefing for {key} as of {as_of}")
+async def compose(channel: ChannelRecord, as_of: date) -> Message:
+    return Message(title=f"Briefing for {channel.key} as of {as_of}")
 
 
 async def no_sleep(seconds: float) -> None:
@@ -86,10 +87,10 @@ async def test_a_week_across_time_zones_and_a_dst_change(three_channels: Store) 
     end = datetime(2026, 3, 31, tzinfo=UTC)
     moments: set[datetime] = set()
     for channel in await store.scheduled_channels():
-        run = bot.schedule_of(channel).next_run(clock.now)
+        run = Schedule.of(channel.settings, "UTC").next_run(clock.now)
         while run is not None and run < end:
             moments |= {run, run + timedelta(minutes=1), run + timedelta(hours=5)}
-            run = bot.schedule_of(channel).next_run(run)
+            run = Schedule.of(channel.settings, "UTC").next_run(run)
     for moment in sorted(moments):
         clock.now = moment
         await bot.deliver_all(await store.scheduled_channels())

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from bot.core.command import ChannelKey
 from bot.core.message import Message
 from bot.core.repo_ref import RepoRef
-from bot.core.store import ChannelSettings, Store
+from bot.core.schedule import Schedule
+from bot.core.store import ChannelRecord, ChannelSettings, Store
 from bot.jobs.delivery import Deliverer
 from bot.jobs.scheduler import BriefingScheduler, Periodic
 from tests.support import Clock
@@ -34,7 +35,7 @@ async def test_jobs_follow_the_channels_table(store: Store) -> None:
                                 schedule_time="07:00")
     )
 
-    async def nothing(key: ChannelKey, as_of: object) -> Message | None:
+    async def nothing(channel: ChannelRecord, as_of: object) -> Message | None:
         return None
 
     deliverer = Deliverer(store, {"slack": Silent(), "discord": Silent()}, nothing,
@@ -45,7 +46,7 @@ async def test_jobs_follow_the_channels_table(store: Store) -> None:
         for key in (LONDON, SYDNEY):
             channel = await store.get_channel(key)
             assert channel is not None
-            expected = deliverer.schedule_of(channel).next_run(now)
+            expected = Schedule.of(channel.settings, "UTC").next_run(now)
             assert scheduler.next_fire(key) == expected
 
         await store.save_channel_settings(
@@ -70,7 +71,7 @@ async def test_periodic_work_runs_at_start_on_the_event_loop(store: Store) -> No
         assert note == "collect"
         ran.set()
 
-    async def nothing(key: ChannelKey, as_of: object) -> Message | None:
+    async def nothing(channel: ChannelRecord, as_of: object) -> Message | None:
         return None
 
     deliverer = Deliverer(store, {}, nothing, default_timezone="UTC", instance="t",

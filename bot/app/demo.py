@@ -9,9 +9,8 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from adapters.console import CONSOLE_CHANNEL, ConsoleAdapter
-from bot.app.cli import run_all
 from bot.app.progress import progress_bar
-from bot.app.runtime import open_services
+from bot.app.runtime import open_services, serve
 from bot.core.message import DEMO_LABEL
 from bot.core.settings import Settings
 from bot.features.commands.context import utc_now
@@ -44,5 +43,5 @@ async def run_demo(settings: Settings, database: Path | None) -> int:
                     await services.data.collect(progress=progress)
                 if not sys.stdin.isatty():
                     print(DEMO_LABEL + "\n")
-                await run_all([ConsoleAdapter(services.router, banner=DEMO_LABEL)])
+                await serve([ConsoleAdapter(services.router, banner=DEMO_LABEL)])
     return 0

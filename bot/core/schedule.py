@@ -7,13 +7,15 @@ shown to people and the times jobs fire come from one place.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.core.store import ChannelSettings, ScheduleKind
+from bot.core.command import ChannelKey
+from bot.core.store import ChannelSettings, ScheduleKind, Store
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -82,6 +84,34 @@ class Schedule:
         if self.kind == "daily":
             return f"daily {when}"
         return f"weekly on {WEEKDAYS[self.weekday].capitalize()} {when}"
+
+
+class ScheduleChanges:
+    """Tells this process's scheduler that a channel's schedule changed, so the change
+    times its job at once (a briefing set for the coming minute is not missed); other
+    instances see it at their next sync with the channels table."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Callable[[ChannelKey], Awaitable[None]]] = []
+
+    def subscribe(self, listener: Callable[[ChannelKey], Awaitable[None]]) -> None:
+        self._listeners.append(listener)
+
+    async def changed(self, store: Store, key: ChannelKey, at: datetime) -> None:
+        await store.set_state(_set_at_key(key), at.isoformat(), at)
+        for listener in self._listeners:
+            await listener(key)
+
+
+async def schedule_set_at(store: Store, key: ChannelKey) -> datetime | None:
+    """When the channel's schedule was last set (None: never, since this was recorded):
+    periods due before then were never owed."""
+    text = await store.get_state(_set_at_key(key))
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _set_at_key(key: ChannelKey) -> str:
+    return f"schedule-set:{key}"
 
 
 def parse_schedule(words: list[str], current: ChannelSettings) -> ChannelSettings:
