@@ -63,7 +63,12 @@ class DeliveryPolicy:
     attempts: int = 3
     backoff_seconds: float = 2.0
     pause_after_failures: int = 3
+    # Posts in flight: a post mostly waits on the platform, so many keep its limit busy.
     concurrency: int = 25
+    # Briefings being composed: composing waits on the database, which serves one query
+    # at a time; a short queue there lets a post's ledger write follow the post at once,
+    # so a crash leaves few posts made and not recorded (each would be repeated).
+    composing: int = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +101,7 @@ class Deliverer:
         self._policy = policy or DeliveryPolicy()
         self._sleep = sleep
         self._slots = asyncio.Semaphore(self._policy.concurrency)
+        self._composers = asyncio.Semaphore(self._policy.composing)
         # Claims this process made: any other claim in this instance's name is a previous
         # life's (a restarted container keeps its host name and, often, its pid).
         self._claimed: set[tuple[ChannelKey, str]] = set()
@@ -247,7 +253,8 @@ class Deliverer:
     async def _post(self, channel: ChannelRecord, period: str, run: datetime) -> Outcome:
         key = channel.key
         try:
-            message = await self._compose(channel, run.astimezone(UTC).date())
+            async with self._composers:
+                message = await self._compose(channel, run.astimezone(UTC).date())
         except Exception as exc:
             log.exception("composing the briefing for %s failed", key)
             await self._finish_failed(key, period, f"composing failed: {exc}")
