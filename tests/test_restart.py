@@ -63,9 +63,7 @@ async def test_a_kill_mid_fan_out_and_an_immediate_restart_lose_nothing(tmp_path
         try:
             assert await first.listening_after() < LISTENING_WITHIN
             # Kill once a fifth of the channels have been posted to: mid-fan-out.
-            async with asyncio.timeout(30):
-                while len(slack.posted) < CHANNELS // 5:
-                    await asyncio.sleep(0.005)
+            await slack.wait_for("chat.postMessage", CHANNELS // 5, within=30)
         finally:
             await first.kill()
         before = received(slack)
