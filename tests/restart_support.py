@@ -22,6 +22,7 @@ from bot.core.repo_ref import RepoRef
 from bot.core.store import ChannelSettings
 from bot.testing.fake_slack import FakeSlack
 from storage.sqlite import SqliteStore
+from tests.slack_support import SIGNING_SECRET
 
 
 def free_port() -> int:
@@ -45,16 +46,21 @@ async def seed_due(database: Path, keys: list[ChannelKey], now: datetime) -> str
     before ``now`` (UTC): due, well within the grace time. Returns the period's key."""
     due = (now - timedelta(minutes=1)).astimezone(UTC)
     daily = ChannelSettings(timezone="UTC", schedule="daily", schedule_time=f"{due:%H:%M}")
+    await seed(database, keys, daily, now - timedelta(days=1))
+    return due.date().isoformat()
+
+
+async def seed(
+    database: Path, keys: list[ChannelKey], settings: ChannelSettings, since: datetime
+) -> None:
+    """Every channel watches one repo from ``since``, with the schedule ``settings``."""
     store = await SqliteStore.open(database)
     try:
         for key in keys:
-            await store.add_to_watch_list(
-                key, [RepoRef("acme", "rocket")], "U1", now - timedelta(days=1), cap=10
-            )
-            await store.save_channel_settings(key, daily)
+            await store.add_to_watch_list(key, [RepoRef("acme", "rocket")], "U1", since, cap=10)
+            await store.save_channel_settings(key, settings)
     finally:
         await store.close()
-    return due.date().isoformat()
 
 
 def ledger(database: Path, period: str) -> dict[str, str]:
@@ -111,7 +117,7 @@ def run_env(slack: FakeSlack, database: Path, port: int, github_url: str) -> dic
            if not key.startswith(("SLACK_", "DISCORD_", "GITHUB_", "DATABASE_URL", "LOG_"))}
     env.update({
         "SLACK_BOT_TOKEN": slack.bot_token,
-        "SLACK_SIGNING_SECRET": "restart-test-secret",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": slack.api_url,
         "PORT": str(port),
         "DATABASE_URL": f"sqlite:///{database}",

@@ -6,6 +6,7 @@ shown to people and the times jobs fire come from one place.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -43,11 +44,7 @@ class Schedule:
         )
 
     def trigger(self) -> CronTrigger:
-        hour, minute = (int(part) for part in self.time.split(":"))
-        day = _CRON_DAYS[self.weekday] if self.kind == "weekly" else "*"
-        return CronTrigger(
-            day_of_week=day, hour=hour, minute=minute, timezone=ZoneInfo(self.timezone)
-        )
+        return _trigger(self.weekday if self.kind == "weekly" else None, self.time, self.timezone)
 
     def next_run(self, after: datetime) -> datetime | None:
         """The first run strictly after ``after``; None when the schedule is off."""
@@ -62,12 +59,10 @@ class Schedule:
         """The latest run at or before the moment (looking back at most eight days)."""
         if self.kind == "off":
             return None
-        run = self.next_run(at_or_before - timedelta(days=8))
-        last = None
-        while run is not None and run <= at_or_before:
-            last = run
-            run = self.next_run(run)
-        return last
+        # Runs fall on whole minutes, so the answer is the same for the whole minute, and
+        # most channels share a few schedules: a start-up asks this of every channel.
+        minute = at_or_before.replace(second=0, microsecond=0)
+        return _last_run(self, minute)
 
     def period(self, run: datetime) -> str:
         """The key of the period a run delivers: an ISO week or a date, in local time."""
@@ -84,6 +79,27 @@ class Schedule:
         if self.kind == "daily":
             return f"daily {when}"
         return f"weekly on {WEEKDAYS[self.weekday].capitalize()} {when}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _trigger(weekday: int | None, time: str, timezone: str) -> CronTrigger:
+    """One trigger per distinct schedule (most channels share a few): building one is most
+    of the cost of timing a channel. ``weekday`` None: every day."""
+    hour, minute = (int(part) for part in time.split(":"))
+    day = "*" if weekday is None else _CRON_DAYS[weekday]
+    return CronTrigger(day_of_week=day, hour=hour, minute=minute, timezone=ZoneInfo(timezone))
+
+
+@functools.lru_cache(maxsize=4096)
+def _last_run(schedule: Schedule, at_or_before: datetime) -> datetime | None:
+    # Far enough back to hold one run (a week, or a day, and a DST shift).
+    back = timedelta(days=8 if schedule.kind == "weekly" else 2)
+    run = schedule.next_run(at_or_before - back)
+    last = None
+    while run is not None and run <= at_or_before:
+        last = run
+        run = schedule.next_run(run)
+    return last
 
 
 class ScheduleChanges:
