@@ -1,12 +1,12 @@
 """Time from ``momentum run``'s start to its first acknowledged Slack command, by how many
 channels have a schedule.
 
-    python benchmarks/startup.py [--channels 0,1000,5000] [--due]
+    python benchmarks/startup.py [--channels 0,1000,5000] [--due] [--trials 3]
 
 A real ``momentum run`` process (Slack in HTTP mode, SQLite) posting to a fake Slack in
 this process; from the moment it is spawned, a signed ``/momentum help`` is sent every
 10 ms until one is acknowledged (HTTP 200, which Slack wants within 3 s); then one every
-50 ms for 5 s, while schedule sync and catch-up run, and the slowest ack. Each channel
+50 ms for 2 s, while schedule sync and catch-up run, and the slowest ack. Each channel
 watches one repo with a weekly schedule that is not due (``--due``: all due at once, so
 start-up's catch-up posts every one of them while the command waits). Target: under 1 s
 at 5,000 channels.
@@ -93,18 +93,21 @@ async def measure(channels: int, due: bool) -> tuple[float, float, float]:
             try:
                 listening = await bot.listening_after(within=60)
                 acked = await first_ack(bot.port, slack.response_url(), bot.started)
-                slowest = await slowest_ack(bot.port, slack.response_url(), 5.0)
+                slowest = await slowest_ack(bot.port, slack.response_url(), 2.0)
             finally:
                 await bot.stop()
     return listening, acked, slowest
 
 
-async def main(counts: list[int], due: bool) -> None:
+async def main(counts: list[int], due: bool, trials: int) -> None:
     print(f"momentum run, Slack HTTP mode, SQLite; channels {'all due' if due else 'not due'}")
     print(f"{'channels':>8}  {'port listening':>14}  {'first ack':>9}  {'target':>12}"
-          f"  slowest ack in the next 5 s")
+          f"  slowest ack in the next 2 s")
     for count in counts:
-        listening, acked, slowest = await measure(count, due)
+        # The median of a few starts: on a shared machine one start can wait a second
+        # on other processes.
+        runs = sorted([await measure(count, due) for _ in range(trials)], key=lambda r: r[1])
+        listening, acked, slowest = runs[len(runs) // 2]
         verdict = "ok" if acked < TARGET_SECONDS else "over"
         print(f"{count:>8,}  {listening:>12.2f} s  {acked:>7.2f} s  "
               f"< {TARGET_SECONDS:g} s {verdict:>4}  {slowest * 1000:>8.0f} ms")
@@ -114,5 +117,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--channels", default="0,1000,5000")
     parser.add_argument("--due", action="store_true")
+    parser.add_argument("--trials", type=int, default=3, help="starts per count (median)")
     args = parser.parse_args()
-    asyncio.run(main([int(n) for n in args.channels.split(",")], args.due))
+    asyncio.run(main([int(n) for n in args.channels.split(",")], args.due, args.trials))
