@@ -25,6 +25,18 @@ from storage.sqlite import SqliteStore
 from tests.slack_support import SIGNING_SECRET
 
 
+async def import_seconds() -> float:
+    """How long Python takes, on this machine right now, just to import what ``momentum
+    run`` with Slack imports: the part of a start no change to start-up can shorten, and
+    the part a loaded machine stretches most."""
+    started = time.monotonic()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import bot.app.cli, adapters.slack.app, storage.sqlite"
+    )
+    await process.wait()
+    return time.monotonic() - started
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -98,9 +98,12 @@ async def test_a_due_schedule_fires_composes_from_the_store_and_posts_once(
         "Momentum briefing: the 7 days to Apr 12"
     )
     text = posted[0].params["text"]
-    assert "37.9 stars/day" in text
-    assert "acme/rocket: 22.9/day from 10.0/day (+12.9/day, +129%)" in text
-    assert "acme/slowpoke: 15.0/day from 30.0/day (-15.0/day, -50%)" in text
+    # 37.857 from 40.0 a day: down 2.143 (-5.4%); rocket 22.857 from 10 (+128.6%), slowpoke
+    # 15 from 30 (-50%), shown to two significant figures.
+    assert "gained 38 stars/day this week, down 2.1 stars/day (-5%)" in text
+    assert "acme/rocket: 23 stars/day, up from 10 (+129%" in text
+    assert "acme/slowpoke: 15 stars/day, down from 30 (-50%" in text
+    assert "acme/slowpoke 30.0 to 15.0 a day; acme/rocket 10.0 to 22.9 a day" in text
     # Both repos moved, so the chart of the movers follows, in the channel.
     assert [call.params["channel_id"] for call in
             slack.calls_to("files.completeUploadExternal")] == ["C_TEAM"]
