@@ -277,10 +277,14 @@ async def test_a_restart_on_this_host_takes_over_its_predecessors_claims_at_once
     # of a process that has exited and been reaped: this test's child.
     child = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
     await child.wait()
-    dead = Instance(socket.gethostname(), child.pid)
+    dead = Instance(Instance.this().place, child.pid)
     assert await store.claim_delivery(BERLIN, "2026-W13", str(dead), due)
-    # Another host's claim of the same age waits for its lease: its process is not ours
-    # to see.
+    # Another container's claim, under the same host name, waits for its lease: its
+    # process is not ours to see (its pid means nothing here).
+    other_container = f"{socket.gethostname()}/4242:{child.pid}"
+    # (New York's 08:30 EDT on Sunday Mar 22 = 12:30 UTC: its latest run at 08:01 UTC.)
+    assert await store.claim_delivery(NEW_YORK, "2026-03-22", other_container, due)
+    # So does another host's claim.
     assert await store.claim_delivery(TOKYO, "2026-W12", "elsewhere:1", due)
     poster = Poster()
     restarted = Deliverer(
@@ -288,16 +292,17 @@ async def test_a_restart_on_this_host_takes_over_its_predecessors_claims_at_once
         instance=Instance.this(), clock=Clock(due + timedelta(minutes=1)), sleep=no_sleep,
     )
     poster.clock = Clock(due + timedelta(minutes=1))
-    channels = [c for c in await store.scheduled_channels() if c.key in (BERLIN, TOKYO)]
+    channels = await store.scheduled_channels()
     outcomes = await restarted.deliver_all(channels)
-    assert outcomes[BERLIN] == "done"
+    assert outcomes == {BERLIN: "done", NEW_YORK: "taken", TOKYO: "taken"}
     berlin = await store.get_delivery(BERLIN, "2026-W13")
     assert berlin is not None
     assert (berlin.status, berlin.claimed_by) == ("done", str(Instance.this()))
-    # Tokyo's Friday post was three days old anyway: nothing due now but its claim stays.
-    tokyo = await store.get_delivery(TOKYO, "2026-W12")
-    assert tokyo is not None
-    assert (tokyo.status, tokyo.claimed_by) == ("claimed", "elsewhere:1")
+    for key, period, claimer in ((NEW_YORK, "2026-03-22", other_container),
+                                 (TOKYO, "2026-W12", "elsewhere:1")):
+        left = await store.get_delivery(key, period)
+        assert left is not None
+        assert (left.status, left.claimed_by) == ("claimed", claimer)
 
 
 async def test_no_period_is_owed_from_before_the_channel_or_its_schedule_existed(
