@@ -27,7 +27,8 @@ from bot.jobs.delivery import Deliverer, DeliveryPolicy
 
 DUE = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)  # every channel's daily 09:00 UTC briefing
 LEASE = timedelta(seconds=1)
-POLICY = DeliveryPolicy(lease=LEASE, concurrency=10, attempts=1)
+# As many composing as posting: the kill test has c die while composing ten at once.
+POLICY = DeliveryPolicy(lease=LEASE, concurrency=10, composing=10, attempts=1)
 
 
 def shared_clock(epoch: float) -> Callable[[], datetime]:

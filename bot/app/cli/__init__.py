@@ -159,11 +159,11 @@ def _configured_adapters(settings: Settings, router: Router, store: Store) -> li
 def _console_notice(settings: Settings) -> str:
     return (
         "No Slack or Discord token is set: serving this console, and posting scheduled "
-        f"briefings here. Data: {data_location(settings.database_url)}."
+        f"briefings here. Data: {_data_location(settings.database_url)}."
     )
 
 
-def data_location(database_url: str) -> str:
+def _data_location(database_url: str) -> str:
     """Where the data lives, for people: the SQLite file's full path, or the PostgreSQL
     address without its password."""
     if database_url.startswith("sqlite:///"):
