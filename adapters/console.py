@@ -8,7 +8,7 @@ import sys
 from typing import TextIO
 
 from adapters.text import render_text
-from bot.core.command import ChannelKey, Command
+from bot.core.command import ChannelKey, Command, Platform
 from bot.core.message import Message
 from bot.features.commands import Router
 
@@ -23,7 +23,7 @@ class ConsoleAdapter:
     The person at the console manages its channel: it is their own machine.
     """
 
-    name = "console"
+    name: Platform = "console"
 
     def __init__(
         self,
@@ -42,12 +42,14 @@ class ConsoleAdapter:
         self._banner = banner
         self._closed = False
 
-    async def run(self) -> None:
+    async def start(self) -> None:
         if self._interactive:
             self._write(
                 (self._banner + "\n" if self._banner else "")
                 + "Type /momentum help for commands; Ctrl-D or 'quit' to leave.\n"
             )
+
+    async def serve(self) -> None:
         while not self._closed:
             line = await self._read_line()
             if line is None:

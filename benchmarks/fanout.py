@@ -24,6 +24,7 @@ from bot.core.command import ChannelKey
 from bot.core.message import Message, Section
 from bot.core.repo_ref import RepoRef
 from bot.core.settings import Settings
+from bot.core.store import ChannelRecord
 from bot.features.commands import Router
 from bot.features.commands.context import Context
 from bot.jobs.delivery import Deliverer
@@ -33,8 +34,9 @@ from storage.sqlite import SqliteStore
 DUE = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)  # Monday 09:00 UTC: every channel's default
 
 
-async def compose(key: ChannelKey, as_of: date) -> Message:
-    return Message(title=f"Briefing for {key.channel}", sections=(Section(text=str(as_of)),))
+async def compose(channel: ChannelRecord, as_of: date) -> Message:
+    title = f"Briefing for {channel.key.channel}"
+    return Message(title=title, sections=(Section(text=str(as_of)),))
 
 
 async def main(channels: int, workspace_per_second: float) -> None:

@@ -22,12 +22,13 @@ from adapters.slack.client import web_client
 from adapters.slack.render import render
 from bot.core.command import ChannelKey
 from bot.core.message import Message
-from bot.core.store import Store
+from bot.core.store import ChannelRecord, Store
 from bot.jobs.delivery import Deliverer, DeliveryPolicy
 
 DUE = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)  # every channel's daily 09:00 UTC briefing
 LEASE = timedelta(seconds=1)
-POLICY = DeliveryPolicy(lease=LEASE, concurrency=10, attempts=1)
+# As many composing as posting: the kill test has c die while composing ten at once.
+POLICY = DeliveryPolicy(lease=LEASE, concurrency=10, composing=10, attempts=1)
 
 
 def shared_clock(epoch: float) -> Callable[[], datetime]:
@@ -61,7 +62,8 @@ class Composer:
     on_hang: Callable[[ChannelKey], None] = lambda key: None
     _never: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def __call__(self, key: ChannelKey, as_of: date) -> Message:
+    async def __call__(self, channel: ChannelRecord, as_of: date) -> Message:
+        key = channel.key
         self.composed += 1
         if self.hang_after is not None and self.composed > self.hang_after:
             self.hanging += 1

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import socket
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
+from adapters.slack.app import SlackAdapter
 from bot.core.adapter import ChannelUnavailable, PostRateLimited
 from bot.core.command import ChannelKey
 from bot.core.message import Message
 from bot.core.repo_ref import RepoRef
-from bot.core.store import ChannelSettings, Store
+from bot.core.schedule import Schedule
+from bot.core.settings import Settings
+from bot.core.store import ChannelRecord, ChannelSettings, Store
+from bot.features.commands import Router
+from bot.features.commands.context import Context
 from bot.jobs.delivery import Deliverer, DeliveryPolicy
+from bot.jobs.instance import Instance
 from storage.sqlite import SqliteStore
-from tests.support import Clock
+from tests.support import Chat, Clock
 
 BERLIN = ChannelKey("slack", "T1", "BERLIN")  # weekly, Monday 09:00 Europe/Berlin
 NEW_YORK = ChannelKey("slack", "T1", "NYC")  # daily, 08:30 America/New_York
@@ -44,8 +53,8 @@ class Poster:
         return f"msg-{len(self.sent)}"
 
 
-async def compose(key: ChannelKey, as_of: date) -> Message:
-    return Message(title=f"Briefing for {key} as of {as_of}")
+async def compose(channel: ChannelRecord, as_of: date) -> Message:
+    return Message(title=f"Briefing for {channel.key} as of {as_of}")
 
 
 async def no_sleep(seconds: float) -> None:
@@ -86,10 +95,10 @@ async def test_a_week_across_time_zones_and_a_dst_change(three_channels: Store) 
     end = datetime(2026, 3, 31, tzinfo=UTC)
     moments: set[datetime] = set()
     for channel in await store.scheduled_channels():
-        run = bot.schedule_of(channel).next_run(clock.now)
+        run = Schedule.of(channel.settings, "UTC").next_run(clock.now)
         while run is not None and run < end:
             moments |= {run, run + timedelta(minutes=1), run + timedelta(hours=5)}
-            run = bot.schedule_of(channel).next_run(run)
+            run = Schedule.of(channel.settings, "UTC").next_run(run)
     for moment in sorted(moments):
         clock.now = moment
         await bot.deliver_all(await store.scheduled_channels())
@@ -231,3 +240,114 @@ async def test_rate_limits_are_waited_out_not_counted_as_failures(three_channels
     assert failed is not None
     assert failed.error is not None
     assert "still rate limited" in failed.error
+
+
+async def test_an_adapter_not_started_spends_no_attempt_and_records_no_failure(
+    three_channels: Store, settings: Settings
+) -> None:
+    store = three_channels
+    # The real Slack adapter, built but not started (the issue: catch-up ran before it).
+    adapter = SlackAdapter(
+        settings.model_copy(update={"slack_signing_secret": SecretStr("s")}),
+        Router(Context(store, settings)),
+    )
+    clock = Clock(datetime(2026, 3, 23, 8, 1, tzinfo=UTC))
+    early = Deliverer(store, {"slack": adapter}, compose, default_timezone="UTC",
+                      instance="early", clock=clock, sleep=no_sleep)
+    berlin = await store.get_channel(BERLIN)
+    assert berlin is not None
+    assert await early.deliver_due(berlin) == "not started"
+    left = await store.get_delivery(BERLIN, "2026-W13")
+    assert left is not None
+    assert (left.status, left.error) == ("claimed", None)
+    # Once the lease has run out, an instance that can post takes the claim over: the
+    # period still has all its attempts.
+    poster = Poster()
+    clock.now += timedelta(minutes=11)
+    assert await deliverer(store, poster, clock, "later").take_over_stale() == {BERLIN: "done"}
+    assert [key for key, _ in poster.sent] == [BERLIN]
+
+
+async def test_a_restart_on_this_host_takes_over_its_predecessors_claims_at_once(
+    three_channels: Store,
+) -> None:
+    store = three_channels
+    due = datetime(2026, 3, 23, 8, tzinfo=UTC)  # Berlin's Monday briefing
+    # A process that no longer exists claimed it and was killed before posting. The pid
+    # of a process that has exited and been reaped: this test's child.
+    child = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+    await child.wait()
+    dead = Instance(Instance.this().place, child.pid)
+    assert await store.claim_delivery(BERLIN, "2026-W13", str(dead), due)
+    # Another container's claim, under the same host name, waits for its lease: its
+    # process is not ours to see (its pid means nothing here).
+    other_container = f"{socket.gethostname()}/4242:{child.pid}"
+    # (New York's 08:30 EDT on Sunday Mar 22 = 12:30 UTC: its latest run at 08:01 UTC.)
+    assert await store.claim_delivery(NEW_YORK, "2026-03-22", other_container, due)
+    # So does another host's claim.
+    assert await store.claim_delivery(TOKYO, "2026-W12", "elsewhere:1", due)
+    poster = Poster()
+    restarted = Deliverer(
+        store, {"slack": poster, "discord": poster}, compose, default_timezone="UTC",
+        instance=Instance.this(), clock=Clock(due + timedelta(minutes=1)), sleep=no_sleep,
+    )
+    poster.clock = Clock(due + timedelta(minutes=1))
+    channels = await store.scheduled_channels()
+    outcomes = await restarted.deliver_all(channels)
+    assert outcomes == {BERLIN: "done", NEW_YORK: "taken", TOKYO: "taken"}
+    berlin = await store.get_delivery(BERLIN, "2026-W13")
+    assert berlin is not None
+    assert (berlin.status, berlin.claimed_by) == ("done", str(Instance.this()))
+    for key, period, claimer in ((NEW_YORK, "2026-03-22", other_container),
+                                 (TOKYO, "2026-W12", "elsewhere:1")):
+        left = await store.get_delivery(key, period)
+        assert left is not None
+        assert (left.status, left.claimed_by) == ("claimed", claimer)
+
+
+async def test_no_period_is_owed_from_before_the_channel_or_its_schedule_existed(
+    store: Store, settings: Settings
+) -> None:
+    # Tuesday Mar 24, 10:00 UTC. Ada's channel was made on Tuesday (the weekly default,
+    # Monday 09:00); Bo's is older, and its schedule was set on Tuesday to daily 08:00.
+    tuesday = datetime(2026, 3, 24, 10, tzinfo=UTC)
+    ada, bo = ChannelKey("slack", "T1", "ADA"), ChannelKey("slack", "T1", "BO")
+    await store.add_to_watch_list(ada, [RepoRef("a", "b")], "U1", tuesday - timedelta(hours=2),
+                                  cap=10)
+    await store.add_to_watch_list(bo, [RepoRef("a", "b")], "U1", datetime(2026, 3, 1, tzinfo=UTC),
+                                  cap=10)
+    clock = Clock(tuesday - timedelta(minutes=30))
+    chat = Chat(Router(Context(store, settings, clock)), clock, channel=bo)
+    await chat.say("/momentum schedule daily 08:00 UTC")  # at 09:30, after today's 08:00
+    clock.now = tuesday
+    poster = Poster()
+    outcomes = await deliverer(store, poster, clock).catch_up()
+    # Ada's last Monday 09:00 came before the channel: no "skipped" briefing. Bo's 08:00
+    # today came before its schedule: not posted late.
+    assert outcomes == {ada: "nothing due", bo: "nothing due"}
+    assert poster.sent == []
+    status = await chat.say("/momentum status", channel=ada)
+    assert field(status, "Last briefing") == "none yet"
+    # Bo's next one is tomorrow's 08:00, posted as usual.
+    clock.now = datetime(2026, 3, 25, 8, 0, 5, tzinfo=UTC)
+    assert await deliverer(store, poster, clock).catch_up() == {ada: "nothing due", bo: "done"}
+
+
+async def test_a_skipped_briefing_reads_in_one_time_format(three_channels: Store,
+                                                           settings: Settings) -> None:
+    store = three_channels
+    # Tokyo (Friday 18:00 Asia/Tokyo) was due Fri Mar 20, 18:00 local; the bot came back
+    # on Mon Mar 23 at 19:00 UTC = Tue Mar 24, 04:00 in Tokyo: past the 12-hour grace.
+    clock = Clock(datetime(2026, 3, 23, 19, tzinfo=UTC))
+    assert (await deliverer(store, Poster(), clock).catch_up())[TOKYO] == "skipped"
+    chat = Chat(Router(Context(store, settings, clock)), clock, channel=TOKYO)
+    status = await chat.say("/momentum status")
+    assert field(status, "Last briefing") == (
+        "skipped, Tue Mar 24, 04:00 Asia/Tokyo: due Fri Mar 20, 18:00 Asia/Tokyo; no "
+        "instance was running within the 12-hour grace time"
+    )
+
+
+def field(message: Message, label: str) -> str:
+    return next(f.value for section in message.sections for f in section.fields
+                if f.label == label)

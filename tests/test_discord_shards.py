@@ -26,7 +26,7 @@ from bot.core.command import ChannelKey, Platform
 from bot.core.message import Message
 from bot.core.repo_ref import RepoRef
 from bot.core.settings import Settings, SettingsError, load_settings
-from bot.core.store import ChannelSettings, Store
+from bot.core.store import ChannelRecord, ChannelSettings, Store
 from bot.features.alerts import pending_alerts
 from bot.features.commands import Router
 from bot.features.commands.context import Context
@@ -215,8 +215,8 @@ async def test_a_post_due_before_log_in_waits_for_it(
 # -- scheduled briefings across processes ---------------------------------------------------
 
 
-async def compose(key: ChannelKey, as_of: date) -> Message:
-    return Message(title=f"Weekly briefing for {key.channel}", audience="channel")
+async def compose(channel: ChannelRecord, as_of: date) -> Message:
+    return Message(title=f"Weekly briefing for {channel.key.channel}", audience="channel")
 
 
 async def no_sleep(seconds: float) -> None:

@@ -11,17 +11,18 @@ from bot.core.command import ChannelKey
 from bot.core.message import Message
 from bot.core.repo_ref import RepoRef
 from bot.core.settings import Settings
-from bot.core.store import Store
+from bot.core.store import ChannelRecord, Store
 from bot.features.commands import Router
 from bot.features.commands.context import Context
 from bot.jobs.delivery import Deliverer
 from bot.testing.fake_slack import FakeSlack
 
 DUE = datetime(2026, 4, 13, 9, 0, 30, tzinfo=UTC)  # just after Monday 09:00 UTC
+ADDED = datetime(2026, 4, 6, tzinfo=UTC)  # the channels' lists, a week before
 
 
-async def compose(key: ChannelKey, as_of: date) -> Message:
-    return Message(title=f"Briefing for {key.channel} as of {as_of}")
+async def compose(channel: ChannelRecord, as_of: date) -> Message:
+    return Message(title=f"Briefing for {channel.key.channel} as of {as_of}")
 
 
 async def test_a_burst_of_due_channels_is_paced_not_lost(store: Store) -> None:
@@ -31,7 +32,7 @@ async def test_a_burst_of_due_channels_is_paced_not_lost(store: Store) -> None:
         slack.pace_posts(per_channel_seconds=1.0, workspace_per_second=10)
         keys = [ChannelKey("slack", slack.team_id, f"C{n:02d}") for n in range(24)]
         for key in keys:
-            await store.add_to_watch_list(key, [RepoRef("a", "b")], "U1", DUE, cap=10)
+            await store.add_to_watch_list(key, [RepoRef("a", "b")], "U1", ADDED, cap=10)
         settings = Settings(
             _env_file=None, SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET="s",
             SLACK_API_URL=slack.api_url, PORT=0,

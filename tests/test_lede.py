@@ -266,7 +266,9 @@ async def test_the_command_line_prints_the_channels_chat_briefing(store: Store) 
     await store.put_daily_stars(young.id, {AS_OF - timedelta(n): 30 for n in range(1, 8)}, NOW)
     await store.save_radar_pool("topic:llm", [young.id], NOW)
 
-    chat = await channel_briefing(store, key, as_of=AS_OF, default_window=7, now=NOW)
+    channel = await store.get_channel(key)
+    assert channel is not None
+    chat = await channel_briefing(store, channel, as_of=AS_OF, default_window=7, now=NOW)
     assert chat is not None
 
     async def printed(form: str) -> str:

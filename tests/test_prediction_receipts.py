@@ -11,7 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.core.message import Message
@@ -76,6 +76,8 @@ async def test_two_instances_make_one_set(tmp_path: Path) -> None:
 
 
 async def test_the_scheduled_post_records_its_message_id(store: Store) -> None:
+    # The channel exists from the week before: a period due before it was never owed.
+    await store.add_channel(CHANNEL, NOW - timedelta(days=7))
     await seed(store)
     await store.save_channel_settings(CHANNEL, ChannelSettings(timezone="UTC"))
 

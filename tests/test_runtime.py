@@ -12,6 +12,7 @@ from bot.core.message import Message
 from bot.core.repo_ref import RepoRef
 from bot.core.settings import Settings
 from bot.features.alerts.spikes import AlertSettings
+from bot.jobs.refresh import collect_and_alert
 from bot.testing import FakeClock, FakeGitHub, ScenarioRepo
 
 NOW = datetime(2026, 4, 13, 12, tzinfo=UTC)
@@ -47,13 +48,13 @@ async def test_a_refresh_collects_then_posts_the_spike_it_found(tmp_path: Path) 
             await store.add_to_watch_list(CHANNEL, [RepoRef("s", "spike")], "U1", NOW, cap=10)
             await store.set_alert_settings(CHANNEL, AlertSettings(), NOW)
             inbox = Inbox()
-            await services.refresh({"slack": inbox})
+            await collect_and_alert(services.data, store, {"slack": inbox}, clock)
             assert [key for key, _ in inbox.sent] == [CHANNEL]
             alert = render_text(inbox.sent[0][1])
             assert "s/spike gained 200 stars in the 24 hours to Apr 13 12:00 UTC" in alert
             assert "20.0× its 28-day average of 10.0/day" in alert
             # The same spike is announced once.
-            await services.refresh({"slack": inbox})
+            await collect_and_alert(services.data, store, {"slack": inbox}, clock)
             assert len(inbox.sent) == 1
             stored = await store.find_repo(RepoRef("s", "spike"))
             assert stored is not None

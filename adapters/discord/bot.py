@@ -1,7 +1,8 @@
 """The Discord adapter: a discord.py client whose ``/momentum`` commands reach the core.
 
     adapter = DiscordAdapter(settings, router, store)
-    await adapter.run()       # log in, register commands if they changed, connect
+    await adapter.start()     # log in, register commands if they changed
+    await adapter.serve()     # connect to the gateway
 
 Interactions arrive on the gateway; discord.py parses them into the command tree, whose
 handlers (``commands.py``) translate options into a ``Command`` (``translate.py``), ask
@@ -32,8 +33,8 @@ from adapters.discord.reply import ANSWER_WITHIN, NO_MENTIONS, answer, reply_now
 from adapters.discord.shards import ShardPlan
 from adapters.discord.sync import sync_if_changed
 from adapters.discord.translate import DM_REFUSAL, channel_key, direct_message_command, to_command
-from bot.core.adapter import ChannelUnavailable
-from bot.core.command import ChannelKey
+from bot.core.adapter import ChannelUnavailable, NotStarted
+from bot.core.command import ChannelKey, Platform
 from bot.core.message import Audience, Message
 from bot.core.settings import Settings
 from bot.core.store import Store
@@ -50,7 +51,7 @@ LOGIN_WAIT = 60.0
 
 
 class DiscordAdapter:
-    name = "discord"
+    name: Platform = "discord"
 
     def __init__(
         self,
@@ -93,8 +94,7 @@ class DiscordAdapter:
             where = f"guild {self._guild.id}" if self._guild else "every guild (global)"
             log.info("registered the /momentum commands for %s", where)
 
-    async def run(self) -> None:
-        await self.start()
+    async def serve(self) -> None:
         await self.client.connect(reconnect=True)
 
     async def send(self, channel: ChannelKey, message: Message) -> str | None:
@@ -102,7 +102,7 @@ class DiscordAdapter:
             # The client may still be logging in, or be replaced by a sharded one.
             await asyncio.wait_for(self._logged_in.wait(), LOGIN_WAIT)
         except TimeoutError:
-            raise RuntimeError("not logged in to Discord yet") from None
+            raise NotStarted("not logged in to Discord yet") from None
         rendered = render(message)
         target = self.client.get_partial_messageable(int(channel.channel))
         try:

@@ -36,8 +36,8 @@ from adapters.slack.client import web_client, webhook_client
 from adapters.slack.managers import ManagerCache
 from adapters.slack.render import render
 from adapters.slack.translate import COMMAND_NAME, command_from, response_payload
-from bot.core.adapter import ChannelUnavailable, PostRateLimited
-from bot.core.command import ChannelKey
+from bot.core.adapter import ChannelUnavailable, NotStarted, PostRateLimited
+from bot.core.command import ChannelKey, Platform
 from bot.core.message import Chart, Message
 from bot.core.settings import Settings, SettingsError
 from bot.features.commands import Router
@@ -72,7 +72,7 @@ class SlackAdapter:
     ``SLACK_BOT_TOKEN``, or any number installed through OAuth with
     ``SLACK_CLIENT_ID``/``SLACK_CLIENT_SECRET`` and an ``installation_store``)."""
 
-    name = "slack"
+    name: Platform = "slack"
 
     def __init__(
         self,
@@ -155,8 +155,7 @@ class SlackAdapter:
         self.port = int(self._runner.addresses[0][1])
         log.info("Slack: serving %s on %s:%s", EVENTS_PATH, self._host, self.port)
 
-    async def run(self) -> None:
-        await self.start()
+    async def serve(self) -> None:
         await self._closed.wait()
 
     async def close(self) -> None:
@@ -348,7 +347,7 @@ class SlackAdapter:
 
     async def _client_for(self, channel: ChannelKey) -> AsyncWebClient:
         if self._client is None:
-            raise RuntimeError("the Slack adapter is not started")
+            raise NotStarted("the Slack adapter is not started")
         if self._installations is None:
             return self._client
         bot = await self._installations.async_find_bot(

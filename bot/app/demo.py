@@ -16,13 +16,13 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from adapters.console import CONSOLE_CHANNEL, ConsoleAdapter
-from bot.app.cli.run import run_all
 from bot.app.progress import progress_bar
-from bot.app.runtime import Services, open_services
+from bot.app.runtime import Services, open_services, serve
 from bot.core.command import ChannelKey
 from bot.core.message import DEMO_LABEL, Message
+from bot.core.schedule import Schedule
 from bot.core.settings import Settings
-from bot.core.store import AlertSettings
+from bot.core.store import AlertSettings, ChannelRecord
 from bot.features.alerts.pending import pending_alerts
 from bot.features.briefing.channel import channel_briefing
 from bot.features.commands.context import utc_now
@@ -53,8 +53,11 @@ async def run_demo(settings: Settings, database: Path | None) -> int:
                 store = services.store
                 if not await store.watch_list(CONSOLE_CHANNEL):
                     refs = [repo.ref for repo in DEMO_REPOS]
+                    # The channel has been here since before the past briefings, which
+                    # are owed only to a channel that existed when they were due.
+                    since = now - timedelta(weeks=PAST_BRIEFINGS, days=1)
                     await store.add_to_watch_list(
-                        CONSOLE_CHANNEL, refs, "demo", now, cap=len(refs)
+                        CONSOLE_CHANNEL, refs, "demo", since, cap=len(refs)
                     )
                     await store.set_alert_settings(CONSOLE_CHANNEL, AlertSettings(), now)
                 with progress_bar("Collecting from the synthetic GitHub") as progress:
@@ -66,7 +69,7 @@ async def run_demo(settings: Settings, database: Path | None) -> int:
                     print(DEMO_LABEL + "\n")
                 for key, alert in await pending_alerts(store, now):
                     await console.send(key, alert)
-                await run_all([console])
+                await serve([console])
     return 0
 
 
@@ -85,9 +88,9 @@ async def _past_briefings(services: Services, now: datetime) -> None:
         return
     moment = now
 
-    async def compose(key: ChannelKey, as_of: date) -> Message | None:
+    async def compose(record: ChannelRecord, as_of: date) -> Message | None:
         return await channel_briefing(
-            services.store, key, as_of=as_of, default_window=services.settings.window_days,
+            services.store, record, as_of=as_of, default_window=services.settings.window_days,
             now=moment, synthetic=True,
         )
 
@@ -95,7 +98,7 @@ async def _past_briefings(services: Services, now: datetime) -> None:
         services.store, {"console": _Archive()}, compose,
         default_timezone=services.settings.timezone, instance="demo", clock=lambda: moment,
     )
-    last = deliverer.schedule_of(channel).last_run(now)
+    last = Schedule.of(channel.settings, services.settings.timezone).last_run(now)
     if last is None:
         return
     for weeks_ago in range(PAST_BRIEFINGS - 1, -1, -1):

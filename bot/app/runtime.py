@@ -2,33 +2,27 @@
 
 from __future__ import annotations
 
-import logging
-import os
-import socket
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
-from typing import cast
 
-from bot.clients.github import GitHubClient, GitHubError
+from bot.clients.github import GitHubClient
 from bot.collection.service import DataService
-from bot.core.adapter import Adapter, ChannelUnavailable
-from bot.core.command import ChannelKey, Platform
+from bot.core.adapter import Adapter
 from bot.core.message import Message
 from bot.core.settings import Settings
-from bot.core.store import Store
-from bot.features.alerts.pending import pending_alerts
+from bot.core.store import ChannelRecord, Store
 from bot.features.briefing.channel import channel_briefing
 from bot.features.commands import Router
 from bot.features.commands.context import Context, utc_now
-from bot.features.radar.refresh import refresh_radar
-from bot.jobs.delivery import Deliverer, Poster
+from bot.jobs.delivery import Deliverer
+from bot.jobs.instance import Instance
+from bot.jobs.refresh import collect_and_alert, refresh_radar_pool
 from bot.jobs.scheduler import BriefingScheduler, Periodic
 from storage import open_store
-
-log = logging.getLogger(__name__)
 
 # Refresh ahead of briefings: four runs a day keep a 09:00 briefing's data under 6 hours old.
 COLLECT_EVERY = timedelta(hours=6)
@@ -47,67 +41,61 @@ class Services:
     router: Router
 
     def scheduler(self, adapters: Sequence[Adapter]) -> BriefingScheduler:
-        """Scheduled briefings posted through ``adapters``, and data refreshed ahead."""
-        posters = {cast(Platform, adapter.name): adapter for adapter in adapters}
+        """Scheduled briefings posted through ``adapters``, and data refreshed ahead; told
+        at once of schedules changed through this process's commands."""
+        posters = {adapter.name: adapter for adapter in adapters}
+        clock = self.context.clock
         deliverer = Deliverer(
             self.store,
             posters,
             self._briefing,
             default_timezone=self.settings.timezone,
-            instance=f"{socket.gethostname()}:{os.getpid()}",
-            clock=self.context.clock,
+            instance=Instance.this(),
+            clock=clock,
         )
-        return BriefingScheduler(
+        scheduler = BriefingScheduler(
             deliverer,
             periodic=[
-                Periodic("collect", COLLECT_EVERY, partial(self.refresh, posters)),
-                Periodic("radar", RADAR_EVERY, self.refresh_radar),
+                Periodic(
+                    "collect", COLLECT_EVERY,
+                    partial(collect_and_alert, self.data, self.store, posters, clock),
+                ),
+                Periodic("radar", RADAR_EVERY, partial(refresh_radar_pool, self.store,
+                                                        self.github, clock)),
             ],
         )
+        self.context.schedules.subscribe(scheduler.channel_changed)
+        return scheduler
 
-    async def refresh(self, posters: Mapping[Platform, Poster]) -> None:
-        """Collect from GitHub, then post the spike alerts the new data shows."""
-        try:
-            summary = await self.data.collect()
-        except GitHubError as error:
-            # GitHub down or the budget spent: the next run tries again.
-            log.warning("collection stopped: %s", error)
-            return
-        if summary.unreachable is not None:
-            log.warning("collection stopped: GitHub could not be reached: %s", summary.unreachable)
-            return
-        log.info("collection: %s", "; ".join(summary.lines()))
-        # Any instance running the platform may post an alert, whichever Discord shards it
-        # runs (posting is REST, not the gateway): the first to see the new data does.
-        def serves(key: ChannelKey) -> bool:
-            return key.platform in posters
-
-        for key, message in await pending_alerts(self.store, self.context.now(), serves):
-            poster = posters[key.platform]
-            try:
-                await poster.send(key, message)
-            except ChannelUnavailable as gone:
-                await self.store.pause_channel(key, gone.reason)
-            except Exception:
-                log.exception("posting an alert to %s failed", key)
-
-    async def refresh_radar(self) -> None:
-        try:
-            found = await refresh_radar(self.store, self.github, self.context.now())
-        except GitHubError as error:
-            log.warning("radar refresh stopped: %s", error)
-            return
-        log.info("%s", "; ".join(found.lines()))
-
-    async def _briefing(self, key: ChannelKey, as_of: date) -> Message | None:
+    async def _briefing(self, channel: ChannelRecord, as_of: date) -> Message | None:
         return await channel_briefing(
             self.store,
-            key,
+            channel,
             as_of=as_of,
             default_window=self.settings.window_days,
             synthetic=self.context.synthetic,
             now=self.context.now(),
         )
+
+
+async def serve(adapters: Sequence[Adapter], scheduler: BriefingScheduler | None = None) -> None:
+    """Start every adapter (the port listens, the socket connects), then serve; scheduled
+    work starts in the background once all have started, so a briefing that is due never
+    meets an adapter that cannot post it, and start-up's catch-up never delays the first
+    command. Returns when every adapter has stopped (the console at the end of its input)."""
+    try:
+        await asyncio.gather(*(adapter.start() for adapter in adapters))
+        async with asyncio.TaskGroup() as group:
+            if scheduler is not None:
+                group.create_task(scheduler.start(), name="scheduler-start")
+            for adapter in adapters:
+                group.create_task(adapter.serve(), name=f"adapter-{adapter.name}")
+    finally:
+        if scheduler is not None:
+            # Posts under way finish while the adapters can still send them.
+            await scheduler.shutdown()
+        for adapter in adapters:
+            await adapter.close()
 
 
 @asynccontextmanager

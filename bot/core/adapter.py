@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.core.command import ChannelKey
+from bot.core.command import ChannelKey, Platform
 from bot.core.message import Message
 
 
@@ -27,17 +27,30 @@ class PostRateLimited(Exception):
         self.retry_after = retry_after
 
 
-class Adapter(Protocol):
-    name: str
+class NotStarted(Exception):
+    """A post was asked of an adapter that has not started (or has closed): our own
+    state, not the platform's answer, so the caller leaves the post for later instead of
+    counting it as a failed attempt."""
 
-    async def run(self) -> None:
-        """Serve commands until closed (or, for the console, until input ends)."""
+
+class Adapter(Protocol):
+    name: Platform
+
+    async def start(self) -> None:
+        """Begin serving (listen on the port, connect, log in); returns once commands are
+        answered and ``send`` can post. The runtime starts every adapter before any
+        scheduled work, so nothing due is posted to an adapter that cannot take it."""
+        ...
+
+    async def serve(self) -> None:
+        """After ``start``: serve until closed (or, for the console, until input ends)."""
         ...
 
     async def send(self, channel: ChannelKey, message: Message) -> str | None:
         """Post to a channel unprompted (a scheduled briefing); returns the message id.
 
-        Raises :class:`ChannelUnavailable` when the channel is gone or closed to the bot.
+        Raises :class:`ChannelUnavailable` when the channel is gone or closed to the bot,
+        :class:`NotStarted` before ``start`` has returned.
         """
         ...
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 _BARS = "▁▂▃▄▅▆▇█"
 
@@ -31,6 +32,12 @@ def percent(value: float | None) -> str:
 def day(value: date) -> str:
     """``Apr 8``."""
     return f"{value:%b} {value.day}"
+
+
+def local_time(moment: datetime, zone: str) -> str:
+    """A moment in a channel's time zone: ``Mon Apr 13, 09:00 Europe/Berlin``."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{local:%a} {day(local.date())}, {local:%H:%M} {zone}"
 
 
 def plural(number: int, word: str, words: str | None = None) -> str:

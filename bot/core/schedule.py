@@ -6,14 +6,17 @@ shown to people and the times jobs fire come from one place.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.core.store import ChannelSettings, ScheduleKind
+from bot.core.command import ChannelKey
+from bot.core.store import ChannelSettings, ScheduleKind, Store
 from bot.core.timezones import is_time_zone
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -42,11 +45,7 @@ class Schedule:
         )
 
     def trigger(self) -> CronTrigger:
-        hour, minute = (int(part) for part in self.time.split(":"))
-        day = _CRON_DAYS[self.weekday] if self.kind == "weekly" else "*"
-        return CronTrigger(
-            day_of_week=day, hour=hour, minute=minute, timezone=ZoneInfo(self.timezone)
-        )
+        return _trigger(self.weekday if self.kind == "weekly" else None, self.time, self.timezone)
 
     def next_run(self, after: datetime) -> datetime | None:
         """The first run strictly after ``after``; None when the schedule is off."""
@@ -61,12 +60,10 @@ class Schedule:
         """The latest run at or before the moment (looking back at most eight days)."""
         if self.kind == "off":
             return None
-        run = self.next_run(at_or_before - timedelta(days=8))
-        last = None
-        while run is not None and run <= at_or_before:
-            last = run
-            run = self.next_run(run)
-        return last
+        # Runs fall on whole minutes, so the answer is the same for the whole minute, and
+        # most channels share a few schedules: a start-up asks this of every channel.
+        minute = at_or_before.replace(second=0, microsecond=0)
+        return _last_run(self, minute)
 
     def period(self, run: datetime) -> str:
         """The key of the period a run delivers: an ISO week or a date, in local time."""
@@ -83,6 +80,55 @@ class Schedule:
         if self.kind == "daily":
             return f"daily {when}"
         return f"weekly on {WEEKDAYS[self.weekday].capitalize()} {when}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _trigger(weekday: int | None, time: str, timezone: str) -> CronTrigger:
+    """One trigger per distinct schedule (most channels share a few): building one is most
+    of the cost of timing a channel. ``weekday`` None: every day."""
+    hour, minute = (int(part) for part in time.split(":"))
+    day = "*" if weekday is None else _CRON_DAYS[weekday]
+    return CronTrigger(day_of_week=day, hour=hour, minute=minute, timezone=ZoneInfo(timezone))
+
+
+@functools.lru_cache(maxsize=4096)
+def _last_run(schedule: Schedule, at_or_before: datetime) -> datetime | None:
+    # Far enough back to hold one run (a week, or a day, and a DST shift).
+    back = timedelta(days=8 if schedule.kind == "weekly" else 2)
+    run = schedule.next_run(at_or_before - back)
+    last = None
+    while run is not None and run <= at_or_before:
+        last = run
+        run = schedule.next_run(run)
+    return last
+
+
+class ScheduleChanges:
+    """Tells this process's scheduler that a channel's schedule changed, so the change
+    times its job at once (a briefing set for the coming minute is not missed); other
+    instances see it at their next sync with the channels table."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Callable[[ChannelKey], Awaitable[None]]] = []
+
+    def subscribe(self, listener: Callable[[ChannelKey], Awaitable[None]]) -> None:
+        self._listeners.append(listener)
+
+    async def changed(self, store: Store, key: ChannelKey, at: datetime) -> None:
+        await store.set_state(_set_at_key(key), at.isoformat(), at)
+        for listener in self._listeners:
+            await listener(key)
+
+
+async def schedule_set_at(store: Store, key: ChannelKey) -> datetime | None:
+    """When the channel's schedule was last set (None: never, since this was recorded):
+    periods due before then were never owed."""
+    text = await store.get_state(_set_at_key(key))
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _set_at_key(key: ChannelKey) -> str:
+    return f"schedule-set:{key}"
 
 
 def parse_schedule(words: list[str], current: ChannelSettings) -> ChannelSettings:

@@ -167,8 +167,9 @@ async def print_briefing(
     (for today's briefing; a past week shows its figures only)."""
     as_of = request.as_of or today
     if request.channel is not None:
-        found = await channel_briefing_parts(
-            store, request.channel, as_of=as_of, default_window=default_window, now=now,
+        record = await store.get_channel(request.channel)
+        found = None if record is None else await channel_briefing_parts(
+            store, record, as_of=as_of, default_window=default_window, now=now,
             window_days=request.window_days, current=as_of == today, synthetic=synthetic,
         )
         if found is None:

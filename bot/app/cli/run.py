@@ -7,7 +7,7 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from pathlib import Path
 
 from adapters.console import ConsoleAdapter
 from bot.app.cli import db as db_cli
@@ -22,14 +22,14 @@ from bot.app.cli.briefing import (
 from bot.app.cli.briefing import parse_request as parse_briefing_request
 from bot.app.cli.compare import compare_main
 from bot.app.progress import progress_bar
-from bot.app.runtime import open_services
+from bot.app.runtime import open_services, serve
 from bot.core.adapter import Adapter
 from bot.core.settings import Settings, SettingsError, load_settings
 from bot.core.store import Store
 from bot.features.commands import Router
 from bot.features.commands.context import utc_now
 from bot.features.compare.request import CompareRequestError
-from storage import StoreUnavailable
+from storage import StoreUnavailable, redacted_url
 
 log = logging.getLogger("momentum")
 
@@ -42,11 +42,19 @@ def run_command(args: argparse.Namespace) -> int:
     """Run the subcommand ``args`` names; the exit status."""
     try:
         settings = load_settings()
+        on_console = args.command in {"console", "demo"} or (
+            args.command == "run" and not (settings.slack_configured or settings.discord_configured)
+        )
+        # Log lines between a prompt and its answer make the console unreadable: there,
+        # only warnings and errors, unless LOG_LEVEL asks for more.
+        quiet = on_console and "log_level" not in settings.model_fields_set
         logging.basicConfig(
-            level=settings.log_level,
+            level="WARNING" if quiet else settings.log_level,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
             stream=sys.stderr,
         )
+        if args.command == "run" and on_console:
+            print(f"momentum: {_console_notice(settings)}", file=sys.stderr)
         if settings.log_level != "DEBUG":
             # A line per HTTP request or per job run drowns what matters.
             logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -85,15 +93,10 @@ async def _serve(settings: Settings, *, console_only: bool) -> int:
     async with open_services(settings) as services:
         router = services.router
         if console_only:
-            await run_all([ConsoleAdapter(router)])
+            await serve([ConsoleAdapter(router)])
             return 0
         adapters = _configured_adapters(settings, router, services.store)
-        scheduler = services.scheduler(adapters)
-        await scheduler.start()
-        try:
-            await run_all(adapters)
-        finally:
-            await scheduler.shutdown()
+        await serve(adapters, services.scheduler(adapters))
     return 0
 
 
@@ -104,6 +107,21 @@ def _configured_adapters(settings: Settings, router: Router, store: Store) -> li
     if settings.discord_configured:
         adapters.append(_discord_adapter(settings, router, store))
     return adapters or [ConsoleAdapter(router)]
+
+
+def _console_notice(settings: Settings) -> str:
+    return (
+        "No Slack or Discord token is set: serving this console, and posting scheduled "
+        f"briefings here. Data: {_data_location(settings.database_url)}."
+    )
+
+
+def _data_location(database_url: str) -> str:
+    """Where the data lives, for people: the SQLite file's full path, or the PostgreSQL
+    address without its password."""
+    if database_url.startswith("sqlite:///"):
+        return str(Path(database_url.removeprefix("sqlite:///")).resolve())
+    return redacted_url(database_url)
 
 
 def _slack_adapter(settings: Settings, router: Router, store: Store) -> Adapter:
@@ -124,16 +142,6 @@ def _discord_adapter(settings: Settings, router: Router, store: Store) -> Adapte
     from adapters.discord.bot import DiscordAdapter
 
     return DiscordAdapter(settings, router, store)
-
-
-async def run_all(adapters: Sequence[Adapter]) -> None:
-    try:
-        async with asyncio.TaskGroup() as group:
-            for adapter in adapters:
-                group.create_task(adapter.run(), name=f"adapter-{adapter.name}")
-    finally:
-        for adapter in adapters:
-            await adapter.close()
 
 
 async def _collect(settings: Settings) -> int:

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.core.command import ChannelKey
 from bot.core.message import Chart, Message
-from bot.core.store import Store
+from bot.core.store import ChannelRecord, Store
 from bot.features.briefing.chart import briefing_chart
 from bot.features.briefing.compose import compose
 from bot.features.briefing.export import briefing_json
@@ -39,7 +38,7 @@ class ChannelBriefing:
 
 async def channel_briefing(
     store: Store,
-    key: ChannelKey,
+    channel: ChannelRecord,
     *,
     as_of: date,
     default_window: int,
@@ -51,14 +50,15 @@ async def channel_briefing(
     It settles the channel's due predictions and makes this briefing's set, stamped
     ``now``."""
     found = await channel_briefing_parts(
-        store, key, as_of=as_of, default_window=default_window, now=now, synthetic=synthetic
+        store, channel, as_of=as_of, default_window=default_window, now=now,
+        synthetic=synthetic,
     )
     return None if found is None else found.message()
 
 
 async def channel_briefing_parts(
     store: Store,
-    key: ChannelKey,
+    channel: ChannelRecord,
     *,
     as_of: date,
     default_window: int,
@@ -70,22 +70,20 @@ async def channel_briefing_parts(
     """``window_days`` overrides the channel's window. ``current`` False (a past week)
     leaves predictions and the radar out: a set made for a past date would be scored at
     once, and the radar knows only today."""
-    watched = await store.watch_list(key)
+    watched = await store.watch_list(channel.key)
     if not watched:
         return None
-    channel = await store.get_channel(key)
-    chosen = window_days or (channel.settings.window_days if channel else None)
     briefing = await compose(
         store,
         [item.repo for item in watched],
         as_of,
-        chosen or default_window,
+        window_days or channel.settings.window_days or default_window,
         synthetic=synthetic,
     )
     # Drawing takes a few hundred milliseconds: keep it off the event loop.
     chart = await asyncio.to_thread(briefing_chart, briefing)
     if not current:
         return ChannelBriefing(briefing, chart, None, None)
-    predictions = await briefing_predictions(store, key, as_of=as_of, now=now)
-    radar = await radar_picks(store, key, now)
+    predictions = await briefing_predictions(store, channel.key, as_of=as_of, now=now)
+    radar = await radar_picks(store, channel.key, now)
     return ChannelBriefing(briefing, chart, predictions, radar)

@@ -12,9 +12,10 @@ from bot.features.commands.help import usage_error
 async def briefing_command(ctx: Context, command: Command, args: list[str]) -> Message:
     if args:
         return usage_error("'briefing' takes no arguments", "briefing")
-    message = await channel_briefing(
+    channel = await ctx.store.get_channel(command.channel)
+    message = None if channel is None else await channel_briefing(
         ctx.store,
-        command.channel,
+        channel,
         as_of=ctx.today(),
         default_window=ctx.settings.window_days,
         synthetic=ctx.synthetic,

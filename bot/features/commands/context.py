@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from bot.collection.service import DataService
+from bot.core.schedule import ScheduleChanges
 from bot.core.settings import Settings
 from bot.core.store import Store
 
@@ -25,6 +26,8 @@ class Context:
     # GitHub behind the store: None where no collection runs (some tests), in which case
     # repos are added unchecked and collected by whoever runs `momentum collect`.
     data: DataService | None = None
+    # Schedules changed by a command reach this process's scheduler at once.
+    schedules: ScheduleChanges = field(default_factory=ScheduleChanges)
 
     def now(self) -> datetime:
         return self.clock()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from bot.collection.collector import unreachable_since
 from bot.core import formatting as fmt
@@ -36,6 +35,7 @@ async def schedule_command(ctx: Context, command: Command, args: list[str]) -> M
     if resumed:
         # Someone could run a command here, so the channel is reachable again.
         await ctx.store.pause_channel(command.channel, None)
+    await ctx.schedules.changed(ctx.store, command.channel, ctx.now())
     message = _shown(ctx, chosen, title="Schedule updated", paused=None)
     if resumed:
         extra = Section(text="Scheduled posts had been paused here; they are resumed.")
@@ -54,13 +54,8 @@ def _shown(ctx: Context, settings: ChannelSettings, *, title: str, paused: str |
     if paused:
         fields.append(Field("Paused", paused))
     elif upcoming is not None:
-        fields.append(Field("Next briefing", _local(upcoming, schedule.timezone)))
+        fields.append(Field("Next briefing", fmt.local_time(upcoming, schedule.timezone)))
     return Message(title=title, sections=(Section(fields=tuple(fields)),))
-
-
-def _local(moment: datetime, zone: str) -> str:
-    local = moment.astimezone(ZoneInfo(zone))
-    return f"{local:%a} {fmt.day(local.date())}, {local:%H:%M} {zone}"
 
 
 async def status_command(ctx: Context, command: Command, args: list[str]) -> Message:
@@ -77,7 +72,7 @@ async def status_command(ctx: Context, command: Command, args: list[str]) -> Mes
     recent = await ctx.store.recent_deliveries(command.channel, 1)
     if recent:
         last = recent[0]
-        when = _local(last.finished_at or last.claimed_at, schedule.timezone)
+        when = fmt.local_time(last.finished_at or last.claimed_at, schedule.timezone)
         outcome = {"done": "posted", "claimed": "in progress", "skipped": "skipped",
                    "failed": "failed"}[last.status]
         detail = f": {last.error}" if last.error else ""
@@ -89,9 +84,8 @@ async def status_command(ctx: Context, command: Command, args: list[str]) -> Mes
         fields.append(Field("Paused", f"{paused}. Set the schedule again to resume."))
     else:
         upcoming = schedule.next_run(ctx.now()) if watched else None
-        fields.append(
-            Field("Next briefing", _local(upcoming, schedule.timezone) if upcoming else "none")
-        )
+        next_one = fmt.local_time(upcoming, schedule.timezone) if upcoming else "none"
+        fields.append(Field("Next briefing", next_one))
     fetched = [item.repo.stars_fetched_at for item in watched]
     fields.append(Field("Data", _freshness(ctx.now(), fetched)))
     outage = await unreachable_since(ctx.store)
@@ -99,7 +93,7 @@ async def status_command(ctx: Context, command: Command, args: list[str]) -> Mes
         fields.append(
             Field(
                 "GitHub",
-                f"unreachable since {_local(outage, schedule.timezone)}; briefings and "
+                f"unreachable since {fmt.local_time(outage, schedule.timezone)}; briefings and "
                 "replies use the data stored before",
             )
         )
