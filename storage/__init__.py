@@ -1,18 +1,20 @@
-"""Where Momentum keeps its data: implementations of :class:`bot.core.store.Store`."""
+"""Where Momentum keeps its data: :class:`storage.store.SqlStore`, the one implementation of
+:class:`bot.core.store.Store`, on SQLite (:mod:`storage.sqlite`) or PostgreSQL
+(:mod:`storage.postgres`)."""
 
 from __future__ import annotations
 
 import sqlite3
 from urllib.parse import urlsplit, urlunsplit
 
-from bot.core.store import Store
+from storage.store import SqlStore
 
 
 class StoreUnavailable(Exception):
     """The database that ``DATABASE_URL`` names cannot be opened; the message says why."""
 
 
-async def open_store(database_url: str) -> Store:
+async def open_store(database_url: str) -> SqlStore:
     """Open (and migrate) the store that ``database_url`` names."""
     if database_url.startswith("sqlite:///"):
         from storage.sqlite import SqliteStore
@@ -29,7 +31,7 @@ async def open_store(database_url: str) -> Store:
     )
 
 
-async def _open_postgres(database_url: str) -> Store:
+async def _open_postgres(database_url: str) -> SqlStore:
     try:
         # asyncpg is the optional `postgres` extra: only a PostgreSQL install needs it.
         from storage.postgres import PostgresStore

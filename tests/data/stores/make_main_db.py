@@ -37,10 +37,9 @@ SETTINGS = ChannelSettings(window_days=14, timezone="Europe/Paris", schedule="da
                            schedule_weekday=2, schedule_time="08:30")
 
 
-async def main(path: Path) -> None:
+async def fill(path: Path) -> None:
     from storage.sqlite import SqliteStore
 
-    path.unlink(missing_ok=True)
     store = await SqliteStore.open(path)
     await store.add_to_watch_list(C1, [VLLM, OLLAMA], "U1", T0, cap=10)
     repo = await store.find_repo(VLLM)
@@ -64,6 +63,11 @@ async def main(path: Path) -> None:
     await store.claim_alert(C1, repo.id, "spike", T1)
     await store.save_radar_pool("topic:llm", [repo.id], T0)
     await store.close()
+
+
+def main(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    asyncio.run(fill(path))
     with sqlite3.connect(path) as raw:
         raw.execute("PRAGMA journal_mode = DELETE")  # one self-contained file to commit
     with sqlite3.connect(path) as raw:
@@ -72,4 +76,4 @@ async def main(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "main-v4.db"))
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "main-v4.db")
