@@ -42,16 +42,12 @@ async def _open_postgres(database_url: str) -> SqlStore:
         ) from exc
     try:
         return await PostgresStore.open(database_url)
-    except (TimeoutError, OSError) as exc:
-        raise StoreUnavailable(
-            f"cannot reach PostgreSQL at {redacted_url(database_url)}: {exc}"
-        ) from exc
     except Exception as exc:
-        if type(exc).__module__.startswith("asyncpg"):
-            raise StoreUnavailable(
-                f"cannot open PostgreSQL at {redacted_url(database_url)}: {exc}"
-            ) from exc
-        raise
+        network = isinstance(exc, TimeoutError | OSError)
+        if not network and not type(exc).__module__.startswith("asyncpg"):
+            raise
+        where = f"PostgreSQL at {redacted_url(database_url)}: {exc}"
+        raise StoreUnavailable(f"cannot {'reach' if network else 'open'} {where}") from exc
 
 
 def redacted_url(url: str) -> str:

@@ -16,11 +16,12 @@ import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
 from storage import open_store
 from storage.driver import Driver, Reader, Row, Statements
-from storage.postgres import PostgresDriver, PostgresTransaction
+from storage.postgres import PostgresConnection, PostgresDriver
 
 BATCH = 5000
 SKIPPED_TABLES = frozenset({"schema_migrations"})
@@ -101,10 +102,7 @@ async def _copy(
 
 
 async def _copy_table(
-    reader: Reader,
-    target: PostgresTransaction,
-    table: str,
-    columns: Sequence[tuple[str, str]],
+    reader: Reader, target: PostgresConnection, table: str, columns: Sequence[tuple[str, str]],
     progress: Callable[[str, int], None] | None,
 ) -> tuple[int, str]:
     names, copied = [name for name, _ in columns], 0
@@ -123,9 +121,7 @@ async def _copy_table(
 
 
 async def _checksum(
-    reader: Reader,
-    table: str,
-    columns: Sequence[tuple[str, str]],
+    reader: Reader, table: str, columns: Sequence[tuple[str, str]],
     write: Callable[[list[Row]], Awaitable[None]] | None = None,
 ) -> tuple[int, str]:
     """Row count and an order-free checksum: the sum of the rows' SHA-256 digests (each
@@ -187,15 +183,10 @@ async def _tables_in_order(target: Statements) -> list[str]:
     ):
         if child in parents and parent != child:
             parents[child].add(parent)
-    ordered: list[str] = []
-    while parents:
-        ready = sorted(name for name, needs in parents.items() if needs <= set(ordered))
-        if not ready:
-            raise CopyError(f"the tables' references form a cycle: {sorted(parents)}")
-        ordered += ready
-        for name in ready:
-            del parents[name]
-    return ordered
+    try:
+        return list(TopologicalSorter(parents).static_order())
+    except CycleError as exc:
+        raise CopyError(f"the tables' references form a cycle: {exc.args[1]}") from exc
 
 
 async def _columns(target: Statements, table: str) -> list[tuple[str, str]]:

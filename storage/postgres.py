@@ -30,13 +30,13 @@ LOCK_NAMESPACE = 0x6D6F6D  # "mom"
 _REPO_LOCK_SPACE = LOCK_NAMESPACE + 1
 DEFAULT_POOL_SIZE = 10
 
-Connection = Any  # asyncpg.Connection: asyncpg ships no type information
-
 
 class PostgresStore(SqlStore):
     """``DATABASE_URL`` is a libpq-style URL; a ``pool_size`` query parameter sets the
     pool's maximum (default 10), and any other query parameter is a server setting (for
     example ``search_path=momentum`` to keep the tables in their own schema)."""
+
+    driver: PostgresDriver
 
     @classmethod
     async def open(cls, url: str, *, pool_size: int | None = None) -> PostgresStore:
@@ -44,7 +44,6 @@ class PostgresStore(SqlStore):
 
     def terminate(self) -> None:
         """Drop every connection at once, as a crashed process would (for tests)."""
-        assert isinstance(self.driver, PostgresDriver)
         self.driver.terminate()
 
 
@@ -59,7 +58,7 @@ class PostgresDriver:
         # for the life of the process, so that a long collection holds neither a pooled
         # connection nor a transaction; if this process dies, PostgreSQL drops the session
         # and with it every lock.
-        self._lock_conn: Connection | None = None
+        self._lock_conn: Any = None  # asyncpg ships no type information
         self._lock_guard = asyncio.Lock()
         self._held: set[int] = set()
 
@@ -83,13 +82,13 @@ class PostgresDriver:
         self.pool.terminate()
 
     async def fetch(self, sql: str, *params: Any) -> list[Row]:
-        return await PostgresTransaction(self.pool).fetch(sql, *params)
+        return await PostgresConnection(self.pool).fetch(sql, *params)
 
     async def execute(self, sql: str, *params: Any) -> int:
-        return await PostgresTransaction(self.pool).execute(sql, *params)
+        return await PostgresConnection(self.pool).execute(sql, *params)
 
     @asynccontextmanager
-    async def transaction(self, *, migrating: bool = False) -> AsyncIterator[PostgresTransaction]:
+    async def transaction(self, *, migrating: bool = False) -> AsyncIterator[PostgresConnection]:
         async with self.pool.acquire() as conn, conn.transaction():
             if migrating:
                 # Held to the end of the transaction: a second instance starting now waits,
@@ -99,15 +98,15 @@ class PostgresDriver:
                     "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))",
                     LOCK_NAMESPACE,
                 )
-            yield PostgresTransaction(conn)
+            yield PostgresConnection(conn)
 
     @asynccontextmanager
-    async def snapshot(self) -> AsyncIterator[_Reader]:
+    async def snapshot(self) -> AsyncIterator[PostgresConnection]:
         async with (
             self.pool.acquire() as conn,
             conn.transaction(isolation="repeatable_read", readonly=True),
         ):
-            yield _Reader(conn)
+            yield PostgresConnection(conn)
 
     def statements(self, script: str) -> list[str]:
         return [postgres_statement(statement) for statement in split_statements(script)]
@@ -138,7 +137,7 @@ class PostgresDriver:
                 )
 
 
-class PostgresTransaction:
+class PostgresConnection:
     """Statements on a connection (in a transaction) or on the pool (each on its own)."""
 
     def __init__(self, conn: Any) -> None:
@@ -161,18 +160,12 @@ class PostgresTransaction:
         with _full_is_store_full():
             await self._conn.executemany(_sql(sql), [list(map(_value, row)) for row in rows])
 
-
     async def copy_rows(
         self, table: str, columns: Sequence[str], records: Sequence[Sequence[Any]]
     ) -> None:
         """Rows in PostgreSQL's COPY protocol: the fastest way in (``momentum db copy``)."""
         with _full_is_store_full():
             await self._conn.copy_records_to_table(table, records=records, columns=columns)
-
-
-class _Reader:
-    def __init__(self, conn: Any) -> None:
-        self._conn = conn
 
     async def batches(self, sql: str, size: int) -> AsyncIterator[list[Row]]:
         cursor = await self._conn.cursor(sql)
@@ -188,9 +181,7 @@ def _full_is_store_full() -> Iterator[None]:
         raise StoreFull(str(exc)) from exc
 
 
-@lru_cache(maxsize=512)
-def _sql(sql: str) -> str:
-    return numbered_params(sql)
+_sql = lru_cache(maxsize=512)(numbered_params)  # each query's SQL is a constant
 
 
 def _value(param: Any) -> Any:

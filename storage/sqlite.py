@@ -27,8 +27,7 @@ from storage.store import SqlStore
 class SqliteStore(SqlStore):
     @classmethod
     async def open(cls, path: str | Path) -> SqliteStore:
-        driver = await SqliteDriver.connect(path)
-        return await cls.migrated(driver)
+        return await cls.migrated(await SqliteDriver.connect(path))
 
 
 class SqliteDriver:
@@ -37,6 +36,7 @@ class SqliteDriver:
 
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
+        self._on = _Connection(db)
         self._lock = asyncio.Lock()
         # One SQLite file serves one process, so collection locks live in memory.
         self._held: set[int] = set()
@@ -63,21 +63,21 @@ class SqliteDriver:
         # One trip to aiosqlite's thread instead of three (execute, fetch, close): reads
         # are most of what a briefing does.
         async with self._lock:
-            return await self._fetch(sql, params)
+            return await self._on.fetch(sql, *params)
 
     async def execute(self, sql: str, *params: Any) -> int:
         # A statement alone is a transaction of its own: no BEGIN, one trip.
         async with self._lock:
             with _full_is_store_full():
-                return await _Transaction(self).execute(sql, *params)
+                return await self._on.execute(sql, *params)
 
     @asynccontextmanager
-    async def transaction(self, *, migrating: bool = False) -> AsyncIterator[_Transaction]:
+    async def transaction(self, *, migrating: bool = False) -> AsyncIterator[_Connection]:
         async with self._lock:
             with _full_is_store_full():
                 await self._db.execute("BEGIN IMMEDIATE")
                 try:
-                    yield _Transaction(self)
+                    yield self._on
                     await self._db.execute("COMMIT")
                 except BaseException:
                     # SQLite has rolled back by itself after some errors (a full disk).
@@ -86,12 +86,12 @@ class SqliteDriver:
                     raise
 
     @asynccontextmanager
-    async def snapshot(self) -> AsyncIterator[_Reader]:
+    async def snapshot(self) -> AsyncIterator[_Connection]:
         async with self._lock:
             # In WAL mode a read transaction sees one snapshot, whatever others write.
             await self._db.execute("BEGIN")
             try:
-                yield _Reader(self._db)
+                yield self._on
             finally:
                 await self._db.execute("COMMIT")
 
@@ -107,18 +107,14 @@ class SqliteDriver:
     async def unlock(self, key: int) -> None:
         self._held.discard(key)
 
-    async def _fetch(self, sql: str, params: Sequence[Any]) -> list[Row]:
-        rows = await self._db.execute_fetchall(sql, [_value(p) for p in params])
-        return [tuple(row) for row in rows]
 
-
-class _Transaction:
-    def __init__(self, driver: SqliteDriver) -> None:
-        self._driver = driver
-        self._db = driver._db
+class _Connection:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
 
     async def fetch(self, sql: str, *params: Any) -> list[Row]:
-        return await self._driver._fetch(sql, params)
+        rows = await self._db.execute_fetchall(sql, [_value(p) for p in params])
+        return [tuple(row) for row in rows]
 
     async def execute(self, sql: str, *params: Any) -> int:
         async with self._db.execute(sql, [_value(p) for p in params]) as cursor:
@@ -126,11 +122,6 @@ class _Transaction:
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         await self._db.executemany(sql, [[_value(p) for p in row] for row in rows])
-
-
-class _Reader:
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self._db = db
 
     async def batches(self, sql: str, size: int) -> AsyncIterator[list[Row]]:
         async with self._db.execute(sql) as cursor:

@@ -29,7 +29,7 @@ from bot.core.store import (
     WatchedRepo,
     WatchListFull,
 )
-from storage.driver import Driver, Row, Statements, Transaction
+from storage.driver import Driver, Row, Transaction
 from storage.migrations import load_migrations
 
 _REPO_COLUMNS = (
@@ -246,12 +246,15 @@ class SqlStore:
     # -- channels and watch lists ---------------------------------------------------------
 
     async def get_channel(self, key: ChannelKey) -> ChannelRecord | None:
-        return await _get_channel(self.driver, key)
+        row = await self._one(
+            f"SELECT {_CHANNEL_COLUMNS} FROM channels WHERE {_CHANNEL_IS}", *_channel_params(key)
+        )
+        return _channel(row) if row else None
 
     async def add_channel(self, key: ChannelKey, at: datetime) -> ChannelRecord:
         async with self.driver.transaction() as tx:
             await _ensure_channel(tx, key, at)
-            record = await _get_channel(tx, key)
+        record = await self.get_channel(key)
         assert record is not None
         return record
 
@@ -618,13 +621,6 @@ async def _ensure_channel(
     rows = await tx.fetch(f"SELECT id FROM channels WHERE {_CHANNEL_IS}{lock}",
                           *_channel_params(key))
     return int(rows[0][0])
-
-
-async def _get_channel(statements: Statements, key: ChannelKey) -> ChannelRecord | None:
-    rows = await statements.fetch(
-        f"SELECT {_CHANNEL_COLUMNS} FROM channels WHERE {_CHANNEL_IS}", *_channel_params(key)
-    )
-    return _channel(rows[0]) if rows else None
 
 
 async def _audit(
