@@ -9,9 +9,10 @@ for the write lock instead of failing half-way. Times are kept as ISO-8601 UTC t
 from __future__ import annotations
 
 import asyncio
+import shlex
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, closing, contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.store import StoreFull
+from storage import StoreUnavailable
 from storage.dialect import split_statements
 from storage.driver import Row, utc
 from storage.store import SqlStore
@@ -44,8 +46,9 @@ class SqliteDriver:
     @classmethod
     async def connect(cls, path: str | Path) -> SqliteDriver:
         # A failed aiosqlite.connect leaves its worker thread racing the closing event loop
-        # (a stray traceback at exit), so learn whether the file opens before handing over.
-        await asyncio.to_thread(_probe, path)
+        # (a stray traceback at exit), so learn whether the file opens before handing over,
+        # and whether it is sound: damage found at start beats a briefing failing later.
+        await asyncio.to_thread(_check, path)
         db = await aiosqlite.connect(path, isolation_level=None)
         try:
             for pragma in ("journal_mode = WAL", "foreign_keys = ON", "busy_timeout = 10000",
@@ -147,5 +150,22 @@ def _full_is_store_full() -> Iterator[None]:
         raise
 
 
-def _probe(path: str | Path) -> None:
-    sqlite3.connect(path).close()
+def _check(path: str | Path) -> None:
+    try:
+        with closing(sqlite3.connect(path)) as db:
+            db.text_factory = lambda text: text.decode(errors="replace")
+            problems = [row[0] for row in db.execute("PRAGMA quick_check(1)")]
+    except sqlite3.DatabaseError as exc:
+        if exc.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            raise
+        problems = [str(exc)]
+    except UnicodeDecodeError:  # the message quotes a schema whose text is damaged
+        problems = ["malformed database schema"]
+    if problems != ["ok"]:
+        problem = " ".join(problems[0].split())  # one line: quick_check's spans several
+        raise StoreUnavailable(
+            f"the SQLite database {str(path)!r} is damaged ({problem}); stop the bot and"
+            " restore the file from a backup, or save what is readable with"
+            f" `sqlite3 {shlex.quote(str(path))} .recover | sqlite3 recovered.db`"
+            " and set DATABASE_URL=sqlite:///recovered.db"
+        )
