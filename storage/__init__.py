@@ -24,14 +24,10 @@ async def open_store(database_url: str) -> SqlStore:
             return await SqliteStore.open(path)
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"cannot open the SQLite database {path!r}: {exc}") from exc
-    if database_url.startswith(("postgresql://", "postgres://")):
-        return await _open_postgres(database_url)
-    raise StoreUnavailable(
-        f"DATABASE_URL={database_url!r} is neither a sqlite:/// nor a postgresql:// address"
-    )
-
-
-async def _open_postgres(database_url: str) -> SqlStore:
+    if not database_url.startswith(("postgresql://", "postgres://")):
+        raise StoreUnavailable(
+            f"DATABASE_URL={database_url!r} is neither a sqlite:/// nor a postgresql:// address"
+        )
     try:
         # asyncpg is the optional `postgres` extra: only a PostgreSQL install needs it.
         from storage.postgres import PostgresStore

@@ -105,24 +105,21 @@ async def _copy_table(
     reader: Reader, target: PostgresConnection, table: str, columns: Sequence[tuple[str, str]],
     progress: Callable[[str, int], None] | None,
 ) -> tuple[int, str]:
-    names, copied = [name for name, _ in columns], 0
+    names = [name for name, _ in columns]
 
     async def write(batch: list[Row]) -> None:
-        nonlocal copied
         await target.copy_rows(table, names, [
             tuple(_to_pg(value, kind) for value, (_, kind) in zip(row, columns, strict=True))
             for row in batch
         ])
-        copied += len(batch)
-        if progress is not None:
-            progress(table, copied)
 
-    return await _checksum(reader, table, columns, write)
+    return await _checksum(reader, table, columns, write, progress)
 
 
 async def _checksum(
     reader: Reader, table: str, columns: Sequence[tuple[str, str]],
     write: Callable[[list[Row]], Awaitable[None]] | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> tuple[int, str]:
     """Row count and an order-free checksum: the sum of the rows' SHA-256 digests (each
     batch read is also handed to ``write``)."""
@@ -132,6 +129,8 @@ async def _checksum(
             await write(batch)
         total = (total + sum(_row_hash(row) for row in batch)) % (1 << 256)
         count += len(batch)
+        if progress is not None:
+            progress(table, count)
     return count, f"{total:064x}"
 
 

@@ -47,11 +47,48 @@ class PostgresStore(SqlStore):
         self.driver.terminate()
 
 
-class PostgresDriver:
+class PostgresConnection:
+    """Statements on a connection (in a transaction) or on the pool (each on its own)."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    async def fetch(self, sql: str, *params: Any) -> list[Row]:
+        with _full_is_store_full():
+            rows = await self._conn.fetch(_sql(sql), *map(_value, params))
+        return [tuple(row) for row in rows]
+
+    async def execute(self, sql: str, *params: Any) -> int:
+        with _full_is_store_full():
+            status: str = await self._conn.execute(_sql(sql), *map(_value, params))
+        # The command tag ends in the row count (``UPDATE 1``) unless it has none.
+        count = status.rsplit(" ", 1)[-1]
+        return int(count) if count.isdigit() else 0
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        # asyncpg pipelines the rows: one round trip for the batch.
+        with _full_is_store_full():
+            await self._conn.executemany(_sql(sql), [list(map(_value, row)) for row in rows])
+
+    async def copy_rows(
+        self, table: str, columns: Sequence[str], records: Sequence[Sequence[Any]]
+    ) -> None:
+        """Rows in PostgreSQL's COPY protocol: the fastest way in (``momentum db copy``)."""
+        with _full_is_store_full():
+            await self._conn.copy_records_to_table(table, records=records, columns=columns)
+
+    async def batches(self, sql: str, size: int) -> AsyncIterator[list[Row]]:
+        cursor = await self._conn.cursor(sql)
+        while rows := await cursor.fetch(size):
+            yield [tuple(row) for row in rows]
+
+
+class PostgresDriver(PostgresConnection):
     for_update = " FOR UPDATE"
     skip_locked = " FOR UPDATE SKIP LOCKED"
 
     def __init__(self, pool: Any, dsn: str) -> None:
+        super().__init__(pool)
         self.pool = pool
         self._dsn = dsn
         # Repo locks are session-level advisory locks, held on one connection of their own
@@ -80,12 +117,6 @@ class PostgresDriver:
         if self._lock_conn is not None:
             self._lock_conn.terminate()
         self.pool.terminate()
-
-    async def fetch(self, sql: str, *params: Any) -> list[Row]:
-        return await PostgresConnection(self.pool).fetch(sql, *params)
-
-    async def execute(self, sql: str, *params: Any) -> int:
-        return await PostgresConnection(self.pool).execute(sql, *params)
 
     @asynccontextmanager
     async def transaction(self, *, migrating: bool = False) -> AsyncIterator[PostgresConnection]:
@@ -135,42 +166,6 @@ class PostgresDriver:
                 await self._lock_conn.execute(
                     "SELECT pg_advisory_unlock($1, $2)", _REPO_LOCK_SPACE, key
                 )
-
-
-class PostgresConnection:
-    """Statements on a connection (in a transaction) or on the pool (each on its own)."""
-
-    def __init__(self, conn: Any) -> None:
-        self._conn = conn
-
-    async def fetch(self, sql: str, *params: Any) -> list[Row]:
-        with _full_is_store_full():
-            rows = await self._conn.fetch(_sql(sql), *map(_value, params))
-        return [tuple(row) for row in rows]
-
-    async def execute(self, sql: str, *params: Any) -> int:
-        with _full_is_store_full():
-            status: str = await self._conn.execute(_sql(sql), *map(_value, params))
-        # The command tag ends in the row count (``UPDATE 1``) unless it has none.
-        count = status.rsplit(" ", 1)[-1]
-        return int(count) if count.isdigit() else 0
-
-    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        # asyncpg pipelines the rows: one round trip for the batch.
-        with _full_is_store_full():
-            await self._conn.executemany(_sql(sql), [list(map(_value, row)) for row in rows])
-
-    async def copy_rows(
-        self, table: str, columns: Sequence[str], records: Sequence[Sequence[Any]]
-    ) -> None:
-        """Rows in PostgreSQL's COPY protocol: the fastest way in (``momentum db copy``)."""
-        with _full_is_store_full():
-            await self._conn.copy_records_to_table(table, records=records, columns=columns)
-
-    async def batches(self, sql: str, size: int) -> AsyncIterator[list[Row]]:
-        cursor = await self._conn.cursor(sql)
-        while rows := await cursor.fetch(size):
-            yield [tuple(row) for row in rows]
 
 
 @contextmanager

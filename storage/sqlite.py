@@ -102,10 +102,9 @@ class SqliteDriver:
         return list(split_statements(script))
 
     async def try_lock(self, key: int) -> bool:
-        if key in self._held:
-            return False
+        taken = key in self._held
         self._held.add(key)
-        return True
+        return not taken
 
     async def unlock(self, key: int) -> None:
         self._held.discard(key)

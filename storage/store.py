@@ -38,9 +38,8 @@ _REPO_COLUMNS = (
     "repos.created_at, repos.pushed_at, repos.metadata_fetched_at, repos.stars_fetched_at"
 )
 _CHANNEL_COLUMNS = (
-    "channels.id, channels.platform, channels.workspace, channels.channel,"
-    " channels.window_days, channels.timezone, channels.schedule, channels.schedule_weekday,"
-    " channels.schedule_time, channels.created_at, channels.paused_reason"
+    "id, platform, workspace, channel, window_days, timezone, schedule, schedule_weekday, "
+    "schedule_time, created_at, paused_reason"
 )
 _DELIVERY_COLUMNS = (
     "deliveries.period, deliveries.status, deliveries.claimed_by, deliveries.claimed_at,"
@@ -72,7 +71,7 @@ class SqlStore:
 
     async def _migrate(self) -> None:
         migrations = load_migrations()
-        newest = max((migration.version for migration in migrations), default=0)
+        newest = len(migrations)  # numbered 1, 2, 3… without gaps
         async with self.driver.transaction(migrating=True) as tx:
             # NOT NULL before PRIMARY KEY: a plain key on PostgreSQL, not a generated one.
             for statement in self.driver.statements(
@@ -596,9 +595,6 @@ class SqlStore:
         )
 
 
-# -- helpers that run inside a transaction ------------------------------------------------
-
-
 async def _ensure_repo(tx: Transaction, ref: RepoRef, at: datetime) -> RepoRecord:
     await tx.execute(
         "INSERT INTO repos (owner, name, name_key, added_at) VALUES (?, ?, ?, ?)"
@@ -630,9 +626,6 @@ async def _audit(
         "INSERT INTO watch_audit (channel_id, repo_id, action, user_id, at) VALUES (?, ?, ?, ?, ?)",
         channel_id, repo_id, action, user, at,
     )
-
-
-# -- conversions --------------------------------------------------------------------------
 
 
 def _channel_params(key: ChannelKey) -> tuple[str, str, str]:
