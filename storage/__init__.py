@@ -1,18 +1,20 @@
-"""Where Momentum keeps its data: implementations of :class:`bot.core.store.Store`."""
+"""Where Momentum keeps its data: :class:`storage.store.SqlStore`, the one implementation of
+:class:`bot.core.store.Store`, on SQLite (:mod:`storage.sqlite`) or PostgreSQL
+(:mod:`storage.postgres`)."""
 
 from __future__ import annotations
 
 import sqlite3
 from urllib.parse import urlsplit, urlunsplit
 
-from bot.core.store import Store
+from storage.store import SqlStore
 
 
 class StoreUnavailable(Exception):
     """The database that ``DATABASE_URL`` names cannot be opened; the message says why."""
 
 
-async def open_store(database_url: str) -> Store:
+async def open_store(database_url: str) -> SqlStore:
     """Open (and migrate) the store that ``database_url`` names."""
     if database_url.startswith("sqlite:///"):
         from storage.sqlite import SqliteStore
@@ -22,14 +24,10 @@ async def open_store(database_url: str) -> Store:
             return await SqliteStore.open(path)
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"cannot open the SQLite database {path!r}: {exc}") from exc
-    if database_url.startswith(("postgresql://", "postgres://")):
-        return await _open_postgres(database_url)
-    raise StoreUnavailable(
-        f"DATABASE_URL={database_url!r} is neither a sqlite:/// nor a postgresql:// address"
-    )
-
-
-async def _open_postgres(database_url: str) -> Store:
+    if not database_url.startswith(("postgresql://", "postgres://")):
+        raise StoreUnavailable(
+            f"DATABASE_URL={database_url!r} is neither a sqlite:/// nor a postgresql:// address"
+        )
     try:
         # asyncpg is the optional `postgres` extra: only a PostgreSQL install needs it.
         from storage.postgres import PostgresStore
@@ -40,16 +38,12 @@ async def _open_postgres(database_url: str) -> Store:
         ) from exc
     try:
         return await PostgresStore.open(database_url)
-    except (TimeoutError, OSError) as exc:
-        raise StoreUnavailable(
-            f"cannot reach PostgreSQL at {redacted_url(database_url)}: {exc}"
-        ) from exc
     except Exception as exc:
-        if type(exc).__module__.startswith("asyncpg"):
-            raise StoreUnavailable(
-                f"cannot open PostgreSQL at {redacted_url(database_url)}: {exc}"
-            ) from exc
-        raise
+        network = isinstance(exc, TimeoutError | OSError)
+        if not network and not type(exc).__module__.startswith("asyncpg"):
+            raise
+        where = f"PostgreSQL at {redacted_url(database_url)}: {exc}"
+        raise StoreUnavailable(f"cannot {'reach' if network else 'open'} {where}") from exc
 
 
 def redacted_url(url: str) -> str:

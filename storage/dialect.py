@@ -1,7 +1,7 @@
 """The one place where SQLite and PostgreSQL SQL differ.
 
 The numbered migrations in ``migrations/`` are written for SQLite and stay the single
-source of the schema; :func:`postgres_script` translates one for PostgreSQL:
+source of the schema; :func:`postgres_statement` translates their statements for PostgreSQL:
 
 - ``INTEGER PRIMARY KEY`` (SQLite's rowid alias) becomes a ``BIGINT`` identity, ``BY
   DEFAULT`` so that ``momentum db copy`` can keep the ids it copies (unless it also
@@ -15,12 +15,13 @@ source of the schema; :func:`postgres_script` translates one for PostgreSQL:
   ``DATE``. Name new columns that way and both backends agree on what they hold;
 - ``AUTOINCREMENT``, ``WITHOUT ROWID`` and ``INSERT OR IGNORE`` get their PostgreSQL forms.
 
-:func:`numbered_params` turns ``?`` placeholders into ``$1, $2, …`` for SQL built at run
-time (``momentum db copy``).
+:func:`numbered_params` turns the ``?`` placeholders of every query the store runs into
+PostgreSQL's ``$1, $2, …``.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -31,6 +32,11 @@ _ADD_COLUMN = re.compile(r"(\bADD\s+COLUMN\s+)(\w+)\s+(\w+)", re.IGNORECASE)
 _CREATE_TABLE = re.compile(r"^\s*CREATE\s+TABLE\b", re.IGNORECASE)
 _INSERT_OR_IGNORE = re.compile(r"^(\s*)INSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)
 _SQLITE_ONLY = re.compile(r"^\s*PRAGMA\b", re.IGNORECASE)
+# A string literal is matched whole, so that a ?, -- or ; inside one stays text.
+_LITERAL_OR_MARK = re.compile(r"'[^']*'|\?")
+_LITERAL_OR_COMMENT = re.compile(r"'[^']*'|--[^\n]*")
+_STATEMENT = re.compile(r"(?:'[^']*'|[^';])+")
+_TOKEN = re.compile(r"'[^']*'|[(),]|[^'(),]+")
 
 
 def column_type(name: str, sqlite_type: str) -> str:
@@ -55,11 +61,6 @@ def column_type(name: str, sqlite_type: str) -> str:
     }.get(declared, sqlite_type)
 
 
-def postgres_script(sqlite_script: str) -> str:
-    """A migration written for SQLite, as PostgreSQL runs it."""
-    return ";\n".join(postgres_statement(s) for s in split_statements(sqlite_script)) + ";\n"
-
-
 def postgres_statement(statement: str) -> str:
     if _SQLITE_ONLY.match(statement):
         raise ValueError(f"a migration may not use SQLite-only statements: {statement!r}")
@@ -75,34 +76,16 @@ def postgres_statement(statement: str) -> str:
 
 def numbered_params(sql: str) -> str:
     """``?`` placeholders (outside string literals) as PostgreSQL's ``$1, $2, …``."""
-    out: list[str] = []
-    count = 0
-    quoted = False
-    for char in sql:
-        if char == "'":
-            quoted = not quoted
-        if char == "?" and not quoted:
-            count += 1
-            out.append(f"${count}")
-        else:
-            out.append(char)
-    return "".join(out)
+    numbers = itertools.count(1)
+    return _LITERAL_OR_MARK.sub(lambda m: f"${next(numbers)}" if m[0] == "?" else m[0], sql)
 
 
 def split_statements(script: str) -> Iterator[str]:
     """The script's statements, comments removed, without their ``;``."""
-    buffer: list[str] = []
-    for char in _strip_comments(script):
-        if char == ";" and _balanced_quotes(buffer):
-            statement = "".join(buffer).strip()
-            if statement:
-                yield statement
-            buffer = []
-        else:
-            buffer.append(char)
-    rest = "".join(buffer).strip()
-    if rest:
-        yield rest
+    bare = _LITERAL_OR_COMMENT.sub(lambda m: "" if m[0].startswith("--") else m[0], script)
+    for statement in _STATEMENT.findall(bare):
+        if statement.strip():
+            yield statement.strip()
 
 
 def _create_table(statement: str) -> str:
@@ -129,42 +112,13 @@ def _column(definition: str) -> str:
 
 
 def _split_top_level(body: str) -> list[str]:
-    parts: list[str] = []
-    depth = 0
-    current: list[str] = []
-    quoted = False
-    for char in body:
-        if char == "'":
-            quoted = not quoted
-        elif not quoted and char == "(":
-            depth += 1
-        elif not quoted and char == ")":
-            depth -= 1
-        if char == "," and depth == 0 and not quoted:
-            parts.append("".join(current))
-            current = []
+    """The body's comma-separated parts (commas in parentheses or quotes do not split)."""
+    parts, current, depth = [], "", 0
+    for token in _TOKEN.findall(body):
+        depth += {"(": 1, ")": -1}.get(token, 0)
+        if token == "," and depth == 0:
+            parts.append(current)
+            current = ""
         else:
-            current.append(char)
-    parts.append("".join(current))
-    return [part for part in (p.strip() for p in parts) if part]
-
-
-def _strip_comments(script: str) -> str:
-    out: list[str] = []
-    quoted = False
-    index = 0
-    while index < len(script):
-        char = script[index]
-        if char == "'":
-            quoted = not quoted
-        if not quoted and script.startswith("--", index):
-            end = script.find("\n", index)
-            index = len(script) if end < 0 else end
-            continue
-        out.append(char)
-        index += 1
-    return "".join(out)
-
-
-def _balanced_quotes(buffer: list[str]) -> bool:
-    return buffer.count("'") % 2 == 0
+            current += token
+    return [part for part in (p.strip() for p in [*parts, current]) if part]

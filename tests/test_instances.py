@@ -57,9 +57,9 @@ def posts(slack: FakeSlack) -> list[tuple[str, str]]:
 
 
 async def ledger(store: PostgresStore) -> dict[str, tuple[str, str]]:
-    rows = await store._pool.fetch(
+    rows = await store.driver.fetch(
         "SELECT channels.channel, deliveries.status, deliveries.claimed_by FROM deliveries"
-        " JOIN channels ON channels.id = deliveries.channel_id WHERE period = $1", PERIOD
+        " JOIN channels ON channels.id = deliveries.channel_id WHERE period = ?", PERIOD
     )
     return {row[0]: (row[1], row[2]) for row in rows}
 

@@ -205,6 +205,10 @@ class WatchListFull(Exception):
         self.cap = cap
 
 
+class StoreFull(Exception):
+    """The database has no room left (disk or size limit); the write was rolled back."""
+
+
 class Store(Protocol):
     async def close(self) -> None: ...
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from bot.core.command import Command
 from bot.core.message import DEMO_LABEL, Message, error
+from bot.core.store import StoreFull
 from bot.features.commands.access import access_command
 from bot.features.commands.alerts import alerts_command
 from bot.features.commands.briefing import briefing_command
@@ -63,6 +64,15 @@ class Router:
             return self._unknown(words[0])
         try:
             reply = await handler(self.ctx, command, args)
+        except StoreFull:
+            # Each write is one transaction, and a command makes the change it was asked
+            # for with its last write: the write that found no room left all as it was.
+            log.error("command %r in %s: the database is full", command.text, command.channel)
+            return error(
+                "Nothing was changed: the database is full",
+                "Whoever runs the bot needs to free disk space for its database;"
+                " then try again.",
+            )
         except Exception:
             log.exception("command %r in %s failed", command.text, command.channel)
             return error(

@@ -7,7 +7,7 @@ from bot.core.command import Command
 from bot.core.formatting import plural
 from bot.core.message import Message, Section, Table, error
 from bot.core.repo_ref import InvalidRepoRef, RepoRef, split_repo_words
-from bot.core.store import WatchListFull
+from bot.core.store import RepoRecord, WatchListFull
 from bot.features.access import MANAGER_ROLE, may_change
 from bot.features.commands.context import Context
 from bot.features.commands.help import usage_error
@@ -123,6 +123,9 @@ async def _add(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
             )
         # GitHub's own spelling, and a renamed repo's current name.
         refs = [infos[ref].ref if ref in infos else ref for ref in refs]
+    # What GitHub said is stored before the list changes: if the database fills up on the
+    # way, the list is as it was (and the router says so).
+    known = await _remember(ctx, infos)
     cap = ctx.settings.max_watch
     try:
         change = await ctx.store.add_to_watch_list(
@@ -141,7 +144,9 @@ async def _add(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
         names = ", ".join(map(str, change.changed))
         sections.append(Section(text=f"Added {plural(len(change.changed), 'repo')}: {names}."))
         if ctx.data is not None:
-            await _start_collecting(ctx, change.changed, infos)
+            uncollected = [known[ref] for ref in change.changed if ref in known]
+            if uncollected:
+                ctx.data.collect_soon(uncollected)
             if infos:
                 notes.append(
                     "Their star history is being collected now; /momentum repo owner/name "
@@ -155,24 +160,19 @@ async def _add(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
     return Message(title=title, sections=tuple(sections))
 
 
-async def _start_collecting(
-    ctx: Context, added: list[RepoRef], infos: dict[RepoRef, RepoInfo]
-) -> None:
-    """Save what GitHub just said about each new repo and collect its history now. Repos
-    GitHub could not be asked about wait for the next scheduled refresh."""
-    assert ctx.data is not None
-    by_name = {info.ref: info for info in infos.values()}
-    uncollected = []
-    for ref in added:
-        repo = await ctx.store.find_repo(ref)
-        if repo is None or ref not in by_name:
-            continue
+async def _remember(ctx: Context, infos: dict[RepoRef, RepoInfo]) -> dict[RepoRef, RepoRecord]:
+    """Save what GitHub just said about each repo not yet described; the repos whose
+    history is still to collect, by name. Repos GitHub could not be asked about wait for
+    the next scheduled refresh."""
+    known = {}
+    for info in infos.values():
+        repo = await ctx.store.find_repo(info.ref) or await ctx.store.add_repo(info.ref, ctx.now())
         if repo.metadata_fetched_at is None:
-            repo = await ctx.data.remember(repo, by_name[ref])
+            assert ctx.data is not None
+            repo = await ctx.data.remember(repo, info)
         if repo.stars_fetched_at is None:
-            uncollected.append(repo)
-    if uncollected:
-        ctx.data.collect_soon(uncollected)
+            known[info.ref] = repo
+    return known
 
 
 async def _remove(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
