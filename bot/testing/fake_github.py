@@ -120,6 +120,7 @@ class FakeGitHub(LoopbackServer):
         self.search_timeouts = 0
         self._windows: dict[tuple[str, str], _Window] = {}
         self._faults: list[Fault] = []
+        self._redirects: dict[str, str] = {}
         self._closing = asyncio.Event()
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -150,6 +151,11 @@ class FakeGitHub(LoopbackServer):
     def inject(self, *faults: Fault) -> None:
         """Queue faults; the first one that matches a request is used up by it."""
         self._faults.extend(faults)
+
+    def redirect(self, path: str, location: str) -> None:
+        """Answer requests for ``path`` with ``301 Location: location`` (another host, say),
+        as GitHub does for a repository that moved."""
+        self._redirects[path] = location
 
     def exhaust(self, token: str | None, resource: str = "core") -> None:
         """Use up the rest of this hour's budget, as if other programs had spent it."""
@@ -195,6 +201,11 @@ class FakeGitHub(LoopbackServer):
         resource = _resource(request.path)
         window = self._window(token, resource)
         response: web.StreamResponse
+        if request.path in self._redirects:
+            location = self._redirects[request.path]
+            self.stats.statuses[301] += 1
+            return web.json_response({"message": "Moved Permanently", "url": location},
+                                     status=301, headers={"Location": location})
         fault = next((f for f in self._faults if f.matches(request.path)), None)
         if fault is not None:
             fault.times -= 1

@@ -133,8 +133,9 @@ class GitHubClient:
             "X-GitHub-Api-Version": API_VERSION,
             "User-Agent": "momentum-bot",
         }
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
+        # Sent per request, and only to our own origins (see ``_send``).
+        self._auth = {"Authorization": f"Bearer {token}"} if token else {}
+        self._origins = {_origin(self.api_url), _origin(graphql_url)}
         self._http = httpx.AsyncClient(
             headers=headers,
             timeout=timeout,
@@ -351,8 +352,7 @@ class GitHubClient:
 
     def _same_origin(self, url: str) -> bool:
         # Following a link elsewhere would hand our token to another host.
-        ours, theirs = urlsplit(self.api_url), urlsplit(url)
-        return (ours.scheme, ours.netloc) == (theirs.scheme, theirs.netloc)
+        return _origin(url) in self._origins
 
     async def _history_page(
         self, ref: RepoRef, url: str, params: dict[str, str] | None
@@ -385,7 +385,7 @@ class GitHubClient:
         cached: bool = True,
         accept: str | None = None,
     ) -> _Answer:
-        moved = False
+        moved = foreign = False
         for _ in range(4):
             key = f"{accept or ''} {httpx.URL(url, params=params)}"
             known = self._etags.get(key) if cached else None
@@ -394,11 +394,18 @@ class GitHubClient:
                 headers["Accept"] = accept
             response = await self._send("GET", url, params=params, headers=headers)
             if response.status_code in _REDIRECTS and "location" in response.headers:
-                url, params, moved = response.headers["location"], None, True
+                url = str(response.url.join(response.headers["location"]))
+                params, moved = None, True
+                foreign = foreign or not self._same_origin(url)
                 continue
             if response.status_code == 304 and known:
                 return _Answer(known[1], known[2], moved, not_modified=True)
             if response.status_code in _GONE and ref is not None:
+                if foreign:
+                    # Another host cannot say whether a repository exists on GitHub.
+                    raise UnexpectedResponse(
+                        response.status_code, f"{ref} was redirected to {_origin(url)}"
+                    )
                 raise RepoNotFound(ref)
             if response.status_code != 200:
                 raise UnexpectedResponse(response.status_code, _message(response))
@@ -442,12 +449,15 @@ class GitHubClient:
 
     async def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """One request, retried on server errors, timeouts and short rate-limit waits."""
+        headers = dict(kwargs.pop("headers", None) or {})
+        if self._same_origin(url):
+            headers.update(self._auth)
         attempt = 0
         while True:
             self._count(url)
             wait: float | None = None
             try:
-                response = await self._http.request(method, url, **kwargs)
+                response = await self._http.request(method, url, headers=headers, **kwargs)
             except httpx.TimeoutException:
                 kind = "timeout"
             except httpx.TransportError:
@@ -511,6 +521,11 @@ class GitHubClient:
     def _backoff_delay(self, attempt: int) -> float:
         ceiling = min(self._max_backoff, self._backoff * 2.0 ** (attempt - 1))
         return ceiling * self._rng.uniform(0.5, 1.0)
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 def _is_rate_limited(response: httpx.Response) -> bool:
