@@ -153,8 +153,8 @@ async def test_refresh_completes_despite_faults_and_reports_retries(db: Store) -
         summary = await collect(db, client, T1)
     assert summary.failed == {}
     assert sorted(summary.refreshed, key=str) == [BIG, MID]
-    assert summary.retries == {"server_error": 3, "rate_limited": 1, "timeout": 1}
-    assert any("retried: 1 rate limited, 3 server error, 1 timeout" in line
+    assert summary.retries == {"server_error": 3, "secondary_limit": 1, "timeout": 1}
+    assert any("retried: 1 secondary limit, 3 server error, 1 timeout" in line
                for line in summary.lines())
     # The token's own repo (BIG) is the only one whose stargazer list is read.
     assert summary.hourly == [BIG]

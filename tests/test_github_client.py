@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from email.utils import format_datetime
 
 import pytest
 
@@ -55,12 +56,52 @@ async def test_backfill_stops_at_the_page_limit_and_at_creation() -> None:
 
 async def test_a_secondary_limit_is_waited_out_on_the_injected_clock() -> None:
     clock = FakeClock(T1)
-    async with github(scenario(), clock, TOKEN) as (fake, client):
+    async with github(scenario(), clock, TOKEN, max_wait=300) as (fake, client):
+        waits: list[str] = []
+        client.on_wait = waits.append
         fake.inject(Fault(status=403, retry_after=42), Fault(status=429))
         await client.star_count(MID)
-    # Retry-After said 42 s; a 429 without it waits GitHub's minute.
-    assert clock.now == T1 + timedelta(seconds=42 + 60)
-    assert client.stats.retries == {"rate_limited": 2}
+    # Retry-After said 42 s; the second refusal, without it, waits GitHub's minute doubled
+    # (the limit persists): 42 + 120.
+    assert clock.now == T1 + timedelta(seconds=42 + 120)
+    assert client.stats.retries == {"secondary_limit": 2}
+    assert waits == [
+        "GitHub's secondary rate limit: waiting 42 s before retry 1 of 4",
+        "GitHub's secondary rate limit: waiting 120 s before retry 2 of 4",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "waited"),
+    [
+        (format_datetime(T1 + timedelta(seconds=90), usegmt=True), 90),  # an HTTP date
+        ("soon", 60),  # neither seconds nor a date: ignored, so GitHub's minute
+        ("1e9", 60),
+        ("-5", 60),
+    ],
+)
+async def test_retry_after_is_honoured_only_as_seconds_or_an_http_date(
+    retry_after: str, waited: int
+) -> None:
+    clock = FakeClock(T1)
+    async with github(scenario(), clock, TOKEN, max_wait=100) as (fake, client):
+        fake.inject(Fault(status=429, retry_after=retry_after))
+        await client.star_count(MID)
+    assert clock.now == T1 + timedelta(seconds=waited)
+
+
+async def test_a_persistent_secondary_limit_is_reported_as_one_not_as_a_spent_budget() -> None:
+    clock = FakeClock(T1)
+    async with github(scenario(), clock, TOKEN) as (fake, client):
+        fake.inject(Fault(status=403, times=10))
+        with pytest.raises(RateLimited) as raised:
+            await client.star_count(MID)
+    # One minute waited; the doubled second would pass max_wait (60 s), so it stops.
+    assert clock.now == T1 + timedelta(seconds=60)
+    assert raised.value.secondary
+    assert "secondary rate limit" in str(raised.value)
+    assert "exhausted" not in str(raised.value)
+    assert fake.remaining(TOKEN) > 4990  # the hour's budget was never the problem
 
 
 async def test_an_exhausted_budget_raises_instead_of_sleeping_an_hour() -> None:

@@ -66,6 +66,8 @@ class CollectSummary:
     refreshed: list[RepoRef] = field(default_factory=list)
     backfilled: list[RepoRef] = field(default_factory=list)
     failed: dict[RepoRef, str] = field(default_factory=dict)
+    # Refreshed (or not), but GitHub's metadata of the repository could not be stored.
+    metadata_failed: dict[RepoRef, str] = field(default_factory=dict)
     skipped: list[RepoRef] = field(default_factory=list)
     gone: list[RepoRef] = field(default_factory=list)
     renamed: dict[RepoRef, RepoRef] = field(default_factory=dict)
@@ -83,6 +85,9 @@ class CollectSummary:
     graphql_remaining: int | None = None
     # When the skipped repositories will have been refreshed, if runs go on hourly.
     fresh_at: datetime | None = None
+    # A secondary rate limit (too many requests in a short time) stopped the run, not
+    # the hour's budget.
+    secondary_limit: bool = False
 
     def lines(self) -> list[str]:
         """The summary as a person reads it (``momentum collect`` prints these)."""
@@ -117,7 +122,16 @@ class CollectSummary:
             out.append(f"{ref} no longer exists on GitHub")
         for ref, reason in self.failed.items():
             out.append(f"{ref}: {reason}")
-        if self.skipped and self.fresh_at:
+        for ref, reason in self.metadata_failed.items():
+            out.append(f"{ref}: its metadata was not updated: {reason}")
+        if self.skipped and self.secondary_limit:
+            left = "" if self.rest_remaining is None else f" ({self.rest_remaining} calls left)"
+            out.append(
+                "GitHub's secondary rate limit (too many requests in a short time, not the"
+                f" hourly budget{left}) stopped the run: {len(self.skipped)} repositories"
+                " left for later; run again in a few minutes"
+            )
+        elif self.skipped and self.fresh_at:
             out.append(
                 f"the budget ran out: {len(self.skipped)} repositories will be fresh by"
                 f" {self.fresh_at:%Y-%m-%d %H:%M} UTC"
@@ -193,6 +207,7 @@ async def collect(
                     if job.repo.ref not in summary.refreshed:
                         summary.skipped.append(job.repo.ref)
                     summary.fresh_at = error.reset_at
+                    summary.secondary_limit = summary.secondary_limit or error.secondary
                 finally:
                     await store.unlock_repo(job.repo.id)
             else:
@@ -209,7 +224,7 @@ async def collect(
     summary.rest_remaining = client.remaining("core")
     summary.graphql_remaining = client.remaining("graphql") if client.has_token else None
     summary.history_missing = shared.history_missing
-    if summary.skipped:
+    if summary.skipped and not summary.secondary_limit:
         summary.fresh_at = _fresh_at(client, now, summary, repos, backfill_pages)
     return summary
 
@@ -272,6 +287,7 @@ async def _graphql_metadata(
         results = await client.repositories([job.repo.ref for job in chosen])
     except GitHubError as error:
         log.warning("metadata for %d repositories failed: %s", len(chosen), error)
+        summary.metadata_failed.update((job.repo.ref, str(error)) for job in chosen)
         return
     for job in chosen:
         result = results.get(job.repo.ref)
@@ -282,7 +298,7 @@ async def _graphql_metadata(
         elif isinstance(result, GitHubError) and not isinstance(result, RepoNotFound):
             # The history call decides whether a repository is gone; this only notes why
             # its metadata is missing.
-            log.warning("metadata for %s failed: %s", job.repo.ref, result)
+            summary.metadata_failed[job.repo.ref] = str(result)
 
 
 async def _refresh(
@@ -338,7 +354,7 @@ async def _refresh(
         except RateLimited:
             raise
         except GitHubError as error:
-            log.warning("metadata for %s failed: %s", repo.ref, error)
+            summary.metadata_failed[repo.ref] = str(error)
             return
         await _save_info(store, repo, info, now, summary)
 

@@ -29,6 +29,7 @@ import re
 import shlex
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -42,6 +43,8 @@ from bot.testing.loopback import LoopbackServer
 MAX_HISTORY_PAGE = 100
 HISTORY_PER_PAGE = 30
 _DOCS = "https://docs.github.com/rest"
+# Set by the middleware for the request it is handling (each runs in its own task).
+_CORRUPT: ContextVar[bool] = ContextVar("corrupt", default=False)
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -53,15 +56,21 @@ class Fault:
     ``status`` 500/502/503: a server error; 403 or 429: a secondary rate limit, with
     ``Retry-After`` when ``retry_after`` is set. ``delay`` holds the answer back that many
     seconds (alone: a slow but correct answer). ``corrupt``: a history page whose first
-    week's total does not match its days.
+    week's total does not match its days. The normal answer can also be altered:
+    ``rewrite`` edits its JSON (a field of the wrong type, a timestamp no clock holds),
+    ``padding`` appends that many bytes of whitespace (a huge but valid page), and
+    ``headers`` overrides its headers (``X-RateLimit-Reset`` past any date).
     """
 
     status: int | None = None
     times: int = 1
     path: str | None = None
-    retry_after: int | None = None
+    retry_after: int | str | None = None
     delay: float = 0.0
     corrupt: bool = False
+    rewrite: Callable[[Any], Any] | None = None
+    padding: int = 0
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     def matches(self, path: str) -> bool:
         return self.times > 0 and (self.path is None or fnmatch.fnmatchcase(path, self.path))
@@ -218,7 +227,7 @@ class FakeGitHub(LoopbackServer):
                 refusal.headers.update(self._rate_headers(window, resource))
                 self.stats.statuses[refusal.status] += 1
                 return refusal
-            request["corrupt"] = fault.corrupt
+            _CORRUPT.set(fault.corrupt)
         if request.path == "/rate_limit" or (resource == "graphql" and token is not None):
             # /rate_limit is free; GraphQL is charged by its cost, in the handler.
             response = await handler(request)
@@ -238,8 +247,12 @@ class FakeGitHub(LoopbackServer):
             if not (response.status == 304 and token is not None):
                 window.used += 1
                 self.stats.core_charged += resource == "core"
+        if fault is not None:
+            response = _altered(response, fault)
         if request.path != "/rate_limit":
             response.headers.update(self._rate_headers(window, resource))
+        if fault is not None:
+            response.headers.update(fault.headers)
         self.stats.statuses[response.status] += 1
         return response
 
@@ -352,7 +365,7 @@ class FakeGitHub(LoopbackServer):
             start = current - timedelta(seconds=index * WEEK)
             days = repo.day_counts(start, now)
             items.append({"week": int(start.timestamp()), "total": sum(days), "days": days})
-        if request.get("corrupt") and items:
+        if _CORRUPT.get() and items:
             items[0]["total"] += 1
         base = f"{_origin(request)}/repositories/{repo.github_id}/stargazers/history"
         links = _page_links(base, per_page, page, last)
@@ -476,6 +489,22 @@ def _fault_response(fault: Fault) -> web.Response:
             headers,
         )
     return _error(fault.status, "Server Error")
+
+
+def _altered(response: web.StreamResponse, fault: Fault) -> web.StreamResponse:
+    if not (fault.rewrite or fault.padding) or not isinstance(response, web.Response):
+        return response
+    if response.status != 200 or not isinstance(response.body, bytes):
+        return response
+    body = response.body
+    if fault.rewrite is not None:
+        payload = json.loads(body)
+        body = json.dumps(fault.rewrite(payload) or payload).encode()
+    # Without its ETag: the altered answer is not the one the tag names.
+    headers = {k: v for k, v in response.headers.items()
+               if k.lower() not in {"etag", "content-length", "content-type"}}
+    return web.Response(body=body + b" " * fault.padding, status=200, headers=headers,
+                        content_type="application/json")
 
 
 def _with_etag(request: web.Request, body: object) -> web.Response:

@@ -179,8 +179,13 @@ async def run_all(adapters: Sequence[Adapter]) -> None:
             await adapter.close()
 
 
+def _say(line: str) -> None:
+    print(f"momentum: {line}", file=sys.stderr)
+
+
 async def _collect(settings: Settings) -> int:
     async with open_services(settings) as services:
+        services.github.on_wait = _say
         with progress_bar("Collecting from GitHub") as progress:
             summary = await services.data.collect(progress=progress)
     print("\n".join(summary.lines()))
@@ -191,6 +196,7 @@ async def _briefing(settings: Settings, request: BriefingRequest) -> int:
     now = utc_now()
     today = now.date()
     async with open_services(settings) as services:
+        services.github.on_wait = _say
         if not request.offline:
             with progress_bar("Collecting what the briefing needs") as progress:
                 await collect_for_briefing(services, request, today, progress)
