@@ -58,8 +58,9 @@ class Fault:
     seconds (alone: a slow but correct answer). ``corrupt``: a history page whose first
     week's total does not match its days. The normal answer can also be altered:
     ``rewrite`` edits its JSON (a field of the wrong type, a timestamp no clock holds),
-    ``padding`` appends that many bytes of whitespace (a huge but valid page), and
-    ``headers`` overrides its headers (``X-RateLimit-Reset`` past any date).
+    ``padding`` appends that many bytes of whitespace, ``body`` replaces it with these
+    bytes (a huge page, built before the test times anything), and ``headers`` overrides
+    its headers (``X-RateLimit-Reset`` past any date).
     """
 
     status: int | None = None
@@ -70,6 +71,7 @@ class Fault:
     corrupt: bool = False
     rewrite: Callable[[Any], Any] | None = None
     padding: int = 0
+    body: bytes | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
 
     def matches(self, path: str) -> bool:
@@ -492,11 +494,12 @@ def _fault_response(fault: Fault) -> web.Response:
 
 
 def _altered(response: web.StreamResponse, fault: Fault) -> web.StreamResponse:
-    if not (fault.rewrite or fault.padding) or not isinstance(response, web.Response):
+    altering = fault.rewrite or fault.padding or fault.body is not None
+    if not altering or not isinstance(response, web.Response):
         return response
     if response.status != 200 or not isinstance(response.body, bytes):
         return response
-    body = response.body
+    body = response.body if fault.body is None else fault.body
     if fault.rewrite is not None:
         payload = json.loads(body)
         body = json.dumps(fault.rewrite(payload) or payload).encode()
