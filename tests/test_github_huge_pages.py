@@ -51,7 +51,7 @@ async def test_a_40_mb_page_fails_its_repo_and_the_loop_keeps_turning(tmp_path: 
         assert summary.refreshed == [MID]
         assert summary.failed[BIG] == (
             f"GitHub answered 200: the answer from /repos/{BIG}/stargazers/history is larger"
-            " than the 8 MiB this client reads"
+            " than the 128 KiB this client reads"
         )
         assert max(lags) < MAX_LAG_SECONDS, (max(lags), elapsed)
     finally:

@@ -21,7 +21,6 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from functools import partial
 from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -57,12 +56,13 @@ _GONE = {404, 410}
 # A walk back through a stargazer list stops here: 10,000 stars, a fifth of an hour's calls.
 MAX_STARGAZER_PAGES = 100
 _NEVER = datetime.max.replace(tzinfo=UTC)
-# The largest answer read. GitHub's largest here, a search page of 100 repositories, is
-# under 1 MiB; anything far past it is a fault, and reading on would only hold memory.
-MAX_BODY_BYTES = 8 * 2**20
-# Answers larger than this are parsed in a worker thread, so the event loop (and the
-# chat acks waiting on it) never stalls behind a big page.
-OFF_LOOP_BYTES = 256 * 2**10
+# The largest answers read. Parsing and validating holds the GIL (a worker thread would
+# not free the event loop), at roughly 50-130 ms a MiB here, so the caps are what keep
+# the loop, and the chat acks waiting on it, turning. GitHub's largest answers here, a
+# search page of 100 repositories or a GraphQL batch, are under 1 MiB; a history page of
+# 30 weeks is about 2.5 KB.
+MAX_BODY_BYTES = 2 * 2**20
+MAX_HISTORY_BYTES = 128 * 2**10
 _T = TypeVar("_T")
 
 
@@ -97,7 +97,7 @@ class ClientStats:
 
 @dataclass(frozen=True, slots=True)
 class _Reply:
-    """One HTTP exchange, its body read whole (within ``MAX_BODY_BYTES``)."""
+    """One HTTP exchange, its body read whole (within a cap)."""
 
     status: int
     headers: httpx.Headers
@@ -130,7 +130,6 @@ class GitHubClient:
         max_backoff: float = 30.0,
         connections: int = 10,
         rng: random.Random | None = None,
-        max_body_bytes: int = MAX_BODY_BYTES,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.graphql_url = graphql_url
@@ -151,7 +150,6 @@ class GitHubClient:
         self._backoff = backoff
         self._max_backoff = max_backoff
         self._rng = rng or random.Random()
-        self._max_body = max_body_bytes
         self._etags: dict[str, tuple[str, bytes, dict[str, str]]] = {}
         headers = {
             "Accept": "application/vnd.github+json",
@@ -198,7 +196,7 @@ class GitHubClient:
         """This hour's budgets from ``GET /rate_limit`` (which GitHub does not charge)."""
         try:
             answer = await self._get(f"{self.api_url}/rate_limit", None, None, cached=False)
-            body = await self._decode(wire.RATE_LIMIT, answer.content, "GET /rate_limit")
+            body = self._decode(wire.RATE_LIMIT, answer.content, "GET /rate_limit")
         except (RepoNotFound, UnexpectedResponse):
             return dict(self.rate)  # GitHub Enterprise Server with rate limits turned off
         found = ratelimit.from_rate_limit_body(body)
@@ -247,7 +245,7 @@ class GitHubClient:
     async def repository(self, ref: RepoRef) -> RepoInfo:
         """``GET /repos/{owner}/{repo}``, with its ETag, following a rename."""
         answer = await self._get(f"{self.api_url}/repos/{ref.owner}/{ref.name}", None, ref)
-        return models.from_rest(await self._decode(wire.REST_REPO, answer.content, str(ref)))
+        return models.from_rest(self._decode(wire.REST_REPO, answer.content, str(ref)))
 
     async def star_count(self, ref: RepoRef) -> int:
         """``GET /repos/{owner}/{repo}/stargazers/count``: the cheapest existence check.
@@ -263,7 +261,7 @@ class GitHubClient:
             info = await self.repository(ref)  # raises RepoNotFound if it is the repo
             self._count_endpoint = False
             return info.stars
-        return (await self._decode(wire.STAR_COUNT, answer.content, f"{ref}'s count")).count
+        return (self._decode(wire.STAR_COUNT, answer.content, f"{ref}'s count")).count
 
     async def stargazers(
         self,
@@ -292,7 +290,7 @@ class GitHubClient:
             if error.status in {401, 403}:
                 raise StargazersClosed(ref, error.status) from None
             raise
-        first_page = await self._parse(partial(star_list.parse_page, ref), first.content)
+        first_page = star_list.parse_page(ref, first.content)
         walked: list[list[tuple[str, datetime]]] = []
         last_url = first.links.get("last")
         known_after: datetime | None = None
@@ -312,8 +310,7 @@ class GitHubClient:
                     str(last.copy_set_param("page", str(number))), None, ref,
                     accept=star_list.ACCEPT,
                 )
-                walked.append(await self._parse(partial(star_list.parse_page, ref),
-                                                answer.content))
+                walked.append(star_list.parse_page(ref, answer.content))
                 number -= 1
                 oldest = walked[-1][0][1] if walked[-1] else None
                 # Strictly before: a star given at ``since`` itself may be on the page before.
@@ -358,7 +355,7 @@ class GitHubClient:
         # Never from the ETag cache: a search's answer changes with the hour.
         answer = await self._get(f"{self.api_url}/search/repositories", params, None,
                                  cached=False)
-        return models.from_search(await self._decode(wire.SEARCH, answer.content, "a search"))
+        return models.from_search(self._decode(wire.SEARCH, answer.content, "a search"))
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -382,10 +379,11 @@ class GitHubClient:
         # A malformed page is read once more (fresh, not from the ETag cache) before
         # giving up: it is more likely a bad answer than a bad history.
         for attempt in range(2):
-            answer = await self._get(url, params, ref, cached=attempt == 0)
+            answer = await self._get(url, params, ref, cached=attempt == 0,
+                                     max_bytes=MAX_HISTORY_BYTES)
             links = answer.links
             try:
-                weeks = await self._parse(partial(hist.parse_page, ref), answer.content)
+                weeks = hist.parse_page(ref, answer.content)
                 if not weeks:
                     raise InvalidHistory(ref, "the page holds no weeks")
                 if "next" in links and len(weeks) != hist.PER_PAGE:
@@ -406,6 +404,7 @@ class GitHubClient:
         *,
         cached: bool = True,
         accept: str | None = None,
+        max_bytes: int = MAX_BODY_BYTES,
     ) -> _Answer:
         moved = foreign = False
         for _ in range(4):
@@ -414,7 +413,9 @@ class GitHubClient:
             headers = {"If-None-Match": known[0]} if known else {}
             if accept is not None:
                 headers["Accept"] = accept
-            reply = await self._send("GET", url, params=params, headers=headers)
+            reply = await self._send(
+                "GET", url, params=params, headers=headers, max_bytes=max_bytes
+            )
             if reply.status in _REDIRECTS and "location" in reply.headers:
                 url = str(reply.url.join(reply.headers["location"]))
                 params, moved = None, True
@@ -441,7 +442,7 @@ class GitHubClient:
         )
         if reply.status != 200:
             raise UnexpectedResponse(reply.status, _message(reply))
-        body = await self._decode(wire.GRAPHQL, reply.content, "GraphQL's answer")
+        body = self._decode(wire.GRAPHQL, reply.content, "GraphQL's answer")
         if any(error.type == "RATE_LIMITED" for error in body.errors):
             known = self.rate.get("graphql")
             raise RateLimited("graphql", known.reset_at if known else None)
@@ -459,19 +460,17 @@ class GitHubClient:
             self.rate["graphql"] = ratelimit.from_graphql(figures)
         return body
 
-    async def _decode(self, adapter: TypeAdapter[_T], content: bytes, what: str) -> _T:
+    @staticmethod
+    def _decode(adapter: TypeAdapter[_T], content: bytes, what: str) -> _T:
         """``content`` validated into GitHub's documented shape (:mod:`wire`)."""
         try:
-            return await self._parse(adapter.validate_json, content)
+            return adapter.validate_json(content)
         except ValidationError as error:
             raise UnexpectedResponse(200, f"{what} is malformed: {wire.reason(error)}") from None
 
-    async def _parse(self, parse: Callable[[bytes], _T], content: bytes) -> _T:
-        if len(content) > OFF_LOOP_BYTES:
-            return await asyncio.to_thread(parse, content)
-        return parse(content)
-
-    async def _send(self, method: str, url: str, **kwargs: Any) -> _Reply:
+    async def _send(
+        self, method: str, url: str, *, max_bytes: int = MAX_BODY_BYTES, **kwargs: Any
+    ) -> _Reply:
         """One request, retried on server errors, timeouts and short rate-limit waits."""
         headers = dict(kwargs.pop("headers", None) or {})
         if self._same_origin(url):
@@ -481,7 +480,7 @@ class GitHubClient:
             self._count(url)
             wait: float | None = None
             try:
-                reply = await self._exchange(method, url, headers, kwargs)
+                reply = await self._exchange(method, url, headers, kwargs, max_bytes)
             except httpx.TimeoutException:
                 kind = "timeout"
             except httpx.TransportError:
@@ -514,36 +513,21 @@ class GitHubClient:
             await self._sleep(wait)
 
     async def _exchange(
-        self, method: str, url: str, headers: Mapping[str, str], options: Mapping[str, Any]
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        options: Mapping[str, Any],
+        max_bytes: int,
     ) -> _Reply:
         request = self._http.build_request(method, url, headers=headers, **options)
         response = await self._http.send(request, stream=True)
         try:
-            content = await self._read(response)
+            content = await _read(response, max_bytes)
         finally:
             await response.aclose()
         links = {str(rel): link["url"] for rel, link in response.links.items() if "url" in link}
         return _Reply(response.status_code, response.headers, response.url, content, links)
-
-    async def _read(self, response: httpx.Response) -> bytes:
-        """The body, refused past ``max_body_bytes`` (counted as decoded, so a compressed
-        answer cannot slip past the cap)."""
-        declared = response.headers.get("content-length", "")
-        too_large = UnexpectedResponse(
-            response.status_code,
-            f"the answer from {response.url.path} is larger than the"
-            f" {self._max_body / 2**20:g} MiB this client reads",
-        )
-        if declared.isdigit() and int(declared) > self._max_body:
-            raise too_large
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self._max_body:
-                raise too_large
-            chunks.append(chunk)
-        return b"".join(chunks)
 
     def _count(self, url: str) -> None:
         if url == self.graphql_url:
@@ -597,6 +581,27 @@ class GitHubClient:
 def _origin(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     return parts.scheme.lower(), parts.netloc.lower()
+
+
+async def _read(response: httpx.Response, limit: int) -> bytes:
+    """The body, refused past ``limit`` bytes (counted as decoded, so a compressed answer
+    cannot slip past the cap)."""
+    size = f"{limit / 2**20:g} MiB" if limit >= 2**20 else f"{limit // 2**10} KiB"
+    too_large = UnexpectedResponse(
+        response.status_code,
+        f"the answer from {response.url.path} is larger than the {size} this client reads",
+    )
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks: list[bytes] = []
+    read = 0
+    async for chunk in response.aiter_bytes():
+        read += len(chunk)
+        if read > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _retry_after(value: str | None, now: datetime) -> datetime | None:
