@@ -11,7 +11,8 @@ from bot.clients.github import RateLimited, RepoNotFound
 from bot.clients.github.client import API_VERSION, GitHubClient
 from bot.core.repo_ref import RepoRef
 from bot.core.settings import Settings
-from bot.testing import FakeClock, Fault
+from bot.testing import FakeClock, Fault, ScenarioRepo
+from bot.testing.github_scenario import Scenario
 from tests.github_support import BIG, MID, T1, TOKEN, github, scenario
 
 
@@ -151,3 +152,18 @@ async def test_graphql_batch_isolates_a_missing_repository() -> None:
         RepoRef("no", "such"): None,
         MID: 149 * 200 + 101,
     }
+
+
+async def test_graphql_batches_stay_at_one_point_each() -> None:
+    created = T1 - timedelta(days=10)
+    world = Scenario([ScenarioRepo.with_daily(f"org/r{n}", 10 + n, created, [1] * 11)
+                      for n in range(1000)])
+    async with github(world, FakeClock(T1), TOKEN) as (fake, client):
+        found = await client.repositories([RepoRef("org", f"r{n}") for n in range(1000)])
+    # A repository opens 3 connections: 49 of them are 147 requests, 1.47 points, rounded
+    # to 1 (50 would be 1.5, rounded to 2). 1,000 repositories: 20 batches of 49 and one
+    # of 20 (60 requests, 0.6, at least 1): 21 queries, 21 points.
+    assert len(found) == 1000
+    assert fake.stats.calls["graphql"] == 21
+    assert fake.stats.graphql_points == 21
+    assert client.stats.graphql_points == 21

@@ -39,7 +39,7 @@ from bot.clients.github import (
 )
 from bot.clients.github.history import PER_PAGE as WEEKS_PER_PAGE
 from bot.clients.github.history import week_of
-from bot.clients.github.queries import BATCH_SIZE
+from bot.clients.github.queries import BATCH_SIZE, POINTS_PER_BATCH
 from bot.clients.github.stargazers import floor_hour
 from bot.core.repo_ref import RepoRef
 from bot.core.store import RepoRecord, Snapshot, StargazerAccess, Store
@@ -49,7 +49,6 @@ log = logging.getLogger(__name__)
 DEFAULT_BACKFILL_PAGES = 2  # about a year: charts and forecast backtests need no more
 ANONYMOUS_LIMIT = 60
 TOKEN_LIMIT = 5000
-POINTS_PER_BATCH = 2
 HOURLY_HOURS = 24  # what a spike alert reads
 # A list that refused us is tried again this long after, in case a role was granted since.
 ACCESS_RECHECK = timedelta(days=30)

@@ -323,7 +323,8 @@ class GitHubClient:
     async def repositories(
         self, refs: Sequence[RepoRef]
     ) -> dict[RepoRef, RepoInfo | GitHubError]:
-        """Metadata of many repositories, 50 to a GraphQL query (about 2 points a batch).
+        """Metadata of many repositories, one GraphQL query (a point) per
+        :data:`~bot.clients.github.queries.BATCH_SIZE`.
 
         A repository GitHub cannot resolve maps to :class:`RepoNotFound`; one error does
         not spoil the batch. Needs a token: GitHub's GraphQL refuses anonymous callers.
