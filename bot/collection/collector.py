@@ -1,8 +1,10 @@
 """Keep the store filled with GitHub's daily stars and metadata for every watched repo.
 
 One run (``momentum collect``, or the scheduler) plans within this hour's budget, stalest
-repositories first: a refresh reads history page 1 (30 weeks, one call); a repository
-never reported is backfilled with ``backfill_pages`` pages. Metadata, totals, releases and
+repositories first: a refresh reads history page 1 (30 weeks, one call), and so does a
+repository's first collection, since briefings, alerts and predictions need no more.
+Deeper pages are read only when a caller asks (``backfill_pages`` for repositories never
+collected, ``pages`` for all). Metadata, totals, releases and
 merged pull requests come from one GraphQL query per 50 repositories with a token, or
 from ``GET /repos/{owner}/{repo}`` once a day without one (60 calls an hour go to history
 first). One repository's failure is recorded and the run goes on; a spent budget stops
@@ -46,7 +48,9 @@ from bot.core.store import RepoRecord, Snapshot, StargazerAccess, Store
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BACKFILL_PAGES = 2  # about a year: charts and forecast backtests need no more
+# Page 1 (30 weeks) holds what briefings (28-day baselines), alerts and predictions (16
+# weeks) read; a year for backtests or comparisons is asked for explicitly.
+DEFAULT_BACKFILL_PAGES = 1
 ANONYMOUS_LIMIT = 60
 TOKEN_LIMIT = 5000
 HOURLY_HOURS = 24  # what a spike alert reads

@@ -26,6 +26,7 @@ from bot.app.cli.compare import add_arguments as add_compare_arguments
 from bot.app.cli.compare import compare_main
 from bot.app.progress import progress_bar
 from bot.app.runtime import open_services
+from bot.clients.github.history import MAX_PAGE as MAX_HISTORY_PAGE
 from bot.core.adapter import Adapter
 from bot.core.settings import Settings, SettingsError, load_settings
 from bot.core.store import Store
@@ -56,8 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
         "set), post scheduled briefings and alerts, collect from GitHub every 6 hours",
     )
     commands.add_parser("console", help="answer /momentum commands typed or piped on stdin")
-    commands.add_parser(
+    collect = commands.add_parser(
         "collect", help="refresh every watched repo's stars and metadata from GitHub now"
+    )
+    collect.add_argument(
+        "--pages", type=_history_pages, default=None, metavar="N",
+        help="read N pages of star history (30 weeks each, 1 to 100) for every repo, for "
+        "backtests over older weeks; by default a refresh reads one",
     )
     briefing = commands.add_parser(
         "briefing", help="print a briefing for a list of repos or a channel's watch list"
@@ -111,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "compare":
             return asyncio.run(compare_main(settings, args))
         if args.command == "collect":
-            return asyncio.run(_collect(settings))
+            return asyncio.run(_collect(settings, args.pages))
         if args.command == "console":
             return asyncio.run(_serve(settings, console_only=True))
         return asyncio.run(_serve(settings, console_only=False))
@@ -183,11 +189,17 @@ def _say(line: str) -> None:
     print(f"momentum: {line}", file=sys.stderr)
 
 
-async def _collect(settings: Settings) -> int:
+def _history_pages(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_HISTORY_PAGE):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a page count from 1 to 100")
+    return int(text)
+
+
+async def _collect(settings: Settings, pages: int | None) -> int:
     async with open_services(settings) as services:
         services.github.on_wait = _say
         with progress_bar("Collecting from GitHub") as progress:
-            summary = await services.data.collect(progress=progress)
+            summary = await services.data.collect(pages=pages, progress=progress)
     print("\n".join(summary.lines()))
     return 0
 
