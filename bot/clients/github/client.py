@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import random
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -47,6 +48,8 @@ from bot.clients.github.ratelimit import RateLimit
 from bot.clients.github.stargazers import Stargazers
 from bot.core.repo_ref import RepoRef
 from bot.core.settings import Settings
+
+log = logging.getLogger(__name__)
 
 API_VERSION = "2026-03-10"
 # Without either header GitHub's answer to a secondary limit says "wait a minute".
@@ -140,7 +143,8 @@ class GitHubClient:
         # False once a 404 from ``/stargazers/count`` turned out to mean "no such endpoint".
         self._count_endpoint = True
         self.stats = ClientStats()
-        # Told of every rate-limit wait before it starts, so a person sees why nothing moves.
+        # Told of every rate-limit wait before it starts, so a person sees why nothing
+        # moves; logged when unset.
         self.on_wait: Callable[[str], None] | None = None
         self.rate: dict[str, RateLimit] = {}
         self._clock = clock
@@ -506,11 +510,12 @@ class GitHubClient:
             self.stats.retries[kind] += 1
             if wait is None:
                 wait = self._backoff_delay(attempt)
-            elif self.on_wait is not None:
+            else:
                 what = ("GitHub's secondary rate limit" if kind == "secondary_limit"
                         else "GitHub's hourly rate limit")
-                self.on_wait(f"{what}: waiting {wait:.0f} s before retry {attempt}"
-                             f" of {self._max_retries}")
+                (self.on_wait or log.warning)(
+                    f"{what}: waiting {wait:.0f} s before retry {attempt} of {self._max_retries}"
+                )
             await self._sleep(wait)
 
     async def _exchange(
