@@ -506,8 +506,9 @@ def _altered(response: web.StreamResponse, fault: Fault) -> web.StreamResponse:
     # Without its ETag: the altered answer is not the one the tag names.
     headers = {k: v for k, v in response.headers.items()
                if k.lower() not in {"etag", "content-length", "content-type"}}
-    return web.Response(body=body + b" " * fault.padding, status=200, headers=headers,
-                        content_type="application/json")
+    if fault.padding:
+        body += b" " * fault.padding
+    return web.Response(body=body, status=200, headers=headers, content_type="application/json")
 
 
 def _with_etag(request: web.Request, body: object) -> web.Response:
