@@ -20,10 +20,10 @@ log = logging.getLogger(__name__)
 # Checking is on the command's path: Slack and Discord have been answered already, but a
 # person is waiting, so a slow GitHub is not waited on for long.
 CHECK_TIMEOUT_SECONDS = 5.0
-# What one command may spend checking names: with a token, two GraphQL queries (a point
-# each, up to 98 names: the default cap is 100); without one, 20 calls (a third of the
-# anonymous hour), 8 at a time.
-CHECK_BATCHES = 2
+# What one command may spend checking names: with a token, three GraphQL queries (a point
+# each, up to 147 names: more than the default cap of 100); without one, 20 calls (a
+# third of the anonymous hour), 8 at a time.
+CHECK_BATCHES = 3
 REST_CHECKS = 20
 REST_CHECK_CONCURRENCY = 8
 
@@ -40,17 +40,17 @@ class DataService:
         self._collecting = asyncio.Lock()
         self._background: set[asyncio.Task[CollectSummary]] = set()
 
-    def check_allowance(self) -> int:
+    def _allowance(self) -> int:
         """How many names one command may have checked on GitHub."""
         return CHECK_BATCHES * BATCH_SIZE if self._client.has_token else REST_CHECKS
 
     async def check(self, refs: Sequence[RepoRef]) -> dict[RepoRef, Checked]:
         """Each repository as GitHub knows it now, within :data:`CHECK_TIMEOUT_SECONDS`:
-        one GraphQL query per batch with a token, else one call each. Names past
-        :meth:`check_allowance`, and names whose check did not finish in time, map to a
-        :class:`GitHubError` saying why."""
+        one GraphQL query per batch with a token, else one call each. Names past the
+        command's allowance (:data:`CHECK_BATCHES`, :data:`REST_CHECKS`), and names whose
+        check did not finish in time, map to a :class:`GitHubError` saying why."""
         unique = list(dict.fromkeys(refs))
-        allowance = self.check_allowance()
+        allowance = self._allowance()
         asked = unique[:allowance]
         deadline = asyncio.get_running_loop().time() + CHECK_TIMEOUT_SECONDS
         if self._client.has_token:
