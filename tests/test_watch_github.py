@@ -174,9 +174,11 @@ async def test_with_github_unreachable_the_console_says_the_repos_were_added_unc
     assert "Traceback" not in result.stderr
     assert "Added 2 repos: big/rocket, mid/comet." in result.stdout
     # The client retries a refused connection with jittered backoff (3.75 to 7.5 s in
-    # all), so for each repo either it gives up first or the check's 5 s deadline does.
+    # all), so for each repo either it gives up first or the check's 5 s deadline does
+    # (on a loaded machine a connect may time out instead of being refused).
     text = " ".join(result.stdout.split())
-    reason = r"(GitHub could not be reached|GitHub did not answer within 5 s)"
+    reason = (r"(GitHub could not be reached|GitHub did not answer within 5 s"
+              r"|GitHub did not answer in time)")
     assert re.search(
         r"Added unchecked: big/rocket, mid/comet\. GitHub could not check them just now "
         rf"\({reason}(; {reason})?\); the next refresh checks and collects them", text
