@@ -3,8 +3,9 @@
     python benchmarks/collect.py [--repos 1000] [--anonymous 50]
 
 With a token: ``--repos`` watched repositories (10 to 200,000 stars, log-uniform, 1 to 6
-years old) are backfilled, then refreshed a day later. Prints REST calls, GraphQL points,
-wall time, peak memory (the process's, fake server included) and the cost per repo.
+years old) are collected for the first time (history page 1 each), then refreshed a day
+later. Prints REST calls, GraphQL points, wall time, peak memory (the process's, fake
+server included) and the cost per repo.
 Without a token: ``--anonymous`` repositories, collected every hour (60 calls each) until
 all are fresh. The fake's clock is simulated, so no run waits for real hours.
 """
@@ -86,7 +87,7 @@ async def with_token(count: int, scratch: Path) -> None:
                 clock=clock, sleep=clock.sleep,
             ) as client:
                 summary, seconds = await timed_collect(store, client, clock)
-                report(f"first backfill of {count} repos (token)", summary, seconds, count)
+                report(f"first collection of {count} repos (token)", summary, seconds, count)
                 clock.advance(24 * 3600)
                 summary, seconds = await timed_collect(store, client, clock)
                 report(f"daily refresh of {count} repos (token)", summary, seconds, count)
@@ -119,7 +120,7 @@ async def anonymous(count: int, scratch: Path) -> None:
                     )
             hours = (clock.now - NOW).total_seconds() / 3600
         print(
-            f"{count} repos without a token: all backfilled after {runs} hourly runs"
+            f"{count} repos without a token: all collected after {runs} hourly runs"
             f" ({hours:.1f} h of simulated time), {calls} REST calls"
             f" ({calls / count:.1f} per repo); a daily refresh then costs"
             f" {count} history calls, {math.ceil(count / 60)} hour(s)"

@@ -63,7 +63,8 @@ async def test_stored_days_match_the_scenario_exactly(db: Store, token: str | No
     world, clock = scenario(), FakeClock(T0)
     await watch(db, [BIG, MID], T0)
     async with github(world, clock, token) as (fake, client):
-        first = await collect(db, client, T0)
+        # Asked for explicitly: a first collection reads page 1 unless told otherwise.
+        first = await collect(db, client, T0, backfill_pages=2)
         # Two pages back from the week of T0: sixty weeks, to T0's day.
         since = week_start(T0).date() - timedelta(weeks=59)
         assert await stored(db, BIG, since, T1.date()) == {
@@ -153,8 +154,8 @@ async def test_refresh_completes_despite_faults_and_reports_retries(db: Store) -
         summary = await collect(db, client, T1)
     assert summary.failed == {}
     assert sorted(summary.refreshed, key=str) == [BIG, MID]
-    assert summary.retries == {"server_error": 3, "rate_limited": 1, "timeout": 1}
-    assert any("retried: 1 rate limited, 3 server error, 1 timeout" in line
+    assert summary.retries == {"server_error": 3, "secondary_limit": 1, "timeout": 1}
+    assert any("retried: 1 secondary limit, 3 server error, 1 timeout" in line
                for line in summary.lines())
     # The token's own repo (BIG) is the only one whose stargazer list is read.
     assert summary.hourly == [BIG]
@@ -204,8 +205,8 @@ async def test_renamed_repo_keeps_history_and_deleted_repo_is_gone(
 
 
 async def test_without_a_token_the_stalest_go_first_within_60_calls(db: Store) -> None:
-    # Forty small repositories, each two pages deep: a backfill costs 2 calls each, 80 in
-    # all, and an anonymous hour allows 60.
+    # Forty small repositories, each two pages deep: a backfill of two pages (asked for)
+    # costs 2 calls each, 80 in all, and an anonymous hour allows 60.
     start = T1.date() - timedelta(days=300)
     world = Scenario(
         ScenarioRepo.with_daily(f"o/r{n}", 5000 + n, T1 - timedelta(days=300), [1] * 301)
@@ -215,7 +216,7 @@ async def test_without_a_token_the_stalest_go_first_within_60_calls(db: Store) -
     refs = [type(BIG)("o", f"r{n}") for n in range(40)]
     await watch(db, refs, T1)
     async with github(world, clock, None) as (fake, client):
-        first = await collect(db, client, T1)
+        first = await collect(db, client, T1, backfill_pages=2)
         assert len(first.backfilled) == 30
         assert sorted(first.skipped, key=lambda ref: int(ref.name[1:])) == refs[30:]
         assert first.rest_calls == 60 == fake.stats.core_charged
@@ -224,7 +225,7 @@ async def test_without_a_token_the_stalest_go_first_within_60_calls(db: Store) -
         assert first.fresh_at == T1 + timedelta(hours=1)
         assert first.fresh_at is not None
         clock.now = first.fresh_at
-        second = await collect(db, client, clock.now)
+        second = await collect(db, client, clock.now, backfill_pages=2)
     # Never-fetched first (10 x 2 calls), then the 30 refreshes; 10 calls left for metadata.
     assert sorted(second.backfilled, key=str) == sorted(refs[30:], key=str)
     assert second.skipped == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from email.utils import format_datetime
 
 import pytest
 
@@ -10,7 +11,8 @@ from bot.clients.github import RateLimited, RepoNotFound
 from bot.clients.github.client import API_VERSION, GitHubClient
 from bot.core.repo_ref import RepoRef
 from bot.core.settings import Settings
-from bot.testing import FakeClock, Fault
+from bot.testing import FakeClock, Fault, ScenarioRepo
+from bot.testing.github_scenario import Scenario
 from tests.github_support import BIG, MID, T1, TOKEN, github, scenario
 
 
@@ -55,12 +57,52 @@ async def test_backfill_stops_at_the_page_limit_and_at_creation() -> None:
 
 async def test_a_secondary_limit_is_waited_out_on_the_injected_clock() -> None:
     clock = FakeClock(T1)
-    async with github(scenario(), clock, TOKEN) as (fake, client):
+    async with github(scenario(), clock, TOKEN, max_wait=300) as (fake, client):
+        waits: list[str] = []
+        client.on_wait = waits.append
         fake.inject(Fault(status=403, retry_after=42), Fault(status=429))
         await client.star_count(MID)
-    # Retry-After said 42 s; a 429 without it waits GitHub's minute.
-    assert clock.now == T1 + timedelta(seconds=42 + 60)
-    assert client.stats.retries == {"rate_limited": 2}
+    # Retry-After said 42 s; the second refusal, without it, waits GitHub's minute doubled
+    # (the limit persists): 42 + 120.
+    assert clock.now == T1 + timedelta(seconds=42 + 120)
+    assert client.stats.retries == {"secondary_limit": 2}
+    assert waits == [
+        "GitHub's secondary rate limit: waiting 42 s before retry 1 of 4",
+        "GitHub's secondary rate limit: waiting 120 s before retry 2 of 4",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "waited"),
+    [
+        (format_datetime(T1 + timedelta(seconds=90), usegmt=True), 90),  # an HTTP date
+        ("soon", 60),  # neither seconds nor a date: ignored, so GitHub's minute
+        ("1e9", 60),
+        ("-5", 60),
+    ],
+)
+async def test_retry_after_is_honoured_only_as_seconds_or_an_http_date(
+    retry_after: str, waited: int
+) -> None:
+    clock = FakeClock(T1)
+    async with github(scenario(), clock, TOKEN, max_wait=100) as (fake, client):
+        fake.inject(Fault(status=429, retry_after=retry_after))
+        await client.star_count(MID)
+    assert clock.now == T1 + timedelta(seconds=waited)
+
+
+async def test_a_persistent_secondary_limit_is_reported_as_one_not_as_a_spent_budget() -> None:
+    clock = FakeClock(T1)
+    async with github(scenario(), clock, TOKEN) as (fake, client):
+        fake.inject(Fault(status=403, times=10))
+        with pytest.raises(RateLimited) as raised:
+            await client.star_count(MID)
+    # One minute waited; the doubled second would pass max_wait (60 s), so it stops.
+    assert clock.now == T1 + timedelta(seconds=60)
+    assert raised.value.secondary
+    assert "secondary rate limit" in str(raised.value)
+    assert "exhausted" not in str(raised.value)
+    assert fake.remaining(TOKEN) > 4990  # the hour's budget was never the problem
 
 
 async def test_an_exhausted_budget_raises_instead_of_sleeping_an_hour() -> None:
@@ -110,3 +152,18 @@ async def test_graphql_batch_isolates_a_missing_repository() -> None:
         RepoRef("no", "such"): None,
         MID: 149 * 200 + 101,
     }
+
+
+async def test_graphql_batches_stay_at_one_point_each() -> None:
+    created = T1 - timedelta(days=10)
+    world = Scenario([ScenarioRepo.with_daily(f"org/r{n}", 10 + n, created, [1] * 11)
+                      for n in range(1000)])
+    async with github(world, FakeClock(T1), TOKEN) as (fake, client):
+        found = await client.repositories([RepoRef("org", f"r{n}") for n in range(1000)])
+    # A repository opens 3 connections: 49 of them are 147 requests, 1.47 points, rounded
+    # to 1 (50 would be 1.5, rounded to 2). 1,000 repositories: 20 batches of 49 and one
+    # of 20 (60 requests, 0.6, at least 1): 21 queries, 21 points.
+    assert len(found) == 1000
+    assert fake.stats.calls["graphql"] == 21
+    assert fake.stats.graphql_points == 21
+    assert client.stats.graphql_points == 21

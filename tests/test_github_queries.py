@@ -9,6 +9,7 @@ import pytest
 from graphql import GraphQLSchema, build_schema, parse, validate
 
 from bot.clients.github.queries import BATCH_SIZE, metadata_query
+from bot.testing.fake_graphql import query_cost
 
 # GitHub's public schema (MIT, see schema.LICENSE.md beside it), shipped with the tests.
 SCHEMA = Path(__file__).parent / "data/github/schema.graphql"
@@ -47,3 +48,16 @@ def test_batches_never_ask_for_the_closed_stargazer_list() -> None:
 def test_batch_size_is_bounded(count: int) -> None:
     with pytest.raises(ValueError, match="batch"):
         metadata_query(count)
+
+
+def test_a_full_batch_costs_one_point_where_one_more_repo_would_cost_two() -> None:
+    # GitHub's rule, as the fake applies it: 3 connections a repository, over 100,
+    # rounded to the nearest whole number. 49 repositories: 1.47, 1 point; 50: 1.5, 2.
+    full = metadata_query(BATCH_SIZE)
+    last = f"  r{BATCH_SIZE - 1}: repository(owner: $o{BATCH_SIZE - 1}, name: $n{BATCH_SIZE - 1})"
+    assert last in full
+    one_more = full.replace(last, f"  r{BATCH_SIZE}: repository(owner: $o0, name: $n0)"
+                            " { ...RepoFields }\n" + last)
+    assert BATCH_SIZE == 49
+    assert query_cost(parse(full), {}) == 1
+    assert query_cost(parse(one_more), {}) == 2

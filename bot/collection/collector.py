@@ -1,8 +1,10 @@
 """Keep the store filled with GitHub's daily stars and metadata for every watched repo.
 
 One run (``momentum collect``, or the scheduler) plans within this hour's budget, stalest
-repositories first: a refresh reads history page 1 (30 weeks, one call); a repository
-never reported is backfilled with ``backfill_pages`` pages. Metadata, totals, releases and
+repositories first: a refresh reads history page 1 (30 weeks, one call), and so does a
+repository's first collection, since briefings, alerts and predictions need no more.
+Deeper pages are read only when a caller asks (``backfill_pages`` for repositories never
+collected, ``pages`` for all). Metadata, totals, releases and
 merged pull requests come from one GraphQL query per 50 repositories with a token, or
 from ``GET /repos/{owner}/{repo}`` once a day without one (60 calls an hour go to history
 first). One repository's failure is recorded and the run goes on; a spent budget stops
@@ -40,17 +42,18 @@ from bot.clients.github import (
 )
 from bot.clients.github.history import PER_PAGE as WEEKS_PER_PAGE
 from bot.clients.github.history import week_of
-from bot.clients.github.queries import BATCH_SIZE
+from bot.clients.github.queries import BATCH_SIZE, POINTS_PER_BATCH
 from bot.clients.github.stargazers import floor_hour
 from bot.core.repo_ref import RepoRef
 from bot.core.store import RepoRecord, Snapshot, StargazerAccess, Store
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BACKFILL_PAGES = 2  # about a year: charts and forecast backtests need no more
+# Page 1 (30 weeks) holds what briefings (28-day baselines), alerts and predictions (16
+# weeks) read; a year for backtests or comparisons is asked for explicitly.
+DEFAULT_BACKFILL_PAGES = 1
 ANONYMOUS_LIMIT = 60
 TOKEN_LIMIT = 5000
-POINTS_PER_BATCH = 2
 HOURLY_HOURS = 24  # what a spike alert reads
 # A list that refused us is tried again this long after, in case a role was granted since.
 ACCESS_RECHECK = timedelta(days=30)
@@ -69,6 +72,8 @@ class CollectSummary:
     refreshed: list[RepoRef] = field(default_factory=list)
     backfilled: list[RepoRef] = field(default_factory=list)
     failed: dict[RepoRef, str] = field(default_factory=dict)
+    # Refreshed (or not), but GitHub's metadata of the repository could not be stored.
+    metadata_failed: dict[RepoRef, str] = field(default_factory=dict)
     skipped: list[RepoRef] = field(default_factory=list)
     gone: list[RepoRef] = field(default_factory=list)
     renamed: dict[RepoRef, RepoRef] = field(default_factory=dict)
@@ -88,6 +93,10 @@ class CollectSummary:
     fresh_at: datetime | None = None
     # Why GitHub could not be reached, when it could not: the run stopped there.
     unreachable: str | None = None
+    # A secondary rate limit (too many requests in a short time) stopped the run, not
+    # the hour's budget.
+    secondary_limit: bool = False
+
 
     def lines(self) -> list[str]:
         """The summary as a person reads it (``momentum collect`` prints these)."""
@@ -122,8 +131,18 @@ class CollectSummary:
             out.append(f"{ref} no longer exists on GitHub")
         for ref, reason in self.failed.items():
             out.append(f"{ref}: {reason}")
+        for ref, reason in self.metadata_failed.items():
+            out.append(f"{ref}: its metadata was not updated: {reason}")
         if self.unreachable is not None:
             out.append(f"GitHub could not be reached: {self.unreachable}")
+        elif self.skipped and self.secondary_limit:
+            left = "" if self.rest_remaining is None else f" ({self.rest_remaining} calls left)"
+            out.append(
+                "GitHub's secondary rate limit (too many requests in a short time, not the"
+                f" hourly budget{left}) stopped the run: {len(self.skipped)} repositories"
+                " left for later; run again in a few minutes"
+            )
+
         elif self.skipped and self.fresh_at:
             out.append(
                 f"the budget ran out: {len(self.skipped)} repositories will be fresh by"
@@ -209,12 +228,14 @@ async def collect(
                     if job.repo.ref not in summary.refreshed:
                         summary.skipped.append(job.repo.ref)
                     summary.fresh_at = error.reset_at
+                    summary.secondary_limit = summary.secondary_limit or error.secondary
                 except GitHubUnavailable as error:
                     # The connection is gone: every other repository would wait out the
                     # same retries.
                     stop.set()
                     summary.skipped.append(job.repo.ref)
                     await _unreachable(store, now, summary, error)
+
                 finally:
                     await store.unlock_repo(job.repo.id)
             else:
@@ -231,7 +252,8 @@ async def collect(
     summary.rest_remaining = client.remaining("core")
     summary.graphql_remaining = client.remaining("graphql") if client.has_token else None
     summary.history_missing = shared.history_missing
-    if summary.skipped and summary.unreachable is None:
+    if summary.skipped and summary.unreachable is None and not summary.secondary_limit:
+
         summary.fresh_at = _fresh_at(client, now, summary, repos, backfill_pages)
     return summary
 
@@ -309,6 +331,7 @@ async def _graphql_metadata(
         results = await client.repositories([job.repo.ref for job in chosen])
     except GitHubError as error:
         log.warning("metadata for %d repositories failed: %s", len(chosen), error)
+        summary.metadata_failed.update((job.repo.ref, str(error)) for job in chosen)
         return
     for job in chosen:
         result = results.get(job.repo.ref)
@@ -319,7 +342,7 @@ async def _graphql_metadata(
         elif isinstance(result, GitHubError) and not isinstance(result, RepoNotFound):
             # The history call decides whether a repository is gone; this only notes why
             # its metadata is missing.
-            log.warning("metadata for %s failed: %s", job.repo.ref, result)
+            summary.metadata_failed[job.repo.ref] = str(result)
 
 
 async def _refresh(
@@ -380,7 +403,7 @@ async def _refresh(
         except RateLimited:
             raise
         except GitHubError as error:
-            log.warning("metadata for %s failed: %s", repo.ref, error)
+            summary.metadata_failed[repo.ref] = str(error)
             return
         await _save_info(store, repo, info, now, summary)
 

@@ -12,11 +12,13 @@ from bot.testing.github_scenario import (
     Unstar,
     week_start,
 )
+from bot.testing.other_host import OtherHost
 
 __all__ = [
     "FakeClock",
     "FakeGitHub",
     "Fault",
+    "OtherHost",
     "ScenarioPull",
     "ScenarioRelease",
     "ScenarioRepo",

@@ -29,6 +29,7 @@ import re
 import shlex
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -42,6 +43,8 @@ from bot.testing.loopback import LoopbackServer
 MAX_HISTORY_PAGE = 100
 HISTORY_PER_PAGE = 30
 _DOCS = "https://docs.github.com/rest"
+# Set by the middleware for the request it is handling (each runs in its own task).
+_CORRUPT: ContextVar[bool] = ContextVar("corrupt", default=False)
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -53,15 +56,23 @@ class Fault:
     ``status`` 500/502/503: a server error; 403 or 429: a secondary rate limit, with
     ``Retry-After`` when ``retry_after`` is set. ``delay`` holds the answer back that many
     seconds (alone: a slow but correct answer). ``corrupt``: a history page whose first
-    week's total does not match its days.
+    week's total does not match its days. The normal answer can also be altered:
+    ``rewrite`` edits its JSON (a field of the wrong type, a timestamp no clock holds),
+    ``padding`` appends that many bytes of whitespace, ``body`` replaces it with these
+    bytes (a huge page, built before the test times anything), and ``headers`` overrides
+    its headers (``X-RateLimit-Reset`` past any date).
     """
 
     status: int | None = None
     times: int = 1
     path: str | None = None
-    retry_after: int | None = None
+    retry_after: int | str | None = None
     delay: float = 0.0
     corrupt: bool = False
+    rewrite: Callable[[Any], Any] | None = None
+    padding: int = 0
+    body: bytes | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     def matches(self, path: str) -> bool:
         return self.times > 0 and (self.path is None or fnmatch.fnmatchcase(path, self.path))
@@ -120,6 +131,7 @@ class FakeGitHub(LoopbackServer):
         self.search_timeouts = 0
         self._windows: dict[tuple[str, str], _Window] = {}
         self._faults: list[Fault] = []
+        self._redirects: dict[str, str] = {}
         self._closing = asyncio.Event()
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -150,6 +162,11 @@ class FakeGitHub(LoopbackServer):
     def inject(self, *faults: Fault) -> None:
         """Queue faults; the first one that matches a request is used up by it."""
         self._faults.extend(faults)
+
+    def redirect(self, path: str, location: str) -> None:
+        """Answer requests for ``path`` with ``301 Location: location`` (another host, say),
+        as GitHub does for a repository that moved."""
+        self._redirects[path] = location
 
     def exhaust(self, token: str | None, resource: str = "core") -> None:
         """Use up the rest of this hour's budget, as if other programs had spent it."""
@@ -195,6 +212,11 @@ class FakeGitHub(LoopbackServer):
         resource = _resource(request.path)
         window = self._window(token, resource)
         response: web.StreamResponse
+        if request.path in self._redirects:
+            location = self._redirects[request.path]
+            self.stats.statuses[301] += 1
+            return web.json_response({"message": "Moved Permanently", "url": location},
+                                     status=301, headers={"Location": location})
         fault = next((f for f in self._faults if f.matches(request.path)), None)
         if fault is not None:
             fault.times -= 1
@@ -207,7 +229,7 @@ class FakeGitHub(LoopbackServer):
                 refusal.headers.update(self._rate_headers(window, resource))
                 self.stats.statuses[refusal.status] += 1
                 return refusal
-            request["corrupt"] = fault.corrupt
+            _CORRUPT.set(fault.corrupt)
         if request.path == "/rate_limit" or (resource == "graphql" and token is not None):
             # /rate_limit is free; GraphQL is charged by its cost, in the handler.
             response = await handler(request)
@@ -227,8 +249,12 @@ class FakeGitHub(LoopbackServer):
             if not (response.status == 304 and token is not None):
                 window.used += 1
                 self.stats.core_charged += resource == "core"
+        if fault is not None:
+            response = _altered(response, fault)
         if request.path != "/rate_limit":
             response.headers.update(self._rate_headers(window, resource))
+        if fault is not None:
+            response.headers.update(fault.headers)
         self.stats.statuses[response.status] += 1
         return response
 
@@ -341,7 +367,7 @@ class FakeGitHub(LoopbackServer):
             start = current - timedelta(seconds=index * WEEK)
             days = repo.day_counts(start, now)
             items.append({"week": int(start.timestamp()), "total": sum(days), "days": days})
-        if request.get("corrupt") and items:
+        if _CORRUPT.get() and items:
             items[0]["total"] += 1
         base = f"{_origin(request)}/repositories/{repo.github_id}/stargazers/history"
         links = _page_links(base, per_page, page, last)
@@ -465,6 +491,24 @@ def _fault_response(fault: Fault) -> web.Response:
             headers,
         )
     return _error(fault.status, "Server Error")
+
+
+def _altered(response: web.StreamResponse, fault: Fault) -> web.StreamResponse:
+    altering = fault.rewrite or fault.padding or fault.body is not None
+    if not altering or not isinstance(response, web.Response):
+        return response
+    if response.status != 200 or not isinstance(response.body, bytes):
+        return response
+    body = response.body if fault.body is None else fault.body
+    if fault.rewrite is not None:
+        payload = json.loads(body)
+        body = json.dumps(fault.rewrite(payload) or payload).encode()
+    # Without its ETag: the altered answer is not the one the tag names.
+    headers = {k: v for k, v in response.headers.items()
+               if k.lower() not in {"etag", "content-length", "content-type"}}
+    if fault.padding:
+        body += b" " * fault.padding
+    return web.Response(body=body, status=200, headers=headers, content_type="application/json")
 
 
 def _with_etag(request: web.Request, body: object) -> web.Response:

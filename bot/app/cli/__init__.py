@@ -49,6 +49,25 @@ def _demo_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# GitHub serves at most 100 pages of star history (bot.clients.github.history.MAX_PAGE,
+# not imported here: --help stays light).
+MAX_HISTORY_PAGES = 100
+
+
+def _collect_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pages", type=_history_pages, default=None, metavar="N",
+        help="read N pages of star history (30 weeks each, 1 to 100) for every repo, for "
+        "backtests over older weeks; by default a refresh reads one",
+    )
+
+
+def _history_pages(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_HISTORY_PAGES):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a page count from 1 to 100")
+    return int(text)
+
+
 def build_parser(command: str | None) -> argparse.ArgumentParser:
     """The parser, with the options of ``command`` alone: listing the others needs only
     their names and help, and this keeps their modules unloaded."""
@@ -69,6 +88,8 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         )
         if name == "demo":
             add = _demo_arguments
+        elif name == "collect":
+            add = _collect_arguments
         if add is not None:
             add(sub)
     # `db` and `predictions` add their own parsers and actions; their modules are light.

@@ -76,7 +76,7 @@ def run_command(args: argparse.Namespace) -> int:
         if args.command == "compare":
             return asyncio.run(compare_main(settings, args))
         if args.command == "collect":
-            return asyncio.run(_collect(settings))
+            return asyncio.run(_collect(settings, args.pages))
         if args.command == "console":
             return asyncio.run(_serve(settings, console_only=True))
         return asyncio.run(_serve(settings, console_only=False))
@@ -144,15 +144,20 @@ def _discord_adapter(settings: Settings, router: Router, store: Store) -> Adapte
     return DiscordAdapter(settings, router, store)
 
 
-async def _collect(settings: Settings) -> int:
+def _say(line: str) -> None:
+    print(f"momentum: {line}", file=sys.stderr)
+
+
+async def _collect(settings: Settings, pages: int | None) -> int:
     async with open_services(settings) as services:
+        services.github.on_wait = _say
         if services.context.synthetic:
             raise StartupError(
                 "this is a demo database (synthetic repos that GitHub does not have); "
                 "collect into another DATABASE_URL, or refresh it with momentum demo --database"
             )
         with progress_bar("Collecting from GitHub") as progress:
-            summary = await services.data.collect(progress=progress)
+            summary = await services.data.collect(pages=pages, progress=progress)
     print("\n".join(summary.lines()))
     if summary.unreachable is not None:
         print(
@@ -169,6 +174,7 @@ async def _briefing(settings: Settings, request: BriefingRequest) -> int:
     now = utc_now()
     today = now.date()
     async with open_services(settings) as services:
+        services.github.on_wait = _say
         # A demo database's repos exist only on the demo's synthetic GitHub.
         if not request.offline and not services.context.synthetic:
             with progress_bar("Collecting what the briefing needs") as progress:

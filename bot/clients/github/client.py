@@ -15,19 +15,22 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import random
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
+from pydantic import TypeAdapter, ValidationError
 
 from bot.clients.github import history as hist
-from bot.clients.github import models, queries, ratelimit
+from bot.clients.github import models, queries, ratelimit, wire
 from bot.clients.github import stargazers as star_list
 from bot.clients.github.errors import (
     GitHubError,
@@ -46,6 +49,8 @@ from bot.clients.github.stargazers import Stargazers
 from bot.core.repo_ref import RepoRef
 from bot.core.settings import Settings
 
+log = logging.getLogger(__name__)
+
 API_VERSION = "2026-03-10"
 # Without either header GitHub's answer to a secondary limit says "wait a minute".
 SECONDARY_LIMIT_WAIT = 60.0
@@ -54,6 +59,14 @@ _GONE = {404, 410}
 # A walk back through a stargazer list stops here: 10,000 stars, a fifth of an hour's calls.
 MAX_STARGAZER_PAGES = 100
 _NEVER = datetime.max.replace(tzinfo=UTC)
+# The largest answers read. Parsing and validating holds the GIL (a worker thread would
+# not free the event loop), at roughly 50-130 ms a MiB here, so the caps are what keep
+# the loop, and the chat acks waiting on it, turning. GitHub's largest answers here, a
+# search page of 100 repositories or a GraphQL batch, are under 1 MiB; a history page of
+# 30 weeks is about 2.5 KB.
+MAX_BODY_BYTES = 2 * 2**20
+MAX_HISTORY_BYTES = 128 * 2**10
+_T = TypeVar("_T")
 
 
 def _utc_now() -> datetime:
@@ -86,9 +99,20 @@ class ClientStats:
 
 
 @dataclass(frozen=True, slots=True)
+class _Reply:
+    """One HTTP exchange, its body read whole (within a cap)."""
+
+    status: int
+    headers: httpx.Headers
+    url: httpx.URL
+    content: bytes
+    links: dict[str, str]  # rel -> URL, from httpx's reading of ``Link``
+
+
+@dataclass(frozen=True, slots=True)
 class _Answer:
-    body: Any
-    link: str | None
+    content: bytes
+    links: dict[str, str]
     moved: bool
     not_modified: bool = False
 
@@ -119,6 +143,9 @@ class GitHubClient:
         # False once a 404 from ``/stargazers/count`` turned out to mean "no such endpoint".
         self._count_endpoint = True
         self.stats = ClientStats()
+        # Told of every rate-limit wait before it starts, so a person sees why nothing
+        # moves; logged when unset.
+        self.on_wait: Callable[[str], None] | None = None
         self.rate: dict[str, RateLimit] = {}
         self._clock = clock
         self._sleep = sleep
@@ -127,14 +154,15 @@ class GitHubClient:
         self._backoff = backoff
         self._max_backoff = max_backoff
         self._rng = rng or random.Random()
-        self._etags: dict[str, tuple[str, Any, str | None]] = {}
+        self._etags: dict[str, tuple[str, bytes, dict[str, str]]] = {}
         headers = {
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": API_VERSION,
             "User-Agent": "momentum-bot",
         }
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
+        # Sent per request, and only to our own origins (see ``_send``).
+        self._auth = {"Authorization": f"Bearer {token}"} if token else {}
+        self._origins = {_origin(self.api_url), _origin(graphql_url)}
         self._http = httpx.AsyncClient(
             headers=headers,
             timeout=timeout,
@@ -172,9 +200,10 @@ class GitHubClient:
         """This hour's budgets from ``GET /rate_limit`` (which GitHub does not charge)."""
         try:
             answer = await self._get(f"{self.api_url}/rate_limit", None, None, cached=False)
+            body = self._decode(wire.RATE_LIMIT, answer.content, "GET /rate_limit")
         except (RepoNotFound, UnexpectedResponse):
             return dict(self.rate)  # GitHub Enterprise Server with rate limits turned off
-        found = ratelimit.from_rate_limit_body(answer.body if isinstance(answer.body, dict) else {})
+        found = ratelimit.from_rate_limit_body(body)
         self.rate.update(found)
         return found
 
@@ -207,7 +236,7 @@ class GitHubClient:
                 raise
             moved = moved or answer.moved
             collected.append(weeks)
-            links = hist.parse_link(answer.link)
+            links = answer.links
             reached = created is not None and weeks[-1].start <= hist.week_of(created)
             if "next" not in links or reached or number == hist.MAX_PAGE:
                 complete = "next" not in links or reached
@@ -220,9 +249,7 @@ class GitHubClient:
     async def repository(self, ref: RepoRef) -> RepoInfo:
         """``GET /repos/{owner}/{repo}``, with its ETag, following a rename."""
         answer = await self._get(f"{self.api_url}/repos/{ref.owner}/{ref.name}", None, ref)
-        if not isinstance(answer.body, dict):
-            raise UnexpectedResponse(200, f"{ref} is not described by an object")
-        return models.from_rest(answer.body)
+        return models.from_rest(self._decode(wire.REST_REPO, answer.content, str(ref)))
 
     async def star_count(self, ref: RepoRef) -> int:
         """``GET /repos/{owner}/{repo}/stargazers/count``: the cheapest existence check.
@@ -238,10 +265,7 @@ class GitHubClient:
             info = await self.repository(ref)  # raises RepoNotFound if it is the repo
             self._count_endpoint = False
             return info.stars
-        try:
-            return int(answer.body["count"])
-        except (KeyError, TypeError, ValueError):
-            raise UnexpectedResponse(200, f"no count for {ref}") from None
+        return (self._decode(wire.STAR_COUNT, answer.content, f"{ref}'s count")).count
 
     async def stargazers(
         self,
@@ -270,9 +294,9 @@ class GitHubClient:
             if error.status in {401, 403}:
                 raise StargazersClosed(ref, error.status) from None
             raise
-        first_page = star_list.parse_page(ref, first.body)
+        first_page = star_list.parse_page(ref, first.content)
         walked: list[list[tuple[str, datetime]]] = []
-        last_url = hist.parse_link(first.link).get("last")
+        last_url = first.links.get("last")
         known_after: datetime | None = None
         if last_url is not None:
             if not self._same_origin(last_url):
@@ -290,7 +314,7 @@ class GitHubClient:
                     str(last.copy_set_param("page", str(number))), None, ref,
                     accept=star_list.ACCEPT,
                 )
-                walked.append(star_list.parse_page(ref, answer.body))
+                walked.append(star_list.parse_page(ref, answer.content))
                 number -= 1
                 oldest = walked[-1][0][1] if walked[-1] else None
                 # Strictly before: a star given at ``since`` itself may be on the page before.
@@ -303,7 +327,8 @@ class GitHubClient:
     async def repositories(
         self, refs: Sequence[RepoRef]
     ) -> dict[RepoRef, RepoInfo | GitHubError]:
-        """Metadata of many repositories, 50 to a GraphQL query (about 2 points a batch).
+        """Metadata of many repositories, one GraphQL query (a point) per
+        :data:`~bot.clients.github.queries.BATCH_SIZE`.
 
         A repository GitHub cannot resolve maps to :class:`RepoNotFound`; one error does
         not spoil the batch. Needs a token: GitHub's GraphQL refuses anonymous callers.
@@ -335,7 +360,7 @@ class GitHubClient:
         # Never from the ETag cache: a search's answer changes with the hour.
         answer = await self._get(f"{self.api_url}/search/repositories", params, None,
                                  cached=False)
-        return models.from_search(answer.body)
+        return models.from_search(self._decode(wire.SEARCH, answer.content, "a search"))
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -351,8 +376,7 @@ class GitHubClient:
 
     def _same_origin(self, url: str) -> bool:
         # Following a link elsewhere would hand our token to another host.
-        ours, theirs = urlsplit(self.api_url), urlsplit(url)
-        return (ours.scheme, ours.netloc) == (theirs.scheme, theirs.netloc)
+        return _origin(url) in self._origins
 
     async def _history_page(
         self, ref: RepoRef, url: str, params: dict[str, str] | None
@@ -360,10 +384,11 @@ class GitHubClient:
         # A malformed page is read once more (fresh, not from the ETag cache) before
         # giving up: it is more likely a bad answer than a bad history.
         for attempt in range(2):
-            answer = await self._get(url, params, ref, cached=attempt == 0)
+            answer = await self._get(url, params, ref, cached=attempt == 0,
+                                     max_bytes=MAX_HISTORY_BYTES)
+            links = answer.links
             try:
-                weeks = hist.parse_page(ref, answer.body)
-                links = hist.parse_link(answer.link)
+                weeks = hist.parse_page(ref, answer.content)
                 if not weeks:
                     raise InvalidHistory(ref, "the page holds no weeks")
                 if "next" in links and len(weeks) != hist.PER_PAGE:
@@ -384,90 +409,131 @@ class GitHubClient:
         *,
         cached: bool = True,
         accept: str | None = None,
+        max_bytes: int = MAX_BODY_BYTES,
     ) -> _Answer:
-        moved = False
+        moved = foreign = False
         for _ in range(4):
             key = f"{accept or ''} {httpx.URL(url, params=params)}"
             known = self._etags.get(key) if cached else None
             headers = {"If-None-Match": known[0]} if known else {}
             if accept is not None:
                 headers["Accept"] = accept
-            response = await self._send("GET", url, params=params, headers=headers)
-            if response.status_code in _REDIRECTS and "location" in response.headers:
-                url, params, moved = response.headers["location"], None, True
+            reply = await self._send(
+                "GET", url, params=params, headers=headers, max_bytes=max_bytes
+            )
+            if reply.status in _REDIRECTS and "location" in reply.headers:
+                url = str(reply.url.join(reply.headers["location"]))
+                params, moved = None, True
+                foreign = foreign or not self._same_origin(url)
                 continue
-            if response.status_code == 304 and known:
+            if reply.status == 304 and known:
                 return _Answer(known[1], known[2], moved, not_modified=True)
-            if response.status_code in _GONE and ref is not None:
+            if reply.status in _GONE and ref is not None:
+                if foreign:
+                    # Another host cannot say whether a repository exists on GitHub.
+                    host = urlsplit(url).netloc
+                    raise UnexpectedResponse(reply.status, f"{ref} was redirected to {host}")
                 raise RepoNotFound(ref)
-            if response.status_code != 200:
-                raise UnexpectedResponse(response.status_code, _message(response))
-            try:
-                body = response.json()
-            except ValueError:
-                # A truncated or garbled body: the caller decides whether to read again.
-                body = None
-            link = response.headers.get("link")
-            if "etag" in response.headers and body is not None:
-                self._etags[key] = (response.headers["etag"], body, link)
-            return _Answer(body, link, moved)
+            if reply.status != 200:
+                raise UnexpectedResponse(reply.status, _message(reply))
+            if "etag" in reply.headers:
+                self._etags[key] = (reply.headers["etag"], reply.content, reply.links)
+            return _Answer(reply.content, reply.links, moved)
         raise UnexpectedResponse(310, f"too many redirects from {url}")
 
-    async def _graphql(self, query: str, variables: Mapping[str, Any]) -> dict[str, Any]:
-        response = await self._send(
+    async def _graphql(self, query: str, variables: Mapping[str, Any]) -> wire.GqlAnswer:
+        reply = await self._send(
             "POST", self.graphql_url, json={"query": query, "variables": dict(variables)}
         )
-        if response.status_code != 200:
-            raise UnexpectedResponse(response.status_code, _message(response))
-        try:
-            body = response.json()
-        except ValueError:
-            raise UnexpectedResponse(200, "GraphQL answered with something not JSON") from None
-        if not isinstance(body, dict):
-            raise UnexpectedResponse(200, "GraphQL answered with something not an object")
-        errors = body.get("errors") or []
-        if any(isinstance(e, dict) and e.get("type") == "RATE_LIMITED" for e in errors):
+        if reply.status != 200:
+            raise UnexpectedResponse(reply.status, _message(reply))
+        body = self._decode(wire.GRAPHQL, reply.content, "GraphQL's answer")
+        if any(error.type == "RATE_LIMITED" for error in body.errors):
             known = self.rate.get("graphql")
             raise RateLimited("graphql", known.reset_at if known else None)
-        if body.get("data") is None:
-            first = errors[0].get("message") if errors and isinstance(errors[0], dict) else ""
+        if body.data is None:
+            first = body.errors[0].message if body.errors else ""
             raise UnexpectedResponse(200, f"GraphQL refused the query: {first}")
-        cost = (body["data"].get("rateLimit") or {}).get("cost")
-        if isinstance(cost, int):
-            self.stats.graphql_points += cost
-        limits = ratelimit.from_graphql(body["data"].get("rateLimit") or {})
-        if limits is not None:
-            self.rate["graphql"] = limits
+        if body.data.get("rateLimit") is not None:
+            try:
+                figures = wire.GqlRateLimit.model_validate(body.data["rateLimit"])
+            except ValidationError as error:
+                raise UnexpectedResponse(
+                    200, f"GraphQL's rateLimit is malformed: {wire.reason(error)}"
+                ) from None
+            self.stats.graphql_points += figures.cost
+            self.rate["graphql"] = ratelimit.from_graphql(figures)
         return body
 
-    async def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    @staticmethod
+    def _decode(adapter: TypeAdapter[_T], content: bytes, what: str) -> _T:
+        """``content`` validated into GitHub's documented shape (:mod:`wire`)."""
+        try:
+            return adapter.validate_json(content)
+        except ValidationError as error:
+            raise UnexpectedResponse(200, f"{what} is malformed: {wire.reason(error)}") from None
+
+    async def _send(
+        self, method: str, url: str, *, max_bytes: int = MAX_BODY_BYTES, **kwargs: Any
+    ) -> _Reply:
         """One request, retried on server errors, timeouts and short rate-limit waits."""
-        attempt = 0
+        headers = dict(kwargs.pop("headers", None) or {})
+        if self._same_origin(url):
+            headers.update(self._auth)
+        attempt = refusals = 0
         while True:
             self._count(url)
             wait: float | None = None
             try:
-                response = await self._http.request(method, url, **kwargs)
+                reply = await self._exchange(method, url, headers, kwargs, max_bytes)
             except httpx.TimeoutException:
                 kind = "timeout"
             except httpx.TransportError:
                 kind = "connection"
             else:
-                self._note_rate(response)
-                if response.status_code >= 500:
+                self._note_rate(reply)
+                if reply.status >= 500:
                     kind = "server_error"
-                elif _is_rate_limited(response):
-                    kind = "rate_limited"
-                    wait = self._rate_wait(response)
+                elif _is_rate_limited(reply):
+                    refusals += 1
+                    spent = reply.headers.get("x-ratelimit-remaining") == "0"
+                    kind = "rate_limited" if spent else "secondary_limit"
+                    wait = self._rate_wait(reply, refusals)
                 else:
-                    return response
+                    return reply
             attempt += 1
             if attempt > self._max_retries:
-                if kind == "rate_limited":
-                    raise RateLimited(self._resource(url), self._reset_at(url))
+                if kind in {"rate_limited", "secondary_limit"}:
+                    raise RateLimited(self._resource(url), self._reset_at(url),
+                                      secondary=kind == "secondary_limit")
                 raise GitHubUnavailable(kind, attempt, url)
             self.stats.retries[kind] += 1
-            await self._sleep(wait if wait is not None else self._backoff_delay(attempt))
+            if wait is None:
+                wait = self._backoff_delay(attempt)
+            else:
+                what = ("GitHub's secondary rate limit" if kind == "secondary_limit"
+                        else "GitHub's hourly rate limit")
+                (self.on_wait or log.warning)(
+                    f"{what}: waiting {wait:.0f} s before retry {attempt} of {self._max_retries}"
+                )
+            await self._sleep(wait)
+
+    async def _exchange(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        options: Mapping[str, Any],
+        max_bytes: int,
+    ) -> _Reply:
+        request = self._http.build_request(method, url, headers=headers, **options)
+        response = await self._http.send(request, stream=True)
+        try:
+            content = await _read(response, max_bytes)
+        finally:
+            await response.aclose()
+        links = {str(rel): link["url"] for rel, link in response.links.items() if "url" in link}
+        return _Reply(response.status_code, response.headers, response.url, content, links)
 
     def _count(self, url: str) -> None:
         if url == self.graphql_url:
@@ -486,26 +552,31 @@ class GitHubClient:
         known = self.rate.get(self._resource(url))
         return known.reset_at if known else None
 
-    def _note_rate(self, response: httpx.Response) -> None:
-        figures = ratelimit.from_headers(response.headers)
+    def _note_rate(self, reply: _Reply) -> None:
+        figures = ratelimit.from_headers(reply.headers)
         if figures is not None:
             self.rate[figures.resource] = figures
 
-    def _rate_wait(self, response: httpx.Response) -> float:
-        """Seconds to wait before retrying; raises :class:`RateLimited` if too long."""
-        retry_after = response.headers.get("retry-after")
-        if retry_after is not None and retry_after.strip().isdigit():
-            wait = float(retry_after)
-        elif response.headers.get("x-ratelimit-remaining") == "0":
-            figures = ratelimit.from_headers(response.headers)
-            reset = figures.reset_at if figures else self._clock()
-            wait = max(1.0, (reset - self._clock()).total_seconds() + 1)
+    def _rate_wait(self, reply: _Reply, refusals: int) -> float:
+        """Seconds to wait before retrying the ``refusals``-th rate-limited answer to one
+        request, as GitHub documents it: ``Retry-After`` when it is a number of seconds or
+        an HTTP date; the reset time when the hour's budget is spent; otherwise (a
+        secondary limit) a minute, doubling while the limit persists. Raises
+        :class:`RateLimited` when that is longer than ``max_wait``."""
+        figures = ratelimit.from_headers(reply.headers)
+        spent = reply.headers.get("x-ratelimit-remaining") == "0"
+        now = self._clock()
+        retry_at = _retry_after(reply.headers.get("retry-after"), now)
+        if retry_at is not None:
+            wait = max(0.0, (retry_at - now).total_seconds())
+        elif spent and figures is not None:
+            # GitHub's reset is whole seconds; a second more makes sure it has passed.
+            wait = max(1.0, (figures.reset_at - now).total_seconds() + 1)
         else:
-            wait = SECONDARY_LIMIT_WAIT
+            wait = SECONDARY_LIMIT_WAIT * 2.0 ** (refusals - 1)
         if wait > self._max_wait:
-            figures = ratelimit.from_headers(response.headers)
             resource = figures.resource if figures else "core"
-            raise RateLimited(resource, self._clock() + timedelta(seconds=wait))
+            raise RateLimited(resource, now + timedelta(seconds=wait), secondary=not spent)
         return wait
 
     def _backoff_delay(self, attempt: int) -> float:
@@ -513,47 +584,90 @@ class GitHubClient:
         return ceiling * self._rng.uniform(0.5, 1.0)
 
 
-def _is_rate_limited(response: httpx.Response) -> bool:
-    if response.status_code == 429:
-        return True
-    if response.status_code != 403:
-        return False
-    if "retry-after" in response.headers or response.headers.get("x-ratelimit-remaining") == "0":
-        return True
-    return "rate limit" in _message(response).lower()
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
-def _message(response: httpx.Response) -> str:
+async def _read(response: httpx.Response, limit: int) -> bytes:
+    """The body, refused past ``limit`` bytes (counted as decoded, so a compressed answer
+    cannot slip past the cap)."""
+    size = f"{limit / 2**20:g} MiB" if limit >= 2**20 else f"{limit // 2**10} KiB"
+    too_large = UnexpectedResponse(
+        response.status_code,
+        f"the answer from {response.url.path} is larger than the {size} this client reads",
+    )
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks: list[bytes] = []
+    read = 0
+    async for chunk in response.aiter_bytes():
+        read += len(chunk)
+        if read > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _retry_after(value: str | None, now: datetime) -> datetime | None:
+    """``Retry-After`` as HTTP defines it (RFC 9110): delay-seconds or an HTTP date;
+    anything else is ignored, as if the header were absent."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isascii() and text.isdigit():
+        return now + timedelta(seconds=min(int(text), 86_400))
     try:
-        body = response.json()
-    except ValueError:
-        return response.text[:200]
-    return str(body.get("message", "")) if isinstance(body, dict) else ""
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _is_rate_limited(reply: _Reply) -> bool:
+    if reply.status == 429:
+        return True
+    if reply.status != 403:
+        return False
+    if "retry-after" in reply.headers or reply.headers.get("x-ratelimit-remaining") == "0":
+        return True
+    return "rate limit" in _message(reply).lower()
+
+
+def _message(reply: _Reply) -> str:
+    try:
+        return wire.MESSAGE.validate_json(reply.content).message
+    except ValidationError:
+        return reply.content[:200].decode(errors="replace")
 
 
 def _batch_results(
-    batch: Sequence[RepoRef], body: Mapping[str, Any]
+    batch: Sequence[RepoRef], body: wire.GqlAnswer
 ) -> dict[RepoRef, RepoInfo | GitHubError]:
-    data = body.get("data") or {}
-    errors: dict[str, Mapping[str, Any]] = {}
-    for error in body.get("errors") or []:
-        path = error.get("path") if isinstance(error, dict) else None
-        if path:
-            errors.setdefault(str(path[0]), error)
+    data = body.data or {}
+    errors: dict[str, wire.GqlError] = {}
+    for error in body.errors:
+        if error.path:
+            errors.setdefault(str(error.path[0]), error)
     results: dict[RepoRef, RepoInfo | GitHubError] = {}
     for index, ref in enumerate(batch):
         name = queries.alias(index)
         node = data.get(name)
-        if isinstance(node, dict):
+        if node is not None:
             try:
-                results[ref] = models.from_graphql(node)
+                results[ref] = models.from_graphql(wire.GqlRepo.model_validate(node))
+            except ValidationError as error:
+                results[ref] = UnexpectedResponse(
+                    200, f"GitHub's metadata of {ref} is malformed: {wire.reason(error)}"
+                )
             except UnexpectedResponse as malformed:
                 results[ref] = malformed
             continue
-        problem = errors.get(name, {})
-        if problem.get("type") == "NOT_FOUND":
+        problem = errors.get(name)
+        if problem is not None and problem.type == "NOT_FOUND":
             results[ref] = RepoNotFound(ref)
         else:
-            message = str(problem.get("message", "no data and no error"))
+            message = problem.message if problem else "no data and no error"
             results[ref] = UnexpectedResponse(200, f"GraphQL on {ref}: {message}")
     return results

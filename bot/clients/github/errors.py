@@ -35,13 +35,23 @@ class InvalidHistory(GitHubError):
 
 
 class RateLimited(GitHubError):
-    """The budget is spent until ``reset_at``, further away than the client may wait."""
+    """GitHub refuses us until ``reset_at``, further away than the client may wait: the
+    hour's budget is spent, or (``secondary``) a secondary limit on requests in a short
+    time refused us while budget was left."""
 
-    def __init__(self, resource: str, reset_at: datetime | None) -> None:
-        when = f" until {reset_at.isoformat()}" if reset_at else ""
-        super().__init__(f"GitHub's {resource} rate limit is exhausted{when}")
+    def __init__(
+        self, resource: str, reset_at: datetime | None, *, secondary: bool = False
+    ) -> None:
+        when = f" until {reset_at:%Y-%m-%d %H:%M:%S} UTC" if reset_at else ""
+        if secondary:
+            text = ("GitHub's secondary rate limit (too many requests in a short time, not"
+                    f" the hourly budget) refused us{when}")
+        else:
+            text = f"GitHub's {resource} rate limit is exhausted{when}"
+        super().__init__(text)
         self.resource = resource
         self.reset_at = reset_at
+        self.secondary = secondary
 
 
 class GitHubUnavailable(GitHubError):

@@ -8,19 +8,20 @@ week start seen so far is, so buckets are read as UTC dates.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
+from pydantic import ValidationError
+
+from bot.clients.github import wire
 from bot.clients.github.errors import InvalidHistory
 from bot.core.repo_ref import RepoRef
 
 MAX_PAGE = 100
 PER_PAGE = 30
 _SUNDAY = 6
-_LINK = re.compile(r'<([^>]*)>\s*;\s*rel="([^"]+)"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,37 +58,27 @@ class StarHistory:
         }
 
 
-def parse_page(ref: RepoRef | None, payload: object) -> list[Week]:
-    """The weeks of one page; :class:`InvalidHistory` if any of them is malformed."""
-    if not isinstance(payload, list):
-        raise InvalidHistory(ref, "the page is not a list of weeks")
-    weeks = [_week(ref, item) for item in payload]
+def parse_page(ref: RepoRef | None, content: bytes) -> list[Week]:
+    """The weeks of one page (its JSON text); :class:`InvalidHistory` if any is malformed."""
+    try:
+        page = wire.HISTORY_PAGE.validate_json(content)
+    except ValidationError as error:
+        raise InvalidHistory(ref, wire.reason(error)) from None
+    weeks = [_week(ref, item) for item in page]
     for newer, older in pairwise(weeks):
         if newer.start - older.start != timedelta(days=7):
             raise InvalidHistory(ref, f"weeks {older.start} and {newer.start} do not follow")
     return weeks
 
 
-def _week(ref: RepoRef | None, item: object) -> Week:
-    if not isinstance(item, dict):
-        raise InvalidHistory(ref, "a week is not an object")
-    stamp, total, days = item.get("week"), item.get("total"), item.get("days")
-    if not isinstance(stamp, int) or not _is_int(total):
-        raise InvalidHistory(ref, "a week lacks its start or total")
-    if not isinstance(days, list) or len(days) != 7:
-        raise InvalidHistory(ref, "a week does not hold seven days")
-    if not all(_is_int(n) and n >= 0 for n in days):
-        raise InvalidHistory(ref, "a day's count is not a non-negative integer")
-    start = datetime.fromtimestamp(stamp, UTC)
+def _week(ref: RepoRef | None, item: wire.HistoryWeek) -> Week:
+    start = datetime.fromtimestamp(item.week, UTC)
     if start.weekday() != _SUNDAY or start.time() != datetime.min.time():
         raise InvalidHistory(ref, f"week {start.isoformat()} does not start on Sunday 00:00 UTC")
-    if sum(days) != total:
-        raise InvalidHistory(ref, f"week {start.date()} totals {total}, its days {sum(days)}")
+    days = item.days
+    if sum(days) != item.total:
+        raise InvalidHistory(ref, f"week {start.date()} totals {item.total}, its days {sum(days)}")
     return Week(start.date(), (days[0], days[1], days[2], days[3], days[4], days[5], days[6]))
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def merge_pages(ref: RepoRef | None, pages: Sequence[Sequence[Week]]) -> tuple[Week, ...]:
@@ -105,13 +96,6 @@ def merge_pages(ref: RepoRef | None, pages: Sequence[Sequence[Week]]) -> tuple[W
         if newer.start - older.start != timedelta(days=7):
             raise InvalidHistory(ref, f"weeks between {older.start} and {newer.start} are missing")
     return weeks
-
-
-def parse_link(header: str | None) -> dict[str, str]:
-    """``Link: <url>; rel="next", <url>; rel="last"`` as ``{"next": url, "last": url}``."""
-    if not header:
-        return {}
-    return {rel: url for url, rel in _LINK.findall(header)}
 
 
 def week_of(moment: datetime | date) -> date:

@@ -1,15 +1,19 @@
-"""What the client returns about a repository, parsed from GraphQL or REST answers."""
+"""What the client returns about a repository, built from validated GraphQL or REST
+answers (:mod:`bot.clients.github.wire`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import TypeVar
 
+from bot.clients.github import wire
 from bot.clients.github.errors import UnexpectedResponse
-from bot.core.repo_ref import RepoRef
+from bot.core.repo_ref import InvalidRepoRef, RepoRef
 from bot.core.store import RepoEvent, RepoMetadata
+
+_Node = TypeVar("_Node")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,83 +38,70 @@ _COLLABORATOR_ROLES = frozenset({"ADMIN", "MAINTAIN", "WRITE", "TRIAGE"})
 _COLLABORATOR_PERMISSIONS = ("admin", "maintain", "push", "triage")
 
 
-def _time(text: object) -> datetime | None:
-    if not isinstance(text, str) or not text:
-        return None
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+def _utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.astimezone(UTC)
 
 
-def _nodes(connection: object) -> list[Mapping[str, Any]]:
-    if not isinstance(connection, Mapping):
-        return []
-    return [node for node in connection.get("nodes") or [] if isinstance(node, Mapping)]
-
-
-def from_graphql(node: Mapping[str, Any]) -> RepoInfo:
+def _ref(full_name: str) -> RepoRef:
     try:
-        ref = RepoRef(*str(node["nameWithOwner"]).split("/", 1))
-        language = node.get("primaryLanguage") or {}
-        metadata = RepoMetadata(
-            ref=ref,
-            node_id=node.get("id"),
-            github_id=node.get("databaseId"),
-            description=node.get("description"),
-            primary_language=language.get("name"),
-            topics=tuple(
-                str(n["topic"]["name"]) for n in _nodes(node.get("repositoryTopics"))
-            ),
-            created_at=_time(node.get("createdAt")),
-            pushed_at=_time(node.get("pushedAt")),
-        )
-        events = [
-            RepoEvent(
-                "release",
-                str(r["tagName"]),
-                str(r.get("name") or r["tagName"]),
-                occurred,
-                r.get("url"),
-            )
-            for r in _nodes(node.get("releases"))
-            if (occurred := _time(r.get("publishedAt")) or _time(r.get("createdAt")))
-        ]
-        events += [
-            RepoEvent("pull_request", str(p["number"]), str(p["title"]), merged, p.get("url"))
-            for p in _nodes(node.get("pullRequests"))
-            if (merged := _time(p.get("mergedAt")))
-        ]
-        role = node.get("viewerPermission")
-        return RepoInfo(metadata, int(node["stargazerCount"]), node.get("forkCount"),
-                        tuple(events),
-                        collaborator=None if role is None else role in _COLLABORATOR_ROLES)
-    except (KeyError, TypeError, ValueError) as error:
-        raise UnexpectedResponse(200, f"a repository in GraphQL lacks {error}") from None
+        return RepoRef.parse(full_name)
+    except InvalidRepoRef:
+        raise UnexpectedResponse(200, f"GitHub named a repository {full_name!r}") from None
 
 
-def from_rest(body: Mapping[str, Any]) -> RepoInfo:
+def _present(nodes: Iterable[_Node | None]) -> list[_Node]:
+    return [node for node in nodes if node is not None]
+
+
+def from_graphql(node: wire.GqlRepo) -> RepoInfo:
+    metadata = RepoMetadata(
+        ref=_ref(node.nameWithOwner),
+        node_id=node.id,
+        github_id=node.databaseId,
+        description=node.description,
+        primary_language=node.primaryLanguage.name if node.primaryLanguage else None,
+        topics=tuple(
+            t.topic.name for t in _present(node.repositoryTopics.nodes
+                                           if node.repositoryTopics else ())
+        ),
+        created_at=_utc(node.createdAt),
+        pushed_at=_utc(node.pushedAt),
+    )
+    events = [
+        RepoEvent("release", r.tagName, r.name or r.tagName, occurred, r.url)
+        for r in _present(node.releases.nodes if node.releases else ())
+        if (occurred := _utc(r.publishedAt) or _utc(r.createdAt))
+    ]
+    events += [
+        RepoEvent("pull_request", str(p.number), p.title, merged, p.url)
+        for p in _present(node.pullRequests.nodes if node.pullRequests else ())
+        if (merged := _utc(p.mergedAt))
+    ]
+    role = node.viewerPermission
+    return RepoInfo(metadata, node.stargazerCount, node.forkCount, tuple(events),
+                    collaborator=None if role is None else role in _COLLABORATOR_ROLES)
+
+
+def from_rest(body: wire.RestRepo) -> RepoInfo:
     """``GET /repos/{owner}/{repo}``: no releases or pull requests (they cost more calls)."""
-    try:
-        ref = RepoRef(*str(body["full_name"]).split("/", 1))
-        metadata = RepoMetadata(
-            ref=ref,
-            node_id=body.get("node_id"),
-            github_id=body.get("id"),
-            description=body.get("description"),
-            primary_language=body.get("language"),
-            topics=tuple(str(t) for t in body.get("topics") or ()),
-            created_at=_time(body.get("created_at")),
-            pushed_at=_time(body.get("pushed_at")),
-        )
-        # ``permissions`` comes only with an authenticated request.
-        permissions = body.get("permissions")
-        collaborator = (
-            any(permissions.get(name) for name in _COLLABORATOR_PERMISSIONS)
-            if isinstance(permissions, Mapping)
-            else None
-        )
-        return RepoInfo(metadata, int(body["stargazers_count"]), body.get("forks_count"),
-                        collaborator=collaborator)
-    except (KeyError, TypeError, ValueError) as error:
-        raise UnexpectedResponse(200, f"a repository lacks {error}") from None
+    metadata = RepoMetadata(
+        ref=_ref(body.full_name),
+        node_id=body.node_id,
+        github_id=body.id,
+        description=body.description,
+        primary_language=body.language,
+        topics=tuple(body.topics),
+        created_at=_utc(body.created_at),
+        pushed_at=_utc(body.pushed_at),
+    )
+    # ``permissions`` comes only with an authenticated request.
+    permissions = body.permissions
+    collaborator = (
+        any(permissions.get(name) for name in _COLLABORATOR_PERMISSIONS)
+        if permissions is not None
+        else None
+    )
+    return RepoInfo(metadata, body.stargazers_count, body.forks_count, collaborator=collaborator)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,12 +114,6 @@ class SearchPage:
     repos: tuple[RepoInfo, ...]
 
 
-def from_search(body: object) -> SearchPage:
-    if not isinstance(body, Mapping) or not isinstance(body.get("items"), list):
-        raise UnexpectedResponse(200, "a search answer lacks its items")
-    try:
-        total = int(body.get("total_count", 0))
-    except (TypeError, ValueError):
-        raise UnexpectedResponse(200, "a search answer's total_count is not a number") from None
-    repos = tuple(from_rest(item) for item in body["items"] if isinstance(item, Mapping))
-    return SearchPage(total, bool(body.get("incomplete_results")), repos)
+def from_search(body: wire.SearchAnswer) -> SearchPage:
+    return SearchPage(body.total_count, body.incomplete_results,
+                      tuple(from_rest(item) for item in body.items))

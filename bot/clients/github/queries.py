@@ -9,10 +9,18 @@ only ones whose stargazer list is worth one REST call to try.
 
 from __future__ import annotations
 
-BATCH_SIZE = 50
+import math
+
 RELEASES = 5
 PULL_REQUESTS = 10
 TOPICS = 20
+# GitHub charges a query the requests needed to fill each of its connections, over 100,
+# rounded to the nearest whole number (at least 1 point). Each repository here opens
+# three connections (topics, releases, pull requests), so 49 repositories are 147
+# requests, 1 point, where 50 would be 150 requests, 2 points: a batch stays under 1.5.
+CONNECTIONS_PER_REPO = 3
+POINTS_PER_BATCH = 1
+BATCH_SIZE = math.ceil((POINTS_PER_BATCH + 0.5) * 100 / CONNECTIONS_PER_REPO) - 1
 
 RATE_LIMIT_FIELDS = "rateLimit { cost limit remaining resetAt used }"
 
@@ -48,7 +56,7 @@ def alias(index: int) -> str:
 def metadata_query(count: int) -> str:
     """One query for ``count`` repositories, aliased ``r0``.. with variables ``o0``/``n0``..
 
-    A batch of 50 costs 2 points: its 150 connections over 100, rounded.
+    A full batch costs :data:`POINTS_PER_BATCH` (see :data:`BATCH_SIZE`).
     """
     if not 1 <= count <= BATCH_SIZE:
         raise ValueError(f"a batch holds 1 to {BATCH_SIZE} repositories, not {count}")

@@ -6,6 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from pydantic import ValidationError
+
+from bot.clients.github import wire
+from bot.clients.github.errors import UnexpectedResponse
+
 
 @dataclass(frozen=True, slots=True)
 class RateLimit:
@@ -16,48 +21,36 @@ class RateLimit:
     used: int = 0
 
 
+_HEADER = "x-ratelimit-"
+
+
 def from_headers(headers: Mapping[str, str]) -> RateLimit | None:
-    try:
-        return RateLimit(
-            resource=headers.get("x-ratelimit-resource", "core"),
-            limit=int(headers["x-ratelimit-limit"]),
-            remaining=int(headers["x-ratelimit-remaining"]),
-            reset_at=datetime.fromtimestamp(int(headers["x-ratelimit-reset"]), UTC),
-            used=int(headers.get("x-ratelimit-used", 0)),
-        )
-    except (KeyError, ValueError):
+    """None when the answer carries no figures (GitHub Enterprise Server with rate limits
+    off); :class:`UnexpectedResponse` when it carries figures that cannot be true."""
+    if _HEADER + "limit" not in headers:
         return None
-
-
-def from_graphql(data: Mapping[str, object]) -> RateLimit | None:
+    fields = {name: headers[_HEADER + name]
+              for name in ("resource", "limit", "remaining", "reset", "used")
+              if _HEADER + name in headers}
     try:
-        reset = str(data["resetAt"]).replace("Z", "+00:00")
-        return RateLimit(
-            resource="graphql",
-            limit=int(str(data.get("limit", 0))),
-            remaining=int(str(data["remaining"])),
-            reset_at=datetime.fromisoformat(reset),
-            used=int(str(data.get("used", 0))),
-        )
-    except (KeyError, ValueError):
-        return None
+        figures = wire.RateHeaders.model_validate(fields)
+    except ValidationError as error:
+        raise UnexpectedResponse(
+            200, f"GitHub's rate-limit headers are malformed ({wire.reason(error)})"
+        ) from None
+    return RateLimit(figures.resource, figures.limit, figures.remaining,
+                     datetime.fromtimestamp(figures.reset, UTC), figures.used)
 
 
-def from_rate_limit_body(body: Mapping[str, object]) -> dict[str, RateLimit]:
+def from_graphql(figures: wire.GqlRateLimit) -> RateLimit:
+    return RateLimit("graphql", figures.limit, figures.remaining,
+                     figures.resetAt.astimezone(UTC), figures.used)
+
+
+def from_rate_limit_body(body: wire.RateLimitAnswer) -> dict[str, RateLimit]:
     """``GET /rate_limit``'s ``resources`` (that call itself is free)."""
-    found: dict[str, RateLimit] = {}
-    resources = body.get("resources")
-    if not isinstance(resources, Mapping):
-        return found
-    for name, figures in resources.items():
-        try:
-            found[str(name)] = RateLimit(
-                resource=str(name),
-                limit=int(figures["limit"]),
-                remaining=int(figures["remaining"]),
-                reset_at=datetime.fromtimestamp(int(figures["reset"]), UTC),
-                used=int(figures.get("used", 0)),
-            )
-        except (KeyError, TypeError, ValueError):
-            continue
-    return found
+    return {
+        name: RateLimit(name, figures.limit, figures.remaining,
+                        datetime.fromtimestamp(figures.reset, UTC), figures.used)
+        for name, figures in body.resources.items()
+    }

@@ -12,6 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from pydantic import ValidationError
+
+from bot.clients.github import wire
 from bot.clients.github.errors import UnexpectedResponse
 from bot.core.repo_ref import RepoRef
 
@@ -59,24 +62,22 @@ def floor_hour(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
-def parse_page(ref: RepoRef, payload: object) -> list[tuple[str, datetime]]:
-    """(who, when) for each stargazer on a page."""
-    if not isinstance(payload, list):
-        raise UnexpectedResponse(200, f"the stargazers of {ref} are not a list")
+def parse_page(ref: RepoRef, content: bytes) -> list[tuple[str, datetime]]:
+    """(who, when) for each stargazer on a page (its JSON text)."""
+    try:
+        page = wire.STARGAZER_PAGE.validate_json(content)
+    except ValidationError as error:
+        # Without the star media type GitHub lists users alone, without ``starred_at``.
+        raise UnexpectedResponse(
+            200, f"the stargazers of {ref} are malformed: {wire.reason(error)}"
+        ) from None
     found = []
-    for item in payload:
-        given = item.get("starred_at") if isinstance(item, dict) else None
-        if not isinstance(given, str):
-            # Without the star media type GitHub lists users alone: no use to us.
-            raise UnexpectedResponse(200, f"a stargazer of {ref} has no starred_at")
-        try:
-            moment = datetime.fromisoformat(given.replace("Z", "+00:00")).astimezone(UTC)
-        except ValueError:
-            raise UnexpectedResponse(200, f"a stargazer of {ref} starred at {given!r}") from None
-        user = item.get("user")
-        who = user.get("id") or user.get("login") if isinstance(user, dict) else None
+    for index, item in enumerate(page):
+        user = item.user
+        who = (user.id or user.login) if user is not None else None
         # Nameless stargazers cannot be told apart across pages; never merge them.
-        found.append((f"?{id(item)}" if who is None else str(who), moment))
+        key = f"?{id(page)}:{index}" if who is None else str(who)
+        found.append((key, item.starred_at.astimezone(UTC)))
     return found
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.clients.github import GitHubError, RepoInfo
+from bot.clients.github import GitHubError, GitHubUnavailable, RepoInfo
 from bot.core.command import Command
 from bot.core.formatting import plural
 from bot.core.message import Message, Section, Table, error
@@ -102,10 +102,17 @@ def _parse_refs(words: list[str]) -> tuple[list[RepoRef], list[str]]:
 
 
 async def _add(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
+    refs = list(dict.fromkeys(refs))  # RepoRef equality ignores case, as GitHub does
+    cap = ctx.settings.max_watch
+    # The cap first: a list that cannot take these names costs GitHub nothing.
+    watched = {item.repo.ref for item in await ctx.store.watch_list(command.channel)}
+    adding = [ref for ref in refs if ref not in watched]
+    if len(watched) + len(adding) > cap:
+        return _too_long(len(watched), len(adding), cap)
     notes: list[str] = []
     infos: dict[RepoRef, RepoInfo] = {}
-    if ctx.data is not None:
-        checked = await ctx.data.check(refs)
+    if ctx.data is not None and adding:
+        checked = await ctx.data.check(adding)
         missing = [ref for ref, answer in checked.items() if answer is None]
         if missing:
             names = ", ".join(map(str, missing))
@@ -115,30 +122,21 @@ async def _add(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
                 f"GitHub knows no public repository {names} (deleted, private, or misspelt?).",
             )
         infos = {ref: answer for ref, answer in checked.items() if isinstance(answer, RepoInfo)}
-        unchecked = [ref for ref, answer in checked.items() if isinstance(answer, GitHubError)]
+        unchecked = {ref: answer for ref, answer in checked.items()
+                     if isinstance(answer, GitHubError)}
         if unchecked:
-            notes.append(
-                f"GitHub could not be reached about {', '.join(map(str, unchecked))} just "
-                "now; they were added, and are checked and collected on the next refresh."
-            )
+            notes.append(_unchecked_note(unchecked))
         # GitHub's own spelling, and a renamed repo's current name.
         refs = [infos[ref].ref if ref in infos else ref for ref in refs]
     # What GitHub said is stored before the list changes: if the database fills up on the
     # way, the list is as it was (and the router says so).
     known = await _remember(ctx, infos)
-    cap = ctx.settings.max_watch
     try:
         change = await ctx.store.add_to_watch_list(
             command.channel, refs, command.user, ctx.now(), cap
         )
     except WatchListFull as full:
-        room = max(cap - full.size, 0)
-        return error(
-            "Nothing was added: the watch list would be too long",
-            f"This channel watches {full.size} of at most {cap} repos, so "
-            f"{plural(full.adding, 'more does', 'more do')} not fit "
-            f"(room for {room}). Remove some with /momentum watch remove first.",
-        )
+        return _too_long(full.size, full.adding, cap)
     sections = []
     if change.changed:
         names = ", ".join(map(str, change.changed))
@@ -160,6 +158,40 @@ async def _add(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
     return Message(title=title, sections=tuple(sections))
 
 
+def _too_long(size: int, adding: int, cap: int) -> Message:
+    room = max(cap - size, 0)
+    return error(
+        "Nothing was added: the watch list would be too long",
+        f"This channel watches {size} of at most {cap} repos, so "
+        f"{plural(adding, 'more does', 'more do')} not fit "
+        f"(room for {room}). Remove some with /momentum watch remove first.",
+    )
+
+
+def _unchecked_note(unchecked: dict[RepoRef, GitHubError]) -> str:
+    """Every name whose check did not finish, and why (each reason once)."""
+    names = ", ".join(map(str, unchecked))
+    reasons = "; ".join(dict.fromkeys(_reason(problem) for problem in unchecked.values()))
+    them = "it" if len(unchecked) == 1 else "them"
+    return (
+        f"Added unchecked: {names}. GitHub could not check {them} just now ({reasons}); the "
+        f"next refresh checks and collects {them}, and marks gone a name GitHub does not know."
+    )
+
+
+_OUTAGES = {
+    "connection": "GitHub could not be reached",
+    "timeout": "GitHub did not answer in time",
+    "server_error": "GitHub answered with server errors",
+}
+
+
+def _reason(problem: GitHubError) -> str:
+    if isinstance(problem, GitHubUnavailable):
+        return _OUTAGES.get(problem.kind, str(problem))
+    return str(problem)
+
+
 async def _remember(ctx: Context, infos: dict[RepoRef, RepoInfo]) -> dict[RepoRef, RepoRecord]:
     """Save what GitHub just said about each repo not yet described; the repos whose
     history is still to collect, by name. Repos GitHub could not be asked about wait for
@@ -167,8 +199,7 @@ async def _remember(ctx: Context, infos: dict[RepoRef, RepoInfo]) -> dict[RepoRe
     known = {}
     for info in infos.values():
         repo = await ctx.store.find_repo(info.ref) or await ctx.store.add_repo(info.ref, ctx.now())
-        if repo.metadata_fetched_at is None:
-            assert ctx.data is not None
+        if repo.metadata_fetched_at is None and ctx.data is not None:
             repo = await ctx.data.remember(repo, info)
         if repo.stars_fetched_at is None:
             known[info.ref] = repo
