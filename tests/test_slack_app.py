@@ -15,6 +15,7 @@ import pytest
 
 from adapters.slack.app import (
     BUSY_TEXT,
+    FOREIGN_WORKSPACE_TEXT,
     REVOKED_REASON,
     UNINSTALLED_REASON,
     SlackAdapter,
@@ -184,6 +185,32 @@ async def test_unsigned_tampered_or_replayed_requests_get_401_and_change_nothing
     assert await workspace.store.watch_list(CHANNEL) == []
     assert workspace.slack.calls_to("response_url") == []
     assert workspace.slack.calls_to("users.info") == []
+
+
+async def test_a_command_from_another_workspace_is_refused_and_changes_nothing(
+    workspace: Workspace,
+) -> None:
+    await workspace.command("access managers", user="U_ADMIN")
+    other = ChannelKey("slack", "T_OTHER", "C_GENERAL")
+    url = workspace.slack.response_url()
+    # Signed with the app's secret, as Slack would sign it for any workspace the app
+    # reaches: the signature alone does not make it this workspace's command.
+    body = command_body("watch add a/b", response_url=url, team="T_OTHER")
+    status, _, _ = await workspace.post(body, signed_headers(body))
+    assert status == 200
+    await workspace.adapter.drain()
+    [reply] = workspace.slack.replies_to(url)
+    assert reply["text"] == FOREIGN_WORKSPACE_TEXT
+    assert await workspace.store.get_channel(other) is None
+    # users.info was asked once, for U_ADMIN in this workspace; never on T_OTHER's behalf.
+    assert [c.params["user"] for c in workspace.slack.calls_to("users.info")] == ["U_ADMIN"]
+
+
+async def test_send_refuses_a_channel_of_another_workspace(workspace: Workspace) -> None:
+    other = ChannelKey("slack", "T_OTHER", "C_GENERAL")
+    with pytest.raises(ChannelUnavailable, match="not_this_workspace"):
+        await workspace.adapter.send(other, Message(title="Weekly briefing"))
+    assert workspace.slack.calls_to("chat.postMessage") == []
 
 
 async def test_when_the_workspace_chooses_managers_a_member_may_not_add(

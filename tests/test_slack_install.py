@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 from slack_sdk.oauth.installation_store.models.bot import Bot
 
-from adapters.slack.app import BOT_SCOPES, UNINSTALLED_REASON, SlackAdapter
+from adapters.slack.app import BOT_SCOPES, NOT_INSTALLED_TEXT, UNINSTALLED_REASON, SlackAdapter
 from adapters.slack.installations import StoreInstallationStore, StoreOAuthStateStore
 from bot.core.adapter import ChannelUnavailable
 from bot.core.command import ChannelKey
@@ -134,6 +134,23 @@ async def test_an_uninstall_forgets_that_workspace_and_pauses_its_channels(
     # A briefing already under way for the workspace finds no token and gives up cleanly.
     with pytest.raises(ChannelUnavailable, match="app_uninstalled"):
         await adapter.send(ChannelKey("slack", "T_ACME", "C1"), Message(title="Briefing"))
+
+
+async def test_a_workspace_that_never_installed_is_refused(
+    oauth_app: tuple[FakeSlack, SlackAdapter], store: Store
+) -> None:
+    slack, adapter = oauth_app
+    url = slack.response_url()
+    body = command_body("watch add a/b", response_url=url, team="T_STRANGER")
+    async with aiohttp.ClientSession() as http:
+        events = f"http://127.0.0.1:{adapter.port}/slack/events"
+        async with http.post(events, data=body, headers=signed_headers(body)) as response:
+            assert response.status == 200
+    await adapter.drain()
+    [reply] = slack.replies_to(url)
+    assert reply["text"] == NOT_INSTALLED_TEXT
+    assert await store.get_channel(ChannelKey("slack", "T_STRANGER", "C_GENERAL")) is None
+    assert slack.calls_to("users.info") == []
 
 
 async def test_a_state_is_good_once(store: Store) -> None:

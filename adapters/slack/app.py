@@ -65,6 +65,15 @@ BUSY_TEXT = "Momentum is busy right now; please try again in a minute."
 # Why a workspace's channels stopped getting briefings (shown by /momentum status).
 UNINSTALLED_REASON = "app_uninstalled: Momentum was removed from this workspace"
 REVOKED_REASON = "tokens_revoked: Momentum's bot token was revoked"
+# What a command from a workspace Momentum does not serve is answered with.
+FOREIGN_WORKSPACE_TEXT = (
+    "Momentum is set up for one Slack workspace and this command came from another; "
+    "nothing was changed."
+)
+NOT_INSTALLED_TEXT = (
+    "Momentum is not installed in this workspace; an admin can install it from its "
+    "install page. Nothing was changed."
+)
 
 
 class SlackAdapter:
@@ -108,6 +117,7 @@ class SlackAdapter:
         )
         self._workers: list[asyncio.Task[None]] = []
         self._authorized: AuthorizeResult | None = None
+        self._org_wide = False
         self._authorizing = asyncio.Lock()
         self._closed = asyncio.Event()
         self._session: aiohttp.ClientSession | None = None
@@ -209,9 +219,16 @@ class SlackAdapter:
                 + "oauth/v2/authorize",
             )
 
-        async def authorize() -> AuthorizeResult:
+        async def authorize(
+            enterprise_id: str | None, team_id: str | None
+        ) -> AuthorizeResult | None:
             # A plain function: Bolt fills a bound method's ``self`` in as an argument.
-            return await self._authorize_one_workspace()
+            # A signed request from another workspace (an app distributed by mistake, a
+            # shared channel) must not borrow this workspace's token, nor open a channel
+            # record whose access policy nobody here chose: Bolt answers it with
+            # FOREIGN_WORKSPACE_TEXT instead.
+            authorized = await self._authorize_one_workspace()
+            return authorized if self._serves(enterprise_id, team_id) else None
 
         app = AsyncApp(
             client=client,
@@ -228,6 +245,9 @@ class SlackAdapter:
             # their (short) work first, so a failure answers 500 and Slack retries.
             process_before_response=True,
             logger=logging.getLogger("momentum.slack.bolt"),
+            user_facing_authorize_error_message=(
+                NOT_INSTALLED_TEXT if self._installations is not None else FOREIGN_WORKSPACE_TEXT
+            ),
         )
         app.command(COMMAND_NAME)(self._on_command)
         app.event("app_uninstalled")(self._on_app_uninstalled)
@@ -245,7 +265,18 @@ class SlackAdapter:
                 self._authorized = AuthorizeResult.from_auth_test_response(
                     auth_test_response=response, bot_token=self._client.token
                 )
+                self._org_wide = bool(response.get("is_enterprise_install"))
         return self._authorized
+
+    def _serves(self, enterprise_id: str | None, team_id: str | None) -> bool:
+        """Whether a request or channel belongs to the one workspace the token is for
+        (an org-wide Enterprise Grid token: to its organisation)."""
+        authorized = self._authorized
+        if authorized is None:
+            return False
+        if self._org_wide:
+            return enterprise_id is not None and enterprise_id == authorized.enterprise_id
+        return team_id is not None and team_id == authorized.team_id
 
     async def _on_command(
         self, ack: Callable[..., Awaitable[Any]], body: Mapping[str, Any], client: AsyncWebClient
@@ -350,6 +381,11 @@ class SlackAdapter:
         if self._client is None:
             raise RuntimeError("the Slack adapter is not started")
         if self._installations is None:
+            # Channels recorded from another workspace before commands were refused
+            # there: this workspace's token must not post to them.
+            authorized = await self._authorize_one_workspace()
+            if not self._org_wide and channel.workspace != authorized.team_id:
+                raise ChannelUnavailable(channel, "not_this_workspace")
             return self._client
         bot = await self._installations.async_find_bot(
             enterprise_id=None, team_id=channel.workspace
