@@ -67,8 +67,8 @@ UNINSTALLED_REASON = "app_uninstalled: Momentum was removed from this workspace"
 REVOKED_REASON = "tokens_revoked: Momentum's bot token was revoked"
 # What a command from a workspace Momentum does not serve is answered with.
 FOREIGN_WORKSPACE_TEXT = (
-    "Momentum is set up for one Slack workspace and this command came from another; "
-    "nothing was changed."
+    "Momentum answers only in the Slack workspace it was set up for, and could not "
+    "confirm that this is it; nothing was changed."
 )
 NOT_INSTALLED_TEXT = (
     "Momentum is not installed in this workspace; an admin can install it from its "
@@ -239,7 +239,8 @@ class SlackAdapter:
             oauth_settings=oauth,
             installation_store=self._installations,
             installation_store_bot_only=True,
-            authorize=authorize if self._installations is None else None,
+            # Bolt's hint leaves out the None its contract allows ("not this workspace").
+            authorize=authorize if self._installations is None else None,  # type: ignore[arg-type]
             # Our listener queues the work and acks, so Bolt can send the ack as soon as
             # the listener returns instead of polling for it. Event listeners finish
             # their (short) work first, so a failure answers 500 and Slack retries.
