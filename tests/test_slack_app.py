@@ -4,6 +4,8 @@ SQLite store."""
 
 from __future__ import annotations
 
+import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -93,7 +95,8 @@ async def slack() -> AsyncIterator[FakeSlack]:
 @pytest.fixture
 async def workspace(slack: FakeSlack, store: Store, clock: Clock) -> AsyncIterator[Workspace]:
     settings = slack_settings(slack)
-    adapter = SlackAdapter(settings, Router(Context(store, settings, clock)), host="127.0.0.1")
+    router = Router(Context(store, settings, clock))
+    adapter = SlackAdapter(settings, router, store, host="127.0.0.1")
     await adapter.start()
     try:
         async with aiohttp.ClientSession() as http:
@@ -213,6 +216,87 @@ async def test_send_refuses_a_channel_of_another_workspace(workspace: Workspace)
     assert workspace.slack.calls_to("chat.postMessage") == []
 
 
+def _logged(caplog: pytest.LogCaptureFixture) -> int:
+    """Characters the log grew by: each record's message and any traceback."""
+    return sum(len(r.getMessage()) + len(r.exc_text or "") for r in caplog.records)
+
+
+async def test_a_flood_of_unsigned_megabyte_posts_costs_the_log_a_line(
+    workspace: Workspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    big = b"text=" + b"x" * 999_995  # 1,000,000 bytes, under aiohttp's 1 MiB body cap
+    statuses = [
+        (await workspace.post(big, {"Content-Type": "application/x-www-form-urlencoded"}))[0]
+        for _ in range(50)
+    ]
+    assert statuses == [401] * 50
+    # One summary line at most (one a minute), never a body: 50 MB logged before.
+    assert _logged(caplog) < 2_000
+    assert await workspace.store.watch_list(CHANNEL) == []
+
+
+def _signed_json(body: bytes) -> tuple[bytes, dict[str, str]]:
+    return body, signed_headers(body, content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    ("request_", "status"),
+    [
+        pytest.param(
+            (b"{not json", {"Content-Type": "application/json"}), 401, id="unsigned-bad-json"
+        ),
+        pytest.param(
+            (
+                b"{}",
+                {
+                    "Content-Type": "application/json",
+                    "X-Slack-Request-Timestamp": "soon",
+                    "X-Slack-Signature": "v0=" + "0" * 64,
+                },
+            ),
+            401,
+            id="timestamp-not-a-number",
+        ),
+        pytest.param(
+            # isdigit() accepts superscripts; int() does not.
+            (b"{}", {"X-Slack-Request-Timestamp": "\xb2" * 10, "X-Slack-Signature": "v0=0"}),
+            401,
+            id="timestamp-superscript-digits",
+        ),
+        pytest.param(_signed_json(b"{not json"), 400, id="signed-bad-json"),
+        pytest.param(_signed_json(b"[1, 2]"), 400, id="signed-json-not-an-object"),
+        pytest.param(_signed_json(b'{"a": "\xff\xfe"}'), 400, id="signed-not-utf8"),
+    ],
+)
+async def test_bodies_or_timestamps_that_do_not_parse_get_4xx_without_a_traceback(
+    workspace: Workspace,
+    caplog: pytest.LogCaptureFixture,
+    request_: tuple[bytes, dict[str, str]],
+    status: int,
+) -> None:
+    caplog.set_level(logging.INFO)
+    body, headers = request_
+    answered, _, _ = await workspace.post(body, headers)
+    assert answered == status
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
+
+
+async def test_what_bolt_logs_about_a_request_is_capped(
+    workspace: Workspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    # A signed event nothing listens to: Bolt warns "Unhandled request" with its body.
+    event = {"type": "member_joined_channel", "note": "y" * 200_000}
+    body = event_body(event)
+    status, _, _ = await workspace.post(
+        body, signed_headers(body, content_type="application/json")
+    )
+    assert status == 404
+    assert caplog.records  # Bolt did say something
+    assert _logged(caplog) < 2_000
+
+
 async def test_when_the_workspace_chooses_managers_a_member_may_not_add(
     workspace: Workspace,
 ) -> None:
@@ -295,7 +379,7 @@ async def test_http_mode_refuses_to_start_without_a_signing_secret(
 ) -> None:
     settings = slack_settings(slack, SLACK_SIGNING_SECRET=None)
     with pytest.raises(SettingsError, match="SLACK_SIGNING_SECRET is required"):
-        SlackAdapter(settings, Router(Context(store, settings, clock)))
+        SlackAdapter(settings, Router(Context(store, settings, clock)), store)
 
 
 def test_api_url_keeps_one_trailing_slash() -> None:
@@ -387,6 +471,7 @@ async def test_past_the_backlog_the_ack_itself_says_busy(
     adapter = SlackAdapter(
         settings,
         Router(Context(store, settings, clock)),
+        store,
         host="127.0.0.1",
         answer_workers=1,
         answer_backlog=1,

@@ -3,7 +3,10 @@ the real SQLite store, then commands and posts in the new workspace with its own
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -13,7 +16,8 @@ import pytest
 from slack_sdk.oauth.installation_store.models.bot import Bot
 
 from adapters.slack.app import BOT_SCOPES, NOT_INSTALLED_TEXT, UNINSTALLED_REASON, SlackAdapter
-from adapters.slack.installations import StoreInstallationStore, StoreOAuthStateStore
+from adapters.slack.edge import INSTALL_PER_ADDRESS
+from adapters.slack.installations import SignedOAuthStates, StoreInstallationStore
 from bot.core.adapter import ChannelUnavailable
 from bot.core.command import ChannelKey
 from bot.core.message import Message
@@ -22,26 +26,30 @@ from bot.core.store import Store
 from bot.features.commands import Router
 from bot.features.commands.context import Context
 from bot.testing.fake_slack import FakeSlack, Workspace
+from storage.sqlite import SqliteStore
 from tests.slack_support import SIGNING_SECRET, command_body, event_body, signed_headers
 from tests.support import NOW, Clock
+
+
+def _oauth_settings(slack: FakeSlack) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        SLACK_CLIENT_ID=slack.client_id,
+        SLACK_CLIENT_SECRET=slack.client_secret,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+        PORT=0,
+    )
 
 
 @pytest.fixture
 async def oauth_app(store: Store, clock: Clock) -> AsyncIterator[tuple[FakeSlack, SlackAdapter]]:
     async with FakeSlack() as slack:
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            SLACK_CLIENT_ID=slack.client_id,
-            SLACK_CLIENT_SECRET=slack.client_secret,
-            SLACK_SIGNING_SECRET=SIGNING_SECRET,
-            SLACK_API_URL=slack.api_url,
-            PORT=0,
-        )
+        settings = _oauth_settings(slack)
         adapter = SlackAdapter(
             settings,
             Router(Context(store, settings, clock)),
-            installation_store=StoreInstallationStore(store),
-            state_store=StoreOAuthStateStore(store),
+            store,
             host="127.0.0.1",
         )
         await adapter.start()
@@ -153,12 +161,62 @@ async def test_a_workspace_that_never_installed_is_refused(
     assert slack.calls_to("users.info") == []
 
 
-async def test_a_state_is_good_once(store: Store) -> None:
-    states = StoreOAuthStateStore(store)
+async def test_a_state_is_signed_and_expires() -> None:
+    now = [1_800_000_000.0]
+    states = SignedOAuthStates("client-secret", ttl_seconds=600, clock=lambda: now[0])
     state = await states.async_issue()
     assert await states.async_consume(state)
+    now[0] += 600  # the TTL to the second: still good
+    assert await states.async_consume(state)
+    now[0] += 1
     assert not await states.async_consume(state)
-    assert not await states.async_consume("never-issued")
+
+    now[0] -= 601
+    issued, nonce, mac = state.split(".")
+    other = SignedOAuthStates("another-secret", clock=lambda: now[0])
+    for forged in (
+        f"{int(issued) + 1}.{nonce}.{mac}",  # a later issue time under the old MAC
+        f"{issued}.{nonce}x.{mac}",
+        await other.async_issue(),
+        "never-issued",
+        "1.2",
+        "..",
+    ):
+        assert not await states.async_consume(forged), forged
+
+
+async def test_install_page_visits_store_nothing_and_are_rate_limited(
+    tmp_path: Path, clock: Clock
+) -> None:
+    store = await SqliteStore.open(tmp_path / "momentum.db")
+    try:
+        async with FakeSlack() as slack:
+            settings = _oauth_settings(slack)
+            router = Router(Context(store, settings, clock))
+            adapter = SlackAdapter(settings, router, store, host="127.0.0.1")
+            await adapter.start()
+            try:
+                rows_before = _state_rows(tmp_path / "momentum.db")
+                statuses: collections.Counter[int] = collections.Counter()
+                async with aiohttp.ClientSession() as http:
+                    url = f"http://127.0.0.1:{adapter.port}/slack/install"
+                    for _ in range(5_000):
+                        async with http.get(url, allow_redirects=False) as page:
+                            statuses[page.status] += 1
+            finally:
+                await adapter.close()
+    finally:
+        await store.close()
+    # One address may load the page INSTALL_PER_ADDRESS (10) times a minute; the other
+    # 4,990 visits are turned away, and none of the 5,000 writes a row.
+    assert statuses == {200: INSTALL_PER_ADDRESS, 429: 5_000 - INSTALL_PER_ADDRESS}
+    assert _state_rows(tmp_path / "momentum.db") == rows_before
+
+
+def _state_rows(path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        [(count,)] = db.execute("SELECT count(*) FROM app_state").fetchall()
+    return int(count)
 
 
 def test_the_manifests_ask_for_the_scopes_the_app_installs_with() -> None:
