@@ -4,7 +4,6 @@ SQLite store."""
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import AsyncIterator
