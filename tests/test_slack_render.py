@@ -322,3 +322,32 @@ def test_bidi_controls_and_invisible_characters_are_dropped() -> None:
         strings = _strings(payload)
         assert {char for text in strings for char in text} & INVISIBLE == set()
         assert any("rtl:elgoog.moc iso vllm paypal software" in text for text in strings)
+
+
+def test_the_text_fallback_is_drawn_from_the_message_for_notifications() -> None:
+    message = Message(
+        title="Watch list",
+        sections=(
+            Section(title="Movers", text="Two repos moved."),
+            Section(fields=(Field("Stars", "61,234"),)),
+            Section(table=Table(("#", "repo"), (("1", "vllm-project/vllm"),))),
+        ),
+        chart=Chart(b"\x89PNG", alt_text="Daily stars of 2 repos"),
+        footnotes=("Days are UTC.",),
+    )
+    assert render(message).text.split("\n") == [
+        "Watch list",
+        "",
+        "Movers",
+        "Two repos moved.",
+        "",
+        "Stars: 61,234",
+        "",
+        "# · repo",
+        "1 · vllm-project/vllm",
+        "",
+        "Chart: Daily stars of 2 repos",
+        "",
+        "Days are UTC.",
+    ]
+    assert render(error("Nope", "Not allowed.")).text.startswith("⚠ Nope\n")
