@@ -47,6 +47,12 @@ def slack_settings(slack: FakeSlack, **more: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+def _adapter(settings: Settings, store: Store, clock: Clock, **more: Any) -> SlackAdapter:
+    return SlackAdapter(
+        settings, Router(Context(store, settings, clock)), store, host="127.0.0.1", **more
+    )
+
+
 @dataclass
 class Workspace:
     """A Slack workspace as a test sees it: the fake Web API, the app's URL, the store."""
@@ -94,8 +100,7 @@ async def slack() -> AsyncIterator[FakeSlack]:
 @pytest.fixture
 async def workspace(slack: FakeSlack, store: Store, clock: Clock) -> AsyncIterator[Workspace]:
     settings = slack_settings(slack)
-    router = Router(Context(store, settings, clock))
-    adapter = SlackAdapter(settings, router, store, host="127.0.0.1")
+    adapter = _adapter(settings, store, clock)
     await adapter.start()
     try:
         async with aiohttp.ClientSession() as http:
@@ -467,14 +472,7 @@ async def test_past_the_backlog_the_ack_itself_says_busy(
     slack: FakeSlack, store: Store, clock: Clock
 ) -> None:
     settings = slack_settings(slack)
-    adapter = SlackAdapter(
-        settings,
-        Router(Context(store, settings, clock)),
-        store,
-        host="127.0.0.1",
-        answer_workers=1,
-        answer_backlog=1,
-    )
+    adapter = _adapter(settings, store, clock, answer_workers=1, answer_backlog=1)
     # The one worker's first answer waits out a rate limit, so the next command stays
     # queued and the one after finds the queue full.
     slack.rate_limit("users.info", retry_after=1)
@@ -520,3 +518,38 @@ async def test_send_carries_the_table_block_in_its_attachment(workspace: Workspa
     assert attachment["blocks"][0]["rows"][1][0] == {"type": "raw_text", "text": "a/b"}
     assert call.params["blocks"][0]["type"] == "header"
     assert "a/b" in call.params["text"]
+
+
+async def test_start_up_warns_about_no_token_when_each_is_used(
+    slack: FakeSlack, store: Store, clock: Clock, caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As `momentum run` is configured in production: through the environment, which
+    # Bolt reads by itself too.
+    monkeypatch.setenv("SLACK_BOT_TOKEN", slack.bot_token)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    caplog.set_level(logging.INFO)
+    settings = slack_settings(slack)
+    adapter = _adapter(settings, store, clock)
+    await adapter.start()
+    await adapter.close()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert any("serving /slack/events" in r.getMessage() for r in caplog.records)
+
+
+async def test_with_oauth_an_unused_bot_token_is_named_once(
+    slack: FakeSlack, store: Store, clock: Clock, caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", slack.bot_token)
+    caplog.set_level(logging.INFO)
+    settings = slack_settings(
+        slack, SLACK_CLIENT_ID=slack.client_id, SLACK_CLIENT_SECRET=slack.client_secret
+    )
+    adapter = _adapter(settings, store, clock)
+    await adapter.start()
+    await adapter.close()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
+        "Slack: SLACK_BOT_TOKEN is not used: with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+        "each workspace's token comes from its installation"
+    ]

@@ -114,6 +114,11 @@ class SlackAdapter:
         if client_id is not None and client_secret is not None:
             self._oauth = (client_id, client_secret.get_secret_value())
         self._installations = StoreInstallationStore(store) if self._oauth else None
+        if self._oauth and settings.slack_bot_token is not None:
+            log.warning(
+                "Slack: SLACK_BOT_TOKEN is not used: with SLACK_CLIENT_ID and "
+                "SLACK_CLIENT_SECRET each workspace's token comes from its installation"
+            )
         self._host = host
         self._managers = ManagerCache()
         self._answer_workers = answer_workers

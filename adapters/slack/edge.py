@@ -12,7 +12,9 @@ traceback) and logs the whole body of every badly signed request at INFO. So:
 - a signed body that does not parse is answered 400;
 - the install page (``GET /slack/install``) is rate-limited per client address and in
   total, since each visit signs a fresh OAuth state;
-- every line Bolt logs is cut to :data:`MAX_LOG_LINE` characters.
+- every line Bolt logs is cut to :data:`MAX_LOG_LINE` characters, and its warnings that
+  ``SLACK_BOT_TOKEN`` is unused (which it reads from the environment by itself) are
+  dropped.
 
 :meth:`SlackEdge.answer` takes a transport-neutral :class:`HttpRequest`, so tests can
 dispatch signed requests in-process the way bolt-python's own tests do, and
@@ -34,6 +36,10 @@ from typing import Any
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.logger.messages import (
+    warning_client_prioritized_and_token_skipped,
+    warning_token_skipped,
+)
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
@@ -88,12 +94,27 @@ class CappedLines(logging.Filter):
         return True
 
 
+class UntrueTokenWarnings(logging.Filter):
+    """Drops Bolt's start-up warnings that ``SLACK_BOT_TOKEN`` is unused. Bolt reads the
+    variable from the environment by itself and warns because it is handed a client
+    instead (single workspace: the client carries that very token) or an installation
+    store (OAuth: the adapter says so itself, in words that name the variables)."""
+
+    _UNTRUE = frozenset(
+        {warning_client_prioritized_and_token_skipped(), warning_token_skipped()}
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg not in self._UNTRUE
+
+
 def bolt_logger() -> logging.Logger:
     """The logger handed to Bolt. Bolt copies its filters into every logger it makes
     from it, so the cap reaches the middleware and listener loggers too."""
     logger = logging.getLogger("momentum.slack.bolt")
-    if not any(isinstance(f, CappedLines) for f in logger.filters):
-        logger.addFilter(CappedLines())
+    for kind in (UntrueTokenWarnings, CappedLines):
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())
     return logger
 
 
