@@ -1,6 +1,12 @@
-"""The Slack adapter in HTTP mode, end to end on loopback: signed slash commands into the
-running Bolt app, replies at a fake ``response_url``, posts to a fake Web API, and a real
-SQLite store."""
+"""The Slack adapter in HTTP mode: signed slash commands and events into the running app,
+replies at a fake ``response_url``, posts to a fake Web API on loopback, and a real store.
+
+Most requests are dispatched in-process to the app's HTTP edge, as bolt-python's own
+tests dispatch signed requests to the app; those whose point is the wire (the ack's
+speed, megabyte bodies, the port itself) go over real HTTP (``over_http=True``). Most
+tests run on SQLite: what the adapter asks of the store is the Store contract, which its
+own suite checks on every backend; the tests that lean on the store hardest also run on
+PostgreSQL (``ON_BOTH_BACKENDS``)."""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -21,6 +28,7 @@ from adapters.slack.app import (
     UNINSTALLED_REASON,
     SlackAdapter,
 )
+from adapters.slack.edge import HttpRequest
 from bot.core.adapter import ChannelUnavailable
 from bot.core.command import ChannelKey
 from bot.core.message import Chart, Message, Section, Table
@@ -31,7 +39,7 @@ from bot.features.commands import Router
 from bot.features.commands.context import Context
 from bot.testing.fake_slack import FakeSlack
 from tests.slack_support import SIGNING_SECRET, command_body, event_body, signed_headers
-from tests.support import NOW, Clock
+from tests.support import NOW, Clock, open_test_store
 
 CHANNEL = ChannelKey("slack", "T_FAKE", "C_GENERAL")
 
@@ -53,24 +61,41 @@ def _adapter(settings: Settings, store: Store, clock: Clock, **more: Any) -> Sla
     )
 
 
+ON_BOTH_BACKENDS = pytest.mark.parametrize("store", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(params=["sqlite"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    async with open_test_store(request.param, tmp_path) as opened:
+        yield opened
+
+
 @dataclass
 class Workspace:
-    """A Slack workspace as a test sees it: the fake Web API, the app's URL, the store."""
+    """A Slack workspace as a test sees it: the fake Web API, the app, the store."""
 
     slack: FakeSlack
     adapter: SlackAdapter
     store: Store
-    http: aiohttp.ClientSession
 
-    @property
-    def events_url(self) -> str:
-        return f"http://127.0.0.1:{self.adapter.port}/slack/events"
-
-    async def post(self, body: bytes, headers: dict[str, str]) -> tuple[int, str, float]:
+    async def post(
+        self, body: bytes, headers: dict[str, str], *, over_http: bool = False
+    ) -> tuple[int, str, float]:
+        """Posts to ``/slack/events``; returns the status, the body and the seconds taken."""
         started = time.perf_counter()
-        async with self.http.post(self.events_url, data=body, headers=headers) as response:
-            text = await response.text()
-        return response.status, text, time.perf_counter() - started
+        if over_http:
+            url = f"http://127.0.0.1:{self.adapter.port}/slack/events"
+            async with (
+                aiohttp.ClientSession() as http,
+                http.post(url, data=body, headers=headers) as response,
+            ):
+                status, text = response.status, await response.text()
+        else:
+            assert self.adapter.edge is not None
+            request = HttpRequest("POST", "/slack/events", body, headers, remote="127.0.0.1")
+            answer = await self.adapter.edge.answer(request)
+            status, text = answer.status, answer.body
+        return status, text, time.perf_counter() - started
 
     async def event(self, event: dict[str, Any], *, team: str = "T_FAKE") -> int:
         """Posts a signed Events API callback as Slack would; returns the HTTP status."""
@@ -103,8 +128,7 @@ async def workspace(slack: FakeSlack, store: Store, clock: Clock) -> AsyncIterat
     adapter = _adapter(settings, store, clock)
     await adapter.start()
     try:
-        async with aiohttp.ClientSession() as http:
-            yield Workspace(slack, adapter, store, http)
+        yield Workspace(slack, adapter, store)
     finally:
         await adapter.close()
 
@@ -117,12 +141,13 @@ def _all_text(payload: dict[str, Any]) -> str:
     return str(payload["text"])
 
 
+@ON_BOTH_BACKENDS
 async def test_a_signed_command_is_acked_fast_and_answered_at_response_url(
     workspace: Workspace,
 ) -> None:
     url = workspace.slack.response_url()
     body = command_body("watch add vllm-project/vllm", response_url=url)
-    status, text, elapsed = await workspace.post(body, signed_headers(body))
+    status, text, elapsed = await workspace.post(body, signed_headers(body), over_http=True)
     assert status == 200
     assert text == ""  # an empty ack: the answer follows through response_url
     assert elapsed < 1.0  # Slack allows 3 s
@@ -194,6 +219,7 @@ async def test_unsigned_tampered_or_replayed_requests_get_401_and_change_nothing
     assert workspace.slack.calls_to("users.info") == []
 
 
+@ON_BOTH_BACKENDS
 async def test_a_command_from_another_workspace_is_refused_and_changes_nothing(
     workspace: Workspace,
 ) -> None:
@@ -230,10 +256,8 @@ async def test_a_flood_of_unsigned_megabyte_posts_costs_the_log_a_line(
 ) -> None:
     caplog.set_level(logging.INFO)
     big = b"text=" + b"x" * 999_995  # 1,000,000 bytes, under aiohttp's 1 MiB body cap
-    statuses = [
-        (await workspace.post(big, {"Content-Type": "application/x-www-form-urlencoded"}))[0]
-        for _ in range(50)
-    ]
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    statuses = [(await workspace.post(big, form, over_http=True))[0] for _ in range(50)]
     assert statuses == [401] * 50
     # One summary line at most (one a minute), never a body: 50 MB logged before.
     assert _logged(caplog) < 2_000
@@ -273,15 +297,17 @@ def _signed_json(body: bytes) -> tuple[bytes, dict[str, str]]:
         pytest.param(_signed_json(b'{"a": "\xff\xfe"}'), 400, id="signed-not-utf8"),
     ],
 )
+@pytest.mark.parametrize("over_http", [False, True], ids=["in-process", "http"])
 async def test_bodies_or_timestamps_that_do_not_parse_get_4xx_without_a_traceback(
     workspace: Workspace,
     caplog: pytest.LogCaptureFixture,
     request_: tuple[bytes, dict[str, str]],
     status: int,
+    over_http: bool,
 ) -> None:
     caplog.set_level(logging.INFO)
     body, headers = request_
-    answered, _, _ = await workspace.post(body, headers)
+    answered, _, _ = await workspace.post(body, headers, over_http=over_http)
     assert answered == status
     assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
 
@@ -414,6 +440,7 @@ async def _pauses(store: Store) -> dict[ChannelKey, str | None]:
     return paused
 
 
+@ON_BOTH_BACKENDS
 async def test_an_uninstall_pauses_the_workspaces_channels_and_only_those(
     workspace: Workspace,
 ) -> None:
@@ -473,23 +500,25 @@ async def test_past_the_backlog_the_ack_itself_says_busy(
 ) -> None:
     settings = slack_settings(slack)
     adapter = _adapter(settings, store, clock, answer_workers=1, answer_backlog=1)
-    # The one worker's first answer waits out a rate limit, so the next command stays
+    # The one worker's first answer waits on a slow users.info, so the next command stays
     # queued and the one after finds the queue full.
-    slack.rate_limit("users.info", retry_after=1)
+    release = slack.hold("users.info")
     await adapter.start()
     try:
-        async with aiohttp.ClientSession() as http:
-            ws = Workspace(slack, adapter, store, http)
-            urls = [slack.response_url() for _ in range(3)]
-            acks = []
-            for url in urls:
-                body = command_body("watch list", response_url=url)
-                acks.append(await ws.post(body, signed_headers(body)))
-            assert [(status, text) for status, text, _ in acks[:2]] == [(200, ""), (200, "")]
-            status, text, _ = acks[2]
-            assert status == 200
-            assert BUSY_TEXT in text
-            await adapter.drain()
+        ws = Workspace(slack, adapter, store)
+        urls = [slack.response_url() for _ in range(3)]
+        acks = []
+        for number, url in enumerate(urls):
+            body = command_body("watch list", response_url=url)
+            acks.append(await ws.post(body, signed_headers(body)))
+            if number == 0:
+                await slack.wait_for("users.info")  # the worker is busy with it
+        assert [(status, text) for status, text, _ in acks[:2]] == [(200, ""), (200, "")]
+        status, text, _ = acks[2]
+        assert status == 200
+        assert BUSY_TEXT in text
+        release.set()
+        await adapter.drain()
     finally:
         await adapter.close()
     assert [len(slack.replies_to(url)) for url in urls] == [1, 1, 0]

@@ -1,5 +1,9 @@
 """Multi-workspace install: the OAuth flow against the fake Slack, installations kept in
-the real SQLite store, then commands and posts in the new workspace with its own token."""
+a real store, then commands and posts in the new workspace with its own token.
+
+The install flow runs over real HTTP (cookies and redirects are the point); other
+requests are dispatched in-process to the app's HTTP edge. Tests run on SQLite, and
+those that keep installations in the store on PostgreSQL too (see test_slack_app.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ import pytest
 from slack_sdk.oauth.installation_store.models.bot import Bot
 
 from adapters.slack.app import BOT_SCOPES, NOT_INSTALLED_TEXT, UNINSTALLED_REASON, SlackAdapter
-from adapters.slack.edge import INSTALL_PER_ADDRESS
+from adapters.slack.edge import INSTALL_PER_ADDRESS, HttpRequest
 from adapters.slack.installations import SignedOAuthStates, StoreInstallationStore
 from bot.core.adapter import ChannelUnavailable
 from bot.core.command import ChannelKey
@@ -28,7 +32,15 @@ from bot.features.commands.context import Context
 from bot.testing.fake_slack import FakeSlack, Workspace
 from storage.sqlite import SqliteStore
 from tests.slack_support import SIGNING_SECRET, command_body, event_body, signed_headers
-from tests.support import NOW, Clock
+from tests.support import NOW, Clock, open_test_store
+
+ON_BOTH_BACKENDS = pytest.mark.parametrize("store", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(params=["sqlite"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    async with open_test_store(request.param, tmp_path) as opened:
+        yield opened
 
 
 def _oauth_settings(slack: FakeSlack) -> Settings:
@@ -62,6 +74,7 @@ async def oauth_app(store: Store, clock: Clock) -> AsyncIterator[tuple[FakeSlack
 # slack_sdk 3.47 sends oauth.v2.access's client credentials with aiohttp.BasicAuth, which
 # aiohttp 3.14 deprecates; harmless, and not ours to change.
 @pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+@ON_BOTH_BACKENDS
 async def test_install_then_use_a_second_workspace(
     oauth_app: tuple[FakeSlack, SlackAdapter], store: Store
 ) -> None:
@@ -107,6 +120,7 @@ async def test_install_then_use_a_second_workspace(
     assert post.token == "xoxb-acme"
 
 
+@ON_BOTH_BACKENDS
 async def test_an_uninstall_forgets_that_workspace_and_pauses_its_channels(
     oauth_app: tuple[FakeSlack, SlackAdapter], store: Store
 ) -> None:
@@ -124,10 +138,9 @@ async def test_an_uninstall_forgets_that_workspace_and_pauses_its_channels(
 
     body = event_body({"type": "app_uninstalled"}, team="T_ACME")
     headers = signed_headers(body, content_type="application/json")
-    async with aiohttp.ClientSession() as http:
-        url = f"http://127.0.0.1:{adapter.port}/slack/events"
-        async with http.post(url, data=body, headers=headers) as response:
-            assert response.status == 200
+    assert adapter.edge is not None
+    answer = await adapter.edge.answer(HttpRequest("POST", "/slack/events", body, headers))
+    assert answer.status == 200
 
     assert await installations.async_find_bot(enterprise_id=None, team_id="T_ACME") is None
     beta = await installations.async_find_bot(enterprise_id=None, team_id="T_BETA")
@@ -150,10 +163,11 @@ async def test_a_workspace_that_never_installed_is_refused(
     slack, adapter = oauth_app
     url = slack.response_url()
     body = command_body("watch add a/b", response_url=url, team="T_STRANGER")
-    async with aiohttp.ClientSession() as http:
-        events = f"http://127.0.0.1:{adapter.port}/slack/events"
-        async with http.post(events, data=body, headers=signed_headers(body)) as response:
-            assert response.status == 200
+    assert adapter.edge is not None
+    answer = await adapter.edge.answer(
+        HttpRequest("POST", "/slack/events", body, signed_headers(body))
+    )
+    assert answer.status == 200
     await adapter.drain()
     [reply] = slack.replies_to(url)
     assert reply["text"] == NOT_INSTALLED_TEXT
