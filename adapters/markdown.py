@@ -68,7 +68,11 @@ def _link(link: Link) -> str:
 
 
 def _table(table: Table) -> list[str]:
-    header = "| " + " | ".join(escape(column) for column in table.columns) + " |"
     rule = "|" + "|".join(" --- " for _ in table.columns) + "|"
-    rows = ["| " + " | ".join(escape(cell) for cell in row) + " |" for row in table.rows]
-    return [header, rule, *rows]
+    rows = [_row(row) for row in (table.columns, *table.rows)]
+    return [rows[0], rule, *rows[1:]]
+
+
+def _row(cells: tuple[str, ...]) -> str:
+    # A line break inside a cell would end the table's row there.
+    return "| " + " | ".join(escape(" ".join(cell.split())) for cell in cells) + " |"

@@ -41,3 +41,13 @@ def test_bidi_controls_and_invisible_characters_are_dropped() -> None:
     markdown = render_markdown(message)
     assert set(markdown) & INVISIBLE == set()
     assert "rtl:elgoog.moc iso vllm paypal software" in markdown
+
+
+def test_a_line_break_in_a_cell_stays_inside_its_row() -> None:
+    table = Table(("repo", "description"), (("a/b", "one\n| x | y |\ntwo"),))
+    html = MarkdownIt("commonmark").enable("table").render(
+        render_markdown(Message(title="t", sections=(Section(table=table),)))
+    )
+    # One header row and one body row of two cells each: 4 cells in all.
+    assert html.count("<tr>") == 2
+    assert html.count("<td>") + html.count("<th>") == 4

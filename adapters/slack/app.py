@@ -320,7 +320,9 @@ class SlackAdapter:
         hook = webhook_client(response_url, self._session)
         response = await hook.send_dict(response_payload(message))
         if response.status_code != 200:
-            log.warning("response_url answered %s: %s", response.status_code, response.body)
+            log.warning(
+                "response_url answered %s: %s", response.status_code, response.body[:200]
+            )
 
     # -- uninstalls ----------------------------------------------------------------------
 

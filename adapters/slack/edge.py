@@ -10,8 +10,9 @@ traceback) and logs the whole body of every badly signed request at INFO. So:
   within five minutes; anything else is answered 401, and refusals are logged as one
   line a minute with a count, never with a body;
 - a signed body that does not parse is answered 400;
-- the install page (``GET /slack/install``) is rate-limited per client address and in
-  total, since each visit signs a fresh OAuth state;
+- the install page and the OAuth redirect (``GET /slack/install``,
+  ``/slack/oauth_redirect``) share a rate limit per client address and in total, since
+  each install visit signs a fresh OAuth state and each redirect asks Slack for a token;
 - every line Bolt logs is cut to :data:`MAX_LOG_LINE` characters, and its warnings that
   ``SLACK_BOT_TOKEN`` is unused (which it reads from the environment by itself) are
   dropped.
@@ -52,7 +53,8 @@ MAX_CLOCK_SKEW = 300
 MAX_LOG_LINE = 500
 # How often refused requests are summed up in the log.
 REFUSAL_LOG_SECONDS = 60.0
-# Install page visits: an admin clicks once or twice; anything faster is not an admin.
+# Install page visits and redirects: an install takes one of each, perhaps twice; anything
+# faster is not an admin. Behind a proxy every visitor shares the proxy's address.
 INSTALL_PER_ADDRESS = 10
 INSTALL_TOTAL = 100
 INSTALL_WINDOW_SECONDS = 60.0
@@ -217,10 +219,11 @@ class SlackEdge:
         if request.method == "POST" and request.path == EVENTS_PATH:
             return await self._event(request)
         if request.method == "GET" and flow is not None:
-            if request.path == flow.install_path:
+            if request.path in (flow.install_path, flow.redirect_uri_path):
                 wait = self._install_limit.admit(request.remote)
                 if wait:
                     return _text(429, "Too many requests; try again in a minute.", wait)
+            if request.path == flow.install_path:
                 return await flow.handle_installation(_bolt_request(request, ""))
             if request.path == flow.redirect_uri_path:
                 return await flow.handle_callback(_bolt_request(request, ""))
