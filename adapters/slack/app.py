@@ -276,8 +276,8 @@ class SlackAdapter:
         return self._authorized
 
     def _serves(self, enterprise_id: str | None, team_id: str | None) -> bool:
-        """Whether a request or channel belongs to the one workspace the token is for
-        (an org-wide Enterprise Grid token: to its organisation)."""
+        """Whether a request comes from the one workspace the token is for (an org-wide
+        Enterprise Grid token: from its organisation)."""
         authorized = self._authorized
         if authorized is None:
             return False
