@@ -8,9 +8,10 @@ from adapters.text import clean
 from bot.core.message import Link, Message, Section, Table, render_spans
 
 # Characters that start emphasis, code, links, HTML, tables or headings anywhere in a line;
-# list markers matter only where a line starts.
+# list markers and setext underlines (a line of ``=`` or ``-`` under a paragraph makes it a
+# heading) matter only where a line starts.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
-_LIST_START = re.compile(r"^(\s*)([-+]|\d+(?=\.))", re.MULTILINE)
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))", re.MULTILINE)
 # GitHub-flavoured Markdown turns bare addresses into links.
 _AUTOLINK = re.compile(r"(?i)(://|www\.)")
 
@@ -18,16 +19,17 @@ _AUTOLINK = re.compile(r"(?i)(://|www\.)")
 def escape(text: str) -> str:
     """Plain text that Markdown shows as written: no emphasis, links, HTML or mentions."""
     escaped = _SPECIAL.sub(r"\\\1", clean(text))
-    escaped = _LIST_START.sub(_escape_list_marker, escaped)
+    escaped = _LINE_START.sub(_escape_line_start, escaped)
     escaped = _AUTOLINK.sub(lambda m: m[1][:-1] + "\\" + m[1][-1], escaped)
     # A zero-width space after '@' keeps chat apps that read Markdown from pinging.
     return escaped.replace("@", "@\u200b")
 
 
-def _escape_list_marker(match: re.Match[str]) -> str:
+def _escape_line_start(match: re.Match[str]) -> str:
     indent, marker = match[1], match[2]
-    # "- x" becomes "\- x"; "1. x" becomes "1\. x" (the dot is what makes the list).
-    return indent + ("\\" + marker if marker in "+-" else marker + "\\")
+    # "- x" becomes "\- x" and "===" "\===" (no longer only "=" or "-"); "1. x" becomes
+    # "1\. x" (the dot, or a ")", is what makes the list).
+    return indent + ("\\" + marker if marker in "+-=" else marker + "\\")
 
 
 def render_markdown(message: Message) -> str:
@@ -66,7 +68,11 @@ def _link(link: Link) -> str:
 
 
 def _table(table: Table) -> list[str]:
-    header = "| " + " | ".join(escape(column) for column in table.columns) + " |"
     rule = "|" + "|".join(" --- " for _ in table.columns) + "|"
-    rows = ["| " + " | ".join(escape(cell) for cell in row) + " |" for row in table.rows]
-    return [header, rule, *rows]
+    rows = [_row(row) for row in (table.columns, *table.rows)]
+    return [rows[0], rule, *rows[1:]]
+
+
+def _row(cells: tuple[str, ...]) -> str:
+    # A line break inside a cell would end the table's row there.
+    return "| " + " | ".join(escape(" ".join(cell.split())) for cell in cells) + " |"

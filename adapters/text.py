@@ -8,12 +8,28 @@ import unicodedata
 from bot.core.message import Message, Section, Table, plain_text
 
 # Terminal control sequences in a stranger's text could move the cursor, recolour or
-# rewrite the screen; control characters other than newline and tab are dropped.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# rewrite the screen; control characters other than newline and tab are dropped. So are
+# the bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069), which reorder
+# what follows them ("rtl:\u202eelgoog.moc" reads "rtl:com.google"), and the invisible
+# characters that hide inside a name or an address: zero-width space, word joiner and the
+# invisible operators, the byte-order mark, the Mongolian vowel separator, soft hyphens.
+# The left-to-right and right-to-left marks stay: they move only neutral characters such
+# as punctuation, and right-to-left writing needs them.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u180e\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+# Zero-width (non-)joiners are part of emoji sequences and of Persian and Indic spelling,
+# so they stay between two characters beyond ASCII; beside ASCII they only hide things.
+_JOINER_BY_ASCII = re.compile(r"(?<![^\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f])")
 
 
 def clean(text: str) -> str:
-    return _CONTROL.sub("", text)
+    """A stranger's text without what would act instead of showing: the one step every
+    renderer (text, Markdown, Slack, Discord) puts all of it through."""
+    text = _CONTROL.sub("", text)
+    if "\u200c" in text or "\u200d" in text:
+        text = _JOINER_BY_ASCII.sub("", text)
+    return text
 
 
 def render_text(message: Message) -> str:

@@ -48,7 +48,8 @@ async def main(channels: int, workspace_per_second: float) -> None:
                 _env_file=None, SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET="bench",
                 SLACK_API_URL=slack.api_url, PORT=0,
             )
-            adapter = SlackAdapter(settings, Router(Context(store, settings)), host="127.0.0.1")
+            router = Router(Context(store, settings))
+            adapter = SlackAdapter(settings, router, store, host="127.0.0.1")
             await adapter.start()
             keys = [ChannelKey("slack", slack.team_id, f"C{n:05d}") for n in range(channels)]
             for key in keys:

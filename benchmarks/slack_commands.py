@@ -99,7 +99,7 @@ async def _serve_app(
             PORT=0,
         )
         router = Router(Context(store, settings, lambda: NOW))
-        adapter = SlackAdapter(settings, router, host="127.0.0.1", answer_workers=workers)
+        adapter = SlackAdapter(settings, router, store, host="127.0.0.1", answer_workers=workers)
         await adapter.start()
         conn.send({"port": adapter.port, "names": names})
         await asyncio.to_thread(conn.recv)  # told to stop

@@ -12,10 +12,8 @@ from bot.core.settings import Settings
 from bot.core.store import Store
 from bot.features.commands import Router
 from bot.features.commands.context import Context
-from storage.sqlite import SqliteStore
 from tests import pg_support
-from tests.pg_support import postgres_store
-from tests.support import Chat, Clock
+from tests.support import Chat, Clock, open_test_store
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -30,16 +28,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    """Every backend the Store contract must hold for; PostgreSQL in a schema of its own."""
-    if request.param == "postgresql":
-        async with postgres_store() as shared:
-            yield shared
-        return
-    opened = await SqliteStore.open(tmp_path / "momentum.db")
-    try:
+    """Every backend the Store contract must hold for."""
+    async with open_test_store(request.param, tmp_path) as opened:
         yield opened
-    finally:
-        await opened.close()
 
 
 @pytest.fixture

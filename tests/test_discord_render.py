@@ -11,6 +11,7 @@ import pytest
 from adapters.discord import escape
 from adapters.discord.render import Rendered, render
 from bot.core.message import Chart, Field, Message, Section, Table, error
+from tests.test_text_render import INVISIBLE, SNEAKY
 
 HOSTILE = (
     "@everyone @here <@123456789012345678> <@!123456789012345678> <@&223456789012345678> "
@@ -179,3 +180,18 @@ def test_trim_never_leaves_a_dangling_escape_or_half_a_character() -> None:
     assert escape.trim("ab\\*cd", 4) == "ab…"
     assert escape.trim("😀😀😀", 5) == "😀😀…"
     assert escape.trim("short", 10) == "short"
+
+
+def test_bidi_controls_and_invisible_characters_are_dropped() -> None:
+    message = Message(
+        title=SNEAKY,
+        sections=(
+            Section(title=SNEAKY, text=SNEAKY, code=SNEAKY, fields=(Field(SNEAKY, SNEAKY),)),
+            Section(table=Table(("repo", SNEAKY), (("a/b", SNEAKY),))),
+        ),
+        chart=Chart(b"\x89PNG", alt_text=SNEAKY),
+        footnotes=(SNEAKY,),
+    )
+    texts = [text for embed in as_dicts(render(message)) for text in text_of(embed)]
+    assert {char for text in texts for char in text} & INVISIBLE == set()
+    assert any("rtl:elgoog.moc iso vllm paypal software" in text for text in texts)

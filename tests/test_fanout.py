@@ -37,7 +37,7 @@ async def test_a_burst_of_due_channels_is_paced_not_lost(store: Store) -> None:
             _env_file=None, SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET="s",
             SLACK_API_URL=slack.api_url, PORT=0,
         )
-        adapter = SlackAdapter(settings, Router(Context(store, settings)), host="127.0.0.1")
+        adapter = SlackAdapter(settings, Router(Context(store, settings)), store, host="127.0.0.1")
         await adapter.start()
         try:
             deliverer = Deliverer(store, {"slack": adapter}, compose, default_timezone="UTC",

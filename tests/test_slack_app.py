@@ -1,13 +1,21 @@
-"""The Slack adapter in HTTP mode, end to end on loopback: signed slash commands into the
-running Bolt app, replies at a fake ``response_url``, posts to a fake Web API, and a real
-SQLite store."""
+"""The Slack adapter in HTTP mode: signed slash commands and events into the running app,
+replies at a fake ``response_url``, posts to a fake Web API on loopback, and a real store.
+
+Most requests are dispatched in-process to the app's HTTP edge, as bolt-python's own
+tests dispatch signed requests to the app; those whose point is the wire (the ack's
+speed, megabyte bodies, the port itself) go over real HTTP (``over_http=True``). Most
+tests run on SQLite: what the adapter asks of the store is the Store contract, which its
+own suite checks on every backend; the tests that lean on the store hardest also run on
+PostgreSQL (``ON_BOTH_BACKENDS``)."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -15,10 +23,12 @@ import pytest
 
 from adapters.slack.app import (
     BUSY_TEXT,
+    FOREIGN_WORKSPACE_TEXT,
     REVOKED_REASON,
     UNINSTALLED_REASON,
     SlackAdapter,
 )
+from adapters.slack.edge import HttpRequest
 from bot.core.adapter import ChannelUnavailable
 from bot.core.command import ChannelKey
 from bot.core.message import Chart, Message, Section, Table
@@ -29,7 +39,7 @@ from bot.features.commands import Router
 from bot.features.commands.context import Context
 from bot.testing.fake_slack import FakeSlack
 from tests.slack_support import SIGNING_SECRET, command_body, event_body, signed_headers
-from tests.support import NOW, Clock
+from tests.support import NOW, Clock, open_test_store
 
 CHANNEL = ChannelKey("slack", "T_FAKE", "C_GENERAL")
 
@@ -45,24 +55,47 @@ def slack_settings(slack: FakeSlack, **more: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+def _adapter(settings: Settings, store: Store, clock: Clock, **more: Any) -> SlackAdapter:
+    return SlackAdapter(
+        settings, Router(Context(store, settings, clock)), store, host="127.0.0.1", **more
+    )
+
+
+ON_BOTH_BACKENDS = pytest.mark.parametrize("store", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(params=["sqlite"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    async with open_test_store(request.param, tmp_path) as opened:
+        yield opened
+
+
 @dataclass
 class Workspace:
-    """A Slack workspace as a test sees it: the fake Web API, the app's URL, the store."""
+    """A Slack workspace as a test sees it: the fake Web API, the app, the store."""
 
     slack: FakeSlack
     adapter: SlackAdapter
     store: Store
-    http: aiohttp.ClientSession
 
-    @property
-    def events_url(self) -> str:
-        return f"http://127.0.0.1:{self.adapter.port}/slack/events"
-
-    async def post(self, body: bytes, headers: dict[str, str]) -> tuple[int, str, float]:
+    async def post(
+        self, body: bytes, headers: dict[str, str], *, over_http: bool = False
+    ) -> tuple[int, str, float]:
+        """Posts to ``/slack/events``; returns the status, the body and the seconds taken."""
         started = time.perf_counter()
-        async with self.http.post(self.events_url, data=body, headers=headers) as response:
-            text = await response.text()
-        return response.status, text, time.perf_counter() - started
+        if over_http:
+            url = f"http://127.0.0.1:{self.adapter.port}/slack/events"
+            async with (
+                aiohttp.ClientSession() as http,
+                http.post(url, data=body, headers=headers) as response,
+            ):
+                status, text = response.status, await response.text()
+        else:
+            assert self.adapter.edge is not None
+            request = HttpRequest("POST", "/slack/events", body, headers, remote="127.0.0.1")
+            answer = await self.adapter.edge.answer(request)
+            status, text = answer.status, answer.body
+        return status, text, time.perf_counter() - started
 
     async def event(self, event: dict[str, Any], *, team: str = "T_FAKE") -> int:
         """Posts a signed Events API callback as Slack would; returns the HTTP status."""
@@ -92,11 +125,10 @@ async def slack() -> AsyncIterator[FakeSlack]:
 @pytest.fixture
 async def workspace(slack: FakeSlack, store: Store, clock: Clock) -> AsyncIterator[Workspace]:
     settings = slack_settings(slack)
-    adapter = SlackAdapter(settings, Router(Context(store, settings, clock)), host="127.0.0.1")
+    adapter = _adapter(settings, store, clock)
     await adapter.start()
     try:
-        async with aiohttp.ClientSession() as http:
-            yield Workspace(slack, adapter, store, http)
+        yield Workspace(slack, adapter, store)
     finally:
         await adapter.close()
 
@@ -109,12 +141,13 @@ def _all_text(payload: dict[str, Any]) -> str:
     return str(payload["text"])
 
 
+@ON_BOTH_BACKENDS
 async def test_a_signed_command_is_acked_fast_and_answered_at_response_url(
     workspace: Workspace,
 ) -> None:
     url = workspace.slack.response_url()
     body = command_body("watch add vllm-project/vllm", response_url=url)
-    status, text, elapsed = await workspace.post(body, signed_headers(body))
+    status, text, elapsed = await workspace.post(body, signed_headers(body), over_http=True)
     assert status == 200
     assert text == ""  # an empty ack: the answer follows through response_url
     assert elapsed < 1.0  # Slack allows 3 s
@@ -184,6 +217,114 @@ async def test_unsigned_tampered_or_replayed_requests_get_401_and_change_nothing
     assert await workspace.store.watch_list(CHANNEL) == []
     assert workspace.slack.calls_to("response_url") == []
     assert workspace.slack.calls_to("users.info") == []
+
+
+@ON_BOTH_BACKENDS
+async def test_a_command_from_another_workspace_is_refused_and_changes_nothing(
+    workspace: Workspace,
+) -> None:
+    await workspace.command("access managers", user="U_ADMIN")
+    other = ChannelKey("slack", "T_OTHER", "C_GENERAL")
+    url = workspace.slack.response_url()
+    # Signed with the app's secret, as Slack would sign it for any workspace the app
+    # reaches: the signature alone does not make it this workspace's command.
+    body = command_body("watch add a/b", response_url=url, team="T_OTHER")
+    status, _, _ = await workspace.post(body, signed_headers(body))
+    assert status == 200
+    await workspace.adapter.drain()
+    [reply] = workspace.slack.replies_to(url)
+    assert reply["text"] == FOREIGN_WORKSPACE_TEXT
+    assert await workspace.store.get_channel(other) is None
+    # users.info was asked once, for U_ADMIN in this workspace; never on T_OTHER's behalf.
+    assert [c.params["user"] for c in workspace.slack.calls_to("users.info")] == ["U_ADMIN"]
+
+
+async def test_send_refuses_a_channel_of_another_workspace(workspace: Workspace) -> None:
+    other = ChannelKey("slack", "T_OTHER", "C_GENERAL")
+    with pytest.raises(ChannelUnavailable, match="not_this_workspace"):
+        await workspace.adapter.send(other, Message(title="Weekly briefing"))
+    assert workspace.slack.calls_to("chat.postMessage") == []
+
+
+def _logged(caplog: pytest.LogCaptureFixture) -> int:
+    """Characters the log grew by: each record's message and any traceback."""
+    return sum(len(r.getMessage()) + len(r.exc_text or "") for r in caplog.records)
+
+
+async def test_a_flood_of_unsigned_megabyte_posts_costs_the_log_a_line(
+    workspace: Workspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    big = b"text=" + b"x" * 999_995  # 1,000,000 bytes, under aiohttp's 1 MiB body cap
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    statuses = [(await workspace.post(big, form, over_http=True))[0] for _ in range(50)]
+    assert statuses == [401] * 50
+    # One summary line at most (one a minute), never a body: 50 MB logged before.
+    assert _logged(caplog) < 2_000
+    assert await workspace.store.watch_list(CHANNEL) == []
+
+
+def _signed_json(body: bytes) -> tuple[bytes, dict[str, str]]:
+    return body, signed_headers(body, content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    ("request_", "status"),
+    [
+        pytest.param(
+            (b"{not json", {"Content-Type": "application/json"}), 401, id="unsigned-bad-json"
+        ),
+        pytest.param(
+            (
+                b"{}",
+                {
+                    "Content-Type": "application/json",
+                    "X-Slack-Request-Timestamp": "soon",
+                    "X-Slack-Signature": "v0=" + "0" * 64,
+                },
+            ),
+            401,
+            id="timestamp-not-a-number",
+        ),
+        pytest.param(
+            # isdigit() accepts superscripts; int() does not.
+            (b"{}", {"X-Slack-Request-Timestamp": "\xb2" * 10, "X-Slack-Signature": "v0=0"}),
+            401,
+            id="timestamp-superscript-digits",
+        ),
+        pytest.param(_signed_json(b"{not json"), 400, id="signed-bad-json"),
+        pytest.param(_signed_json(b"[1, 2]"), 400, id="signed-json-not-an-object"),
+        pytest.param(_signed_json(b'{"a": "\xff\xfe"}'), 400, id="signed-not-utf8"),
+    ],
+)
+@pytest.mark.parametrize("over_http", [False, True], ids=["in-process", "http"])
+async def test_bodies_or_timestamps_that_do_not_parse_get_4xx_without_a_traceback(
+    workspace: Workspace,
+    caplog: pytest.LogCaptureFixture,
+    request_: tuple[bytes, dict[str, str]],
+    status: int,
+    over_http: bool,
+) -> None:
+    caplog.set_level(logging.INFO)
+    body, headers = request_
+    answered, _, _ = await workspace.post(body, headers, over_http=over_http)
+    assert answered == status
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR] == []
+
+
+async def test_what_bolt_logs_about_a_request_is_capped(
+    workspace: Workspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    # A signed event nothing listens to: Bolt warns "Unhandled request" with its body.
+    event = {"type": "member_joined_channel", "note": "y" * 200_000}
+    body = event_body(event)
+    status, _, _ = await workspace.post(
+        body, signed_headers(body, content_type="application/json")
+    )
+    assert status == 404
+    assert caplog.records  # Bolt did say something
+    assert _logged(caplog) < 2_000
 
 
 async def test_when_the_workspace_chooses_managers_a_member_may_not_add(
@@ -268,7 +409,7 @@ async def test_http_mode_refuses_to_start_without_a_signing_secret(
 ) -> None:
     settings = slack_settings(slack, SLACK_SIGNING_SECRET=None)
     with pytest.raises(SettingsError, match="SLACK_SIGNING_SECRET is required"):
-        SlackAdapter(settings, Router(Context(store, settings, clock)))
+        SlackAdapter(settings, Router(Context(store, settings, clock)), store)
 
 
 def test_api_url_keeps_one_trailing_slash() -> None:
@@ -299,6 +440,7 @@ async def _pauses(store: Store) -> dict[ChannelKey, str | None]:
     return paused
 
 
+@ON_BOTH_BACKENDS
 async def test_an_uninstall_pauses_the_workspaces_channels_and_only_those(
     workspace: Workspace,
 ) -> None:
@@ -357,30 +499,26 @@ async def test_past_the_backlog_the_ack_itself_says_busy(
     slack: FakeSlack, store: Store, clock: Clock
 ) -> None:
     settings = slack_settings(slack)
-    adapter = SlackAdapter(
-        settings,
-        Router(Context(store, settings, clock)),
-        host="127.0.0.1",
-        answer_workers=1,
-        answer_backlog=1,
-    )
-    # The one worker's first answer waits out a rate limit, so the next command stays
+    adapter = _adapter(settings, store, clock, answer_workers=1, answer_backlog=1)
+    # The one worker's first answer waits on a slow users.info, so the next command stays
     # queued and the one after finds the queue full.
-    slack.rate_limit("users.info", retry_after=1)
+    release = slack.hold("users.info")
     await adapter.start()
     try:
-        async with aiohttp.ClientSession() as http:
-            ws = Workspace(slack, adapter, store, http)
-            urls = [slack.response_url() for _ in range(3)]
-            acks = []
-            for url in urls:
-                body = command_body("watch list", response_url=url)
-                acks.append(await ws.post(body, signed_headers(body)))
-            assert [(status, text) for status, text, _ in acks[:2]] == [(200, ""), (200, "")]
-            status, text, _ = acks[2]
-            assert status == 200
-            assert BUSY_TEXT in text
-            await adapter.drain()
+        ws = Workspace(slack, adapter, store)
+        urls = [slack.response_url() for _ in range(3)]
+        acks = []
+        for number, url in enumerate(urls):
+            body = command_body("watch list", response_url=url)
+            acks.append(await ws.post(body, signed_headers(body)))
+            if number == 0:
+                await slack.wait_for("users.info")  # the worker is busy with it
+        assert [(status, text) for status, text, _ in acks[:2]] == [(200, ""), (200, "")]
+        status, text, _ = acks[2]
+        assert status == 200
+        assert BUSY_TEXT in text
+        release.set()
+        await adapter.drain()
     finally:
         await adapter.close()
     assert [len(slack.replies_to(url)) for url in urls] == [1, 1, 0]
@@ -409,3 +547,38 @@ async def test_send_carries_the_table_block_in_its_attachment(workspace: Workspa
     assert attachment["blocks"][0]["rows"][1][0] == {"type": "raw_text", "text": "a/b"}
     assert call.params["blocks"][0]["type"] == "header"
     assert "a/b" in call.params["text"]
+
+
+async def test_start_up_warns_about_no_token_when_each_is_used(
+    slack: FakeSlack, store: Store, clock: Clock, caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As `momentum run` is configured in production: through the environment, which
+    # Bolt reads by itself too.
+    monkeypatch.setenv("SLACK_BOT_TOKEN", slack.bot_token)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    caplog.set_level(logging.INFO)
+    settings = slack_settings(slack)
+    adapter = _adapter(settings, store, clock)
+    await adapter.start()
+    await adapter.close()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert any("serving /slack/events" in r.getMessage() for r in caplog.records)
+
+
+async def test_with_oauth_an_unused_bot_token_is_named_once(
+    slack: FakeSlack, store: Store, clock: Clock, caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", slack.bot_token)
+    caplog.set_level(logging.INFO)
+    settings = slack_settings(
+        slack, SLACK_CLIENT_ID=slack.client_id, SLACK_CLIENT_SECRET=slack.client_secret
+    )
+    adapter = _adapter(settings, store, clock)
+    await adapter.start()
+    await adapter.close()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
+        "Slack: SLACK_BOT_TOKEN is not used: with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+        "each workspace's token comes from its installation"
+    ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from adapters.slack.render import render
 from bot.core.message import Chart, Field, Message, Section, Table, error
+from tests.test_text_render import INVISIBLE, SNEAKY
 
 HOSTILE = (
     "<!channel> <!here|here> <!everyone> <@U0123ABC> <#C0123|general> <!subteam^S1> "
@@ -304,3 +305,49 @@ def test_chart_note_only_when_asked() -> None:
     assert [b["type"] for b in render(message).blocks] == ["header"]
     note = render(message, chart_note=True).blocks[-1]
     assert note["elements"][0]["text"] == "Chart: Daily stars of a/b"
+
+
+def test_bidi_controls_and_invisible_characters_are_dropped() -> None:
+    message = Message(
+        title=SNEAKY,
+        sections=(
+            Section(title=SNEAKY, text=SNEAKY, code=SNEAKY, fields=(Field(SNEAKY, SNEAKY),)),
+            Section(table=Table(("repo", SNEAKY), (("a/b", SNEAKY),))),
+        ),
+        chart=Chart(b"\x89PNG", alt_text=SNEAKY),
+        footnotes=(SNEAKY,),
+    )
+    for tables in ("code", "auto"):
+        payload = render(message, tables=tables, chart_note=True).payload()  # type: ignore[arg-type]
+        strings = _strings(payload)
+        assert {char for text in strings for char in text} & INVISIBLE == set()
+        assert any("rtl:elgoog.moc iso vllm paypal software" in text for text in strings)
+
+
+def test_the_text_fallback_is_drawn_from_the_message_for_notifications() -> None:
+    message = Message(
+        title="Watch list",
+        sections=(
+            Section(title="Movers", text="Two repos moved."),
+            Section(fields=(Field("Stars", "61,234"),)),
+            Section(table=Table(("#", "repo"), (("1", "vllm-project/vllm"),))),
+        ),
+        chart=Chart(b"\x89PNG", alt_text="Daily stars of 2 repos"),
+        footnotes=("Days are UTC.",),
+    )
+    assert render(message).text.split("\n") == [
+        "Watch list",
+        "",
+        "Movers",
+        "Two repos moved.",
+        "",
+        "Stars: 61,234",
+        "",
+        "# · repo",
+        "1 · vllm-project/vllm",
+        "",
+        "Chart: Daily stars of 2 repos",
+        "",
+        "Days are UTC.",
+    ]
+    assert render(error("Nope", "Not allowed.")).text.startswith("⚠ Nope\n")

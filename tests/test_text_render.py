@@ -47,3 +47,33 @@ def test_terminal_control_sequences_in_strangers_text_are_dropped() -> None:
     assert "\x07" not in text
     assert "\r" not in text
     assert "Fast[2J]0;pwned inference" in text
+
+
+# Bidi overrides and isolates reorder what follows them; zero-width characters hide inside
+# names; a soft hyphen is invisible too. The joiner between ASCII letters hides as well.
+SNEAKY = "rtl:\u202eelgoog.moc \u2066iso\u2069 vl\u200bl\u2060m\ufeff pay\u200dpal soft\xadware"
+INVISIBLE = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+INVISIBLE |= set("\u200b\u200c\u200d\u2060\ufeff\xad")
+
+
+def test_bidi_controls_and_invisible_characters_are_dropped() -> None:
+    message = Message(
+        title=SNEAKY,
+        sections=(
+            Section(title=SNEAKY, text=SNEAKY, code=SNEAKY, fields=(Field(SNEAKY, SNEAKY),)),
+            Section(table=Table(("repo", SNEAKY), (("a/b", SNEAKY),))),
+        ),
+        chart=Chart(b"\x89PNG", alt_text=SNEAKY),
+        footnotes=(SNEAKY,),
+    )
+    text = render_text(message)
+    assert set(text) & INVISIBLE == set()
+    # The title, section title, text, code, field label and value, table header and cell,
+    # alt text and footnote: 10 copies, each read as written.
+    assert text.count("rtl:elgoog.moc iso vllm paypal software") == 10
+
+
+def test_joiners_inside_emoji_and_scripts_beyond_ascii_stay() -> None:
+    # Woman + ZWJ + laptop is one emoji; Persian "می‌خواهم" needs its non-joiner.
+    words = "👩\u200d💻 \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    assert words in render_text(Message(title="t", sections=(Section(text=words),)))

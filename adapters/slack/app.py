@@ -1,9 +1,13 @@
 """The Slack adapter: ``/momentum`` over Socket Mode or HTTP, and posts to channels.
 
 Socket Mode when ``SLACK_APP_TOKEN`` is set (no public URL needed); otherwise HTTP mode on
-``PORT``, where Bolt verifies each request's signature with ``SLACK_SIGNING_SECRET``
-(HMAC-SHA256 over ``v0:{timestamp}:{body}``, refused when the timestamp is more than five
-minutes off) and answers 401 to anything unsigned, tampered or replayed.
+``PORT``, where :mod:`adapters.slack.edge` checks each request's signature with
+``SLACK_SIGNING_SECRET`` before anything parses it and answers 401 to anything unsigned,
+tampered or replayed.
+
+With ``SLACK_BOT_TOKEN`` alone the app serves the one workspace that ``auth.test`` names
+for the token and refuses commands from any other; with OAuth it serves the workspaces
+installed in the store.
 
 A slash command is acknowledged first, with an empty 200 (Slack shows the user an error
 after 3 s), and answered afterwards through its ``response_url`` by one of a few answer
@@ -28,11 +32,11 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
-from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
-from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.client import web_client, webhook_client
+from adapters.slack.edge import EVENTS_PATH, SlackEdge, bolt_logger
+from adapters.slack.installations import SignedOAuthStates, StoreInstallationStore
 from adapters.slack.managers import ManagerCache
 from adapters.slack.render import render
 from adapters.slack.translate import COMMAND_NAME, command_from, response_payload
@@ -40,11 +44,11 @@ from bot.core.adapter import ChannelUnavailable, NotStarted, PostRateLimited
 from bot.core.command import ChannelKey, Platform
 from bot.core.message import Chart, Message
 from bot.core.settings import Settings, SettingsError
+from bot.core.store import Store
 from bot.features.commands import Router
 
 log = logging.getLogger(__name__)
 
-EVENTS_PATH = "/slack/events"
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # What the app asks for when installed (keep in step with manifest.yml).
@@ -65,12 +69,21 @@ BUSY_TEXT = "Momentum is busy right now; please try again in a minute."
 # Why a workspace's channels stopped getting briefings (shown by /momentum status).
 UNINSTALLED_REASON = "app_uninstalled: Momentum was removed from this workspace"
 REVOKED_REASON = "tokens_revoked: Momentum's bot token was revoked"
+# What a command from a workspace Momentum does not serve is answered with.
+FOREIGN_WORKSPACE_TEXT = (
+    "Momentum answers only in the Slack workspace it was set up for, and could not "
+    "confirm that this is it; nothing was changed."
+)
+NOT_INSTALLED_TEXT = (
+    "Momentum is not installed in this workspace; an admin can install it from its "
+    "install page. Nothing was changed."
+)
 
 
 class SlackAdapter:
     """Implements :class:`bot.core.adapter.Adapter` for one Slack app (one workspace with
     ``SLACK_BOT_TOKEN``, or any number installed through OAuth with
-    ``SLACK_CLIENT_ID``/``SLACK_CLIENT_SECRET`` and an ``installation_store``)."""
+    ``SLACK_CLIENT_ID``/``SLACK_CLIENT_SECRET``, their tokens kept in ``store``)."""
 
     name: Platform = "slack"
 
@@ -78,28 +91,34 @@ class SlackAdapter:
         self,
         settings: Settings,
         router: Router,
+        store: Store,
         *,
-        installation_store: AsyncInstallationStore | None = None,
-        state_store: AsyncOAuthStateStore | None = None,
         host: str = "0.0.0.0",
         answer_workers: int = ANSWER_WORKERS,
         answer_backlog: int = ANSWER_BACKLOG,
     ) -> None:
-        self.mode = "socket" if settings.slack_app_token is not None else "http"
-        if self.mode == "http" and settings.slack_signing_secret is None:
+        self._app_token = settings.slack_app_token
+        self.mode = "socket" if self._app_token is not None else "http"
+        secret = settings.slack_signing_secret
+        if self.mode == "http" and secret is None:
             raise SettingsError(
                 "SLACK_SIGNING_SECRET is required in HTTP mode (set it, or set "
                 "SLACK_APP_TOKEN for Socket Mode)"
             )
-        if settings.slack_oauth_configured and installation_store is None:
-            raise SettingsError(
-                "SLACK_CLIENT_ID/SLACK_CLIENT_SECRET need an installation store to keep "
-                "workspaces' tokens"
-            )
+        self._signing_secret = secret.get_secret_value() if secret else ""
         self._settings = settings
         self._router = router
-        self._installations = installation_store if settings.slack_oauth_configured else None
-        self._states = state_store
+        self._store = store
+        self._oauth: tuple[str, str] | None = None
+        client_id, client_secret = settings.slack_client_id, settings.slack_client_secret
+        if client_id is not None and client_secret is not None:
+            self._oauth = (client_id, client_secret.get_secret_value())
+        self._installations = StoreInstallationStore(store) if self._oauth else None
+        if self._oauth and settings.slack_bot_token is not None:
+            log.warning(
+                "Slack: SLACK_BOT_TOKEN is not used: with SLACK_CLIENT_ID and "
+                "SLACK_CLIENT_SECRET each workspace's token comes from its installation"
+            )
         self._host = host
         self._managers = ManagerCache()
         self._answer_workers = answer_workers
@@ -108,6 +127,7 @@ class SlackAdapter:
         )
         self._workers: list[asyncio.Task[None]] = []
         self._authorized: AuthorizeResult | None = None
+        self._org_wide = False
         self._authorizing = asyncio.Lock()
         self._closed = asyncio.Event()
         self._session: aiohttp.ClientSession | None = None
@@ -115,6 +135,7 @@ class SlackAdapter:
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self.app: AsyncApp | None = None
+        self.edge: SlackEdge | None = None
         self.port: int | None = None
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -141,15 +162,13 @@ class SlackAdapter:
             asyncio.create_task(self._answer_worker(), name=f"slack-answer-{n}")
             for n in range(self._answer_workers)
         ]
-        if self.mode == "socket":
-            app_token = self._settings.slack_app_token
-            assert app_token is not None
-            self._socket = AsyncSocketModeHandler(self.app, app_token.get_secret_value())
+        if self._app_token is not None:
+            self._socket = AsyncSocketModeHandler(self.app, self._app_token.get_secret_value())
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
             log.info("Slack: connected in Socket Mode")
             return
-        server = self.app.server(port=self._settings.port, path=EVENTS_PATH)
-        self._runner = web.AppRunner(server.web_app, access_log=None, shutdown_timeout=1.0)
+        self.edge = SlackEdge(self.app, self._signing_secret)
+        self._runner = web.AppRunner(self.edge.web_app(), access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, self._host, self._settings.port).start()
         self.port = int(self._runner.addresses[0][1])
@@ -188,19 +207,16 @@ class SlackAdapter:
     # -- Bolt ----------------------------------------------------------------------------
 
     def _build_app(self, client: AsyncWebClient) -> AsyncApp:
-        secret = self._settings.slack_signing_secret
         oauth = None
-        if self._installations is not None:
-            client_secret = self._settings.slack_client_secret
-            assert client_secret is not None
-            assert self._settings.slack_client_id is not None
+        if self._oauth is not None:
+            client_id, client_secret = self._oauth
             oauth = AsyncOAuthSettings(
-                client_id=self._settings.slack_client_id,
-                client_secret=client_secret.get_secret_value(),
+                client_id=client_id,
+                client_secret=client_secret,
                 scopes=list(BOT_SCOPES),
                 installation_store=self._installations,
                 installation_store_bot_only=True,
-                state_store=self._states,
+                state_store=SignedOAuthStates(client_secret),
                 install_path=INSTALL_PATH,
                 redirect_uri_path=REDIRECT_PATH,
                 # slack.com/api/ → slack.com/oauth/v2/authorize (GovSlack: slack-gov.com)
@@ -208,25 +224,35 @@ class SlackAdapter:
                 + "oauth/v2/authorize",
             )
 
-        async def authorize() -> AuthorizeResult:
+        async def authorize(
+            enterprise_id: str | None, team_id: str | None
+        ) -> AuthorizeResult | None:
             # A plain function: Bolt fills a bound method's ``self`` in as an argument.
-            return await self._authorize_one_workspace()
+            # A signed request from another workspace (an app distributed by mistake, a
+            # shared channel) must not borrow this workspace's token, nor open a channel
+            # record whose access policy nobody here chose: Bolt answers it with
+            # FOREIGN_WORKSPACE_TEXT instead.
+            authorized = await self._authorize_one_workspace()
+            return authorized if self._serves(enterprise_id, team_id) else None
 
         app = AsyncApp(
             client=client,
-            signing_secret=secret.get_secret_value() if secret else "",
-            # Bolt verifies signatures only over HTTP; Socket Mode is authenticated by
-            # the app token instead.
-            request_verification_enabled=self.mode == "http",
+            # HTTP requests are verified by the edge before Bolt parses them; Socket Mode
+            # is authenticated by the app token instead.
+            request_verification_enabled=False,
             oauth_settings=oauth,
             installation_store=self._installations,
             installation_store_bot_only=True,
-            authorize=authorize if self._installations is None else None,
+            # Bolt's hint leaves out the None its contract allows ("not this workspace").
+            authorize=authorize if self._installations is None else None,  # type: ignore[arg-type]
             # Our listener queues the work and acks, so Bolt can send the ack as soon as
             # the listener returns instead of polling for it. Event listeners finish
             # their (short) work first, so a failure answers 500 and Slack retries.
             process_before_response=True,
-            logger=logging.getLogger("momentum.slack.bolt"),
+            logger=bolt_logger(),
+            user_facing_authorize_error_message=(
+                NOT_INSTALLED_TEXT if self._installations is not None else FOREIGN_WORKSPACE_TEXT
+            ),
         )
         app.command(COMMAND_NAME)(self._on_command)
         app.event("app_uninstalled")(self._on_app_uninstalled)
@@ -239,12 +265,24 @@ class SlackAdapter:
         # made at start and remembered, serves them all.
         async with self._authorizing:
             if self._authorized is None:
-                assert self._client is not None
+                if self._client is None:
+                    raise RuntimeError("the Slack adapter is not started")
                 response = await self._client.auth_test()
                 self._authorized = AuthorizeResult.from_auth_test_response(
                     auth_test_response=response, bot_token=self._client.token
                 )
+                self._org_wide = bool(response.get("is_enterprise_install"))
         return self._authorized
+
+    def _serves(self, enterprise_id: str | None, team_id: str | None) -> bool:
+        """Whether a request comes from the one workspace the token is for (an org-wide
+        Enterprise Grid token: from its organisation)."""
+        authorized = self._authorized
+        if authorized is None:
+            return False
+        if self._org_wide:
+            return enterprise_id is not None and enterprise_id == authorized.enterprise_id
+        return team_id is not None and team_id == authorized.team_id
 
     async def _on_command(
         self, ack: Callable[..., Awaitable[Any]], body: Mapping[str, Any], client: AsyncWebClient
@@ -281,7 +319,9 @@ class SlackAdapter:
         hook = webhook_client(response_url, self._session)
         response = await hook.send_dict(response_payload(message))
         if response.status_code != 200:
-            log.warning("response_url answered %s: %s", response.status_code, response.body)
+            log.warning(
+                "response_url answered %s: %s", response.status_code, response.body[:200]
+            )
 
     # -- uninstalls ----------------------------------------------------------------------
 
@@ -304,7 +344,7 @@ class SlackAdapter:
         # Slack sends both events on an uninstall, in either order: the uninstall is the
         # truer reason, while any other pause (an archived channel) says more than either.
         replaceable = {None, REVOKED_REASON} if reason == UNINSTALLED_REASON else {None}
-        store = self._router.ctx.store
+        store = self._store
         paused = 0
         for channel in await store.workspace_channels("slack", team):
             if channel.paused_reason in replaceable and channel.paused_reason != reason:
@@ -349,6 +389,11 @@ class SlackAdapter:
         if self._client is None:
             raise NotStarted("the Slack adapter is not started")
         if self._installations is None:
+            # Channels recorded from another workspace before commands were refused
+            # there: this workspace's token must not post to them.
+            authorized = await self._authorize_one_workspace()
+            if not self._org_wide and channel.workspace != authorized.team_id:
+                raise ChannelUnavailable(channel, "not_this_workspace")
             return self._client
         bot = await self._installations.async_find_bot(
             enterprise_id=None, team_id=channel.workspace

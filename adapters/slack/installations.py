@@ -1,17 +1,21 @@
-"""Multi-workspace install: bot tokens and OAuth states kept in Momentum's own database.
+"""Multi-workspace install: bot tokens kept in Momentum's own database, OAuth states
+signed instead of stored.
 
-Both live in the Store's named-state table (``get_state``/``set_state``), one JSON value
-per workspace, so every backend that passes the Store contract keeps installations too
-and no Slack-specific table or migration is needed. Only the bot token is kept: the app
-asks for no user scopes.
+Installations live in the Store's named-state table (``get_state``/``set_state``), one
+JSON value per workspace, so every backend that passes the Store contract keeps
+installations too and no Slack-specific table or migration is needed. Only the bot token
+is kept: the app asks for no user scopes.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +29,6 @@ from bot.core.store import Store
 log = logging.getLogger(__name__)
 
 _BOT_PREFIX = "slack.bot."
-_STATE_PREFIX = "slack.oauth_state."
 # A removed entry; the state table has no delete, and an empty value reads as "none".
 _GONE = ""
 STATE_TTL_SECONDS = 600
@@ -124,27 +127,42 @@ class StoreInstallationStore(AsyncInstallationStore):
             await self.async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
 
 
-class StoreOAuthStateStore(AsyncOAuthStateStore):
-    """One-time ``state`` values for the OAuth redirect (CSRF protection), in the database
-    so that any instance can finish an install another one started."""
+class SignedOAuthStates(AsyncOAuthStateStore):
+    """The OAuth redirect's ``state`` (CSRF protection) as a signed, expiring token, so
+    that no install page visit stores anything: ``{issued}.{nonce}.{mac}``, the MAC an
+    HMAC-SHA256 of the first two parts keyed with the app's client secret, which every
+    instance shares, so any instance can finish an install another one started.
 
-    def __init__(self, store: Store, ttl_seconds: int = STATE_TTL_SECONDS) -> None:
-        self._store = store
+    Bolt also sets the state in a cookie on the admin's browser, checks it against the
+    redirect's, and deletes the cookie when the redirect is handled: a state is tied to
+    one browser and used once, and an unsigned or expired one is refused here."""
+
+    def __init__(
+        self,
+        secret: str,
+        ttl_seconds: int = STATE_TTL_SECONDS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._key = hashlib.sha256(b"momentum.slack.oauth_state:" + secret.encode()).digest()
         self._ttl = ttl_seconds
+        self._clock = clock
 
     @property
     def logger(self) -> logging.Logger:
         return log
 
+    def _mac(self, payload: str) -> str:
+        return hmac.new(self._key, payload.encode(), hashlib.sha256).hexdigest()
+
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
-        state = secrets.token_urlsafe(24)
-        await self._store.set_state(_STATE_PREFIX + state, str(time.time()), _now())
-        return state
+        payload = f"{int(self._clock())}.{secrets.token_urlsafe(16)}"
+        return f"{payload}.{self._mac(payload)}"
 
     async def async_consume(self, state: str) -> bool:
-        key = _STATE_PREFIX + state
-        issued = await self._store.get_state(key)
-        if not issued:
+        issued, _, rest = state.partition(".")
+        nonce, _, mac = rest.partition(".")
+        if not (issued.isascii() and issued.isdigit() and nonce and mac):
             return False
-        await self._store.set_state(key, _GONE, _now())
-        return time.time() - float(issued) <= self._ttl
+        if not hmac.compare_digest(self._mac(f"{issued}.{nonce}"), mac):
+            return False
+        return 0 <= self._clock() - int(issued) <= self._ttl

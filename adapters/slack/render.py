@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from adapters.slack import escape
-from adapters.text import render_text
-from bot.core.message import Link, Message, Section, Table, render_spans
+from bot.core.message import Link, Message, Section, Table, plain_text, render_spans
 
 Block = dict[str, Any]
 
@@ -94,18 +93,40 @@ def render(
 
 
 def fallback(message: Message) -> str:
-    lines = render_text(message).split("\n")
-    del lines[1]  # the title's underline, drawn for terminals
+    """The message as plain lines, for notifications and clients without blocks: the
+    title, each section's title, text, fields (``label: value``), table rows (cells
+    separated by `` · ``) and code, the chart's description and the footnotes. No
+    alignment: notifications use a proportional font."""
+    lines = [_title(message)]
+    for section in message.sections:
+        lines.append("")
+        if section.title:
+            lines.append(section.title)
+        if section.text:
+            lines.append(plain_text(section.text))
+        lines += [f"{item.label}: {item.value}" for item in section.fields]
+        if section.table is not None:
+            rows = (section.table.columns, *section.table.rows)
+            lines += [" · ".join(" ".join(cell.split()) for cell in row) for row in rows]
+        if section.code:
+            lines.append(section.code)
+    if message.chart is not None:
+        lines += ["", f"Chart: {message.chart.alt_text}"]
+    if message.footnotes:
+        lines += ["", *message.footnotes]
     return escape.clip(escape.mrkdwn("\n".join(lines)), MAX_FALLBACK)
 
 
+def _title(message: Message) -> str:
+    return ("⚠ " if message.tone == "error" else "") + message.title
+
+
 def _header(message: Message) -> Block:
-    title = ("⚠ " if message.tone == "error" else "") + message.title
     return {
         "type": "header",
         "text": {
             "type": "plain_text",
-            "text": escape.clip(escape.plain(title), MAX_HEADER) or " ",
+            "text": escape.clip(escape.plain(_title(message)), MAX_HEADER) or " ",
             "emoji": False,
         },
     }

@@ -13,6 +13,7 @@ also receives what an app posts to a slash command's ``response_url``
         client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
         slack.fail_channel("C_GONE", "channel_not_found")
         slack.rate_limit("chat.postMessage", retry_after=1)
+        release = slack.hold("users.info")  # calls wait until release.set()
 
 Every call is recorded in :attr:`FakeSlack.calls` (the method name, its merged parameters
 and the token); :meth:`FakeSlack.wait_for` awaits calls that arrive after a reply was
@@ -126,6 +127,7 @@ class FakeSlack(LoopbackServer):
         self.workspaces.insert(0, Workspace(self.team_id, self.bot_token))
         self._channel_errors: dict[str, str] = {}
         self._rate_limits: dict[str, _RateLimit] = {}
+        self._holds: dict[str, asyncio.Event] = {}
         self._pace: _Pace | None = None
         self._oauth_codes: dict[str, Workspace] = {}
         self._ts = itertools.count(1)
@@ -159,6 +161,12 @@ class FakeSlack(LoopbackServer):
     def rate_limit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
         """The next ``times`` calls of ``method`` get HTTP 429 with ``Retry-After``."""
         self._rate_limits[method] = _RateLimit(retry_after, times)
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Calls of ``method`` are recorded, then wait until the returned event is set
+        (a slow Slack, without a test waiting out real seconds)."""
+        release = self._holds[method] = asyncio.Event()
+        return release
 
     def pace_posts(
         self, *, per_channel_seconds: float = 1.0, workspace_per_second: float | None = None
@@ -217,6 +225,9 @@ class FakeSlack(LoopbackServer):
         token = _bearer(request) or params.pop("token", None)
         call = Call(method, params, token)
         await self._record(call)
+        held = self._holds.get(method)
+        if held is not None:
+            await held.wait()
         limit = self._rate_limits.get(method)
         if limit is not None and limit.times > 0:
             limit.times -= 1

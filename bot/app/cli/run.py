@@ -127,14 +127,8 @@ def _data_location(database_url: str) -> str:
 def _slack_adapter(settings: Settings, router: Router, store: Store) -> Adapter:
     # Imported here so that the core and the console never load slack_bolt.
     from adapters.slack.app import SlackAdapter
-    from adapters.slack.installations import StoreInstallationStore, StoreOAuthStateStore
 
-    return SlackAdapter(
-        settings,
-        router,
-        installation_store=StoreInstallationStore(store),
-        state_store=StoreOAuthStateStore(store),
-    )
+    return SlackAdapter(settings, router, store)
 
 
 def _discord_adapter(settings: Settings, router: Router, store: Store) -> Adapter:
