@@ -250,6 +250,7 @@ async def test_an_adapter_not_started_spends_no_attempt_and_records_no_failure(
     adapter = SlackAdapter(
         settings.model_copy(update={"slack_signing_secret": SecretStr("s")}),
         Router(Context(store, settings)),
+        store,
     )
     clock = Clock(datetime(2026, 3, 23, 8, 1, tzinfo=UTC))
     early = Deliverer(store, {"slack": adapter}, compose, default_timezone="UTC",

@@ -66,7 +66,7 @@ async def test_a_due_schedule_fires_composes_from_the_store_and_posts_once(
         )
         async with open_services(settings, clock=clock) as services:
             await seed(services.store, key)
-            adapter = SlackAdapter(settings, services.router, host="127.0.0.1")
+            adapter = SlackAdapter(settings, services.router, services.store, host="127.0.0.1")
             await adapter.start()
             scheduler = services.scheduler([adapter])
             try:
