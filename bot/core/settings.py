@@ -90,6 +90,7 @@ class Settings(BaseSettings):
     github_graphql_url: HttpUrl = Field(
         "https://api.github.com/graphql", validation_alias="GITHUB_GRAPHQL_URL"
     )
+    hn_api_url: HttpUrl = Field("https://hn.algolia.com/api/v1", validation_alias="HN_API_URL")
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
