@@ -265,6 +265,8 @@ class HackerNewsClient:
             "hitsPerPage": str(self._hits_per_page),
             "page": "0",
         }
+        # The answer is judged before the slot is given up, so a request waiting for it
+        # already sees the pause an outage has just caused.
         async with self._slots:
             self._check_paused()
             self.stats.requests += 1
@@ -274,21 +276,19 @@ class HackerNewsClient:
                 raise self._failed(HNUnavailable("timeout"), False) from None
             except httpx.TransportError as exc:
                 raise self._failed(HNUnavailable("connection", type(exc).__name__), False) from None
-        if response.status_code == 429:
-            raise self._failed(HNRateLimited(_retry_after(response)), True)
-        if response.status_code >= 500:
-            raise self._failed(HNUnavailable("server_error", str(response.status_code)), False)
-        if response.status_code != 200:
-            raise self._failed(
-                HNBadAnswer(f"{response.status_code} {_message(response)}".strip()), False
-            )
-        try:
-            result = parse_page(response.json())
-        except ValueError as exc:
-            raise self._failed(HNBadAnswer(str(exc)), False) from None
-        self._failures_in_row = 0
-        return result
-
+            if response.status_code == 429:
+                raise self._failed(HNRateLimited(_retry_after(response)), True)
+            if response.status_code >= 500:
+                raise self._failed(HNUnavailable("server_error", str(response.status_code)), False)
+            if response.status_code != 200:
+                reason = f"{response.status_code} {_message(response)}".strip()
+                raise self._failed(HNBadAnswer(reason), False)
+            try:
+                result = parse_page(response.json())
+            except ValueError as exc:
+                raise self._failed(HNBadAnswer(str(exc)), False) from None
+            self._failures_in_row = 0
+            return result
 
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("Retry-After", "")
