@@ -18,6 +18,8 @@ from bot.core.store import (
     ChannelSettings,
     Delivery,
     DeliveryStatus,
+    FeedListFull,
+    FeedRecord,
     Prediction,
     PredictionDraft,
     PredictionSet,
@@ -31,6 +33,7 @@ from bot.core.store import (
     WatchedRepo,
     WatchListFull,
 )
+from storage import mentions as mention_sql
 from storage.driver import Driver, Row, Transaction
 from storage.migrations import load_migrations
 
@@ -497,6 +500,58 @@ class SqlStore:
         if changed == 0:
             raise LookupError(f"no prediction {prediction_id}")
 
+    # -- mentions and channel feeds (SQL in storage.mentions) ------------------------------
+
+    async def add_mentions(
+        self, repo_id: int, mentions: Iterable[RepoEvent], feed_id: int | None = None
+    ) -> None:
+        rows = mention_sql.mention_rows(repo_id, mentions, feed_id, _same)
+        async with self.driver.transaction() as tx:
+            await tx.executemany(mention_sql.UPSERT_MENTION, rows)
+
+    async def mentions(self, repo_id: int, since: datetime, until: datetime) -> list[RepoEvent]:
+        rows = await self.driver.fetch(mention_sql.SELECT_MENTIONS, repo_id, since, until)
+        return [mention_sql.mention(row, _dt) for row in rows]
+
+    async def add_feed(
+        self, key: ChannelKey, url: str, title: str, user: str, at: datetime, cap: int
+    ) -> FeedRecord | None:
+        async with self.driver.transaction() as tx:
+            channel_id = await _ensure_channel(tx, key, at, lock=self.driver.for_update)
+            if await tx.fetch(mention_sql.SELECT_FEED, channel_id, url):
+                return None
+            count = await tx.fetch(mention_sql.COUNT_FEEDS, channel_id)
+            if int(count[0][0]) >= cap:
+                raise FeedListFull(cap)
+            await tx.execute(mention_sql.INSERT_FEED, channel_id, url, title, user, at)
+            added = await tx.fetch(mention_sql.SELECT_FEED, channel_id, url)
+        return mention_sql.feed(added[0], _dt)
+
+    async def remove_feed(self, key: ChannelKey, url: str) -> bool:
+        return await self.driver.execute(mention_sql.DELETE_FEED, url, *_channel_params(key)) > 0
+
+    async def channel_feeds(self, key: ChannelKey) -> list[FeedRecord]:
+        rows = await self.driver.fetch(mention_sql.CHANNEL_FEEDS, *_channel_params(key))
+        return [mention_sql.feed(row, _dt) for row in rows]
+
+    async def followed_feeds(self) -> list[tuple[ChannelKey, FeedRecord]]:
+        rows = await self.driver.fetch(mention_sql.FOLLOWED_FEEDS)
+        return [mention_sql.followed(row, _dt) for row in rows]
+
+    async def record_feed_fetch(
+        self,
+        feed_id: int,
+        at: datetime,
+        *,
+        error: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        if error is None:
+            await self.driver.execute(mention_sql.FEED_FETCHED, at, etag, last_modified, feed_id)
+        else:
+            await self.driver.execute(mention_sql.FEED_FAILED, at, error, feed_id)
+
     # -- prediction receipts --------------------------------------------------------------
 
     async def add_prediction_set(
@@ -668,6 +723,11 @@ def _channel_params(key: ChannelKey) -> tuple[str, str, str]:
 
 def _channel_key(row: Row) -> ChannelKey:
     return ChannelKey(cast(Platform, row[0]), row[1], row[2])
+
+
+def _same(moment: datetime) -> datetime:
+    # The drivers convert times themselves (ISO text for SQLite).
+    return moment
 
 
 def _dt(value: str | datetime) -> datetime:

@@ -50,6 +50,10 @@ async def fill(store: Store) -> None:
     await store.add_snapshot(vllm.id, Snapshot(T0, 60_000, 10_500))
     await store.add_snapshot(vllm.id, Snapshot(T0 + timedelta(hours=6), 60_120, None))
     await store.add_events(vllm.id, [RepoEvent("release", "v0.9.0", "v0.9.0", T0, None)])
+    feed = await store.add_feed(C1, "https://blog.example/rss", "Blog", "U1", T0, cap=5)
+    assert feed is not None
+    item = RepoEvent("feed_item", "b1", "Why", T0, None, source="Blog")
+    await store.add_mentions(vllm.id, [item], feed_id=feed.id)
     await store.save_channel_settings(C1, ChannelSettings(window_days=14, timezone="Europe/Berlin"))
     await store.pause_channel(C2, "is_archived")
     await store.set_workspace_access("slack", "T1", "managers")

@@ -17,7 +17,7 @@ from bot.core.command import ChannelKey, Platform
 from bot.core.repo_ref import RepoRef
 
 RepoStatus = Literal["active", "gone"]
-EventKind = Literal["release", "pull_request"]
+EventKind = Literal["release", "pull_request", "hn_story", "feed_item"]
 ScheduleKind = Literal["weekly", "daily", "off"]
 DeliveryStatus = Literal["claimed", "done", "failed", "skipped"]
 # Who may change a channel's list and schedule: everyone in it, or only those holding the
@@ -61,13 +61,38 @@ class Snapshot:
 
 @dataclass(frozen=True, slots=True)
 class RepoEvent:
-    """A release (``key``: tag) or merged pull request (``key``: number) of a repository."""
+    """A release (``key``: tag) or merged pull request (``key``: number) of a repository,
+    or a mention of it: a Hacker News story (``key``: story id; ``url``: its HN page;
+    ``points`` and ``comments``) or a feed item (``key``: the item's id; ``source``: the
+    feed's title)."""
 
     kind: EventKind
     key: str
     title: str
     occurred_at: datetime
     url: str | None = None
+    points: int | None = None
+    comments: int | None = None
+    source: str | None = None
+
+
+MENTION_KINDS: frozenset[EventKind] = frozenset({"hn_story", "feed_item"})
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRecord:
+    """A feed a channel follows, and how its last fetch went (``error``: one sentence)."""
+
+    id: int
+    url: str
+    title: str
+    added_by: str
+    added_at: datetime
+    fetched_at: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error: str | None = None
+    failures: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +220,12 @@ class StargazerAccess:
     checked_at: datetime
 
 
+class FeedListFull(Exception):
+    def __init__(self, cap: int) -> None:
+        super().__init__(f"a channel may follow at most {cap} feeds")
+        self.cap = cap
+
+
 class WatchListFull(Exception):
     """Adding would take a channel's list past its cap; nothing was added."""
 
@@ -281,6 +312,45 @@ class Store(Protocol):
 
     async def events(self, repo_id: int, since: datetime, until: datetime) -> list[RepoEvent]:
         """Events with ``since <= occurred_at < until``, oldest first."""
+        ...
+
+    # Mentions (HN stories, feed items) and the feeds channels follow
+    async def add_mentions(
+        self, repo_id: int, mentions: Iterable[RepoEvent], feed_id: int | None = None
+    ) -> None:
+        """Store ``hn_story`` or ``feed_item`` events; one already stored (same kind and
+        key) is updated (a story's points and comments grow)."""
+        ...
+
+    async def mentions(self, repo_id: int, since: datetime, until: datetime) -> list[RepoEvent]:
+        """Mentions with ``since <= occurred_at < until``, oldest first."""
+        ...
+
+    async def add_feed(
+        self, key: ChannelKey, url: str, title: str, user: str, at: datetime, cap: int
+    ) -> FeedRecord | None:
+        """Follow a feed (None: the channel already does), or raise :class:`FeedListFull`."""
+        ...
+
+    async def remove_feed(self, key: ChannelKey, url: str) -> bool: ...
+
+    async def channel_feeds(self, key: ChannelKey) -> list[FeedRecord]:
+        """The channel's feeds in the order they were added."""
+        ...
+
+    async def followed_feeds(self) -> list[tuple[ChannelKey, FeedRecord]]: ...
+
+    async def record_feed_fetch(
+        self,
+        feed_id: int,
+        at: datetime,
+        *,
+        error: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        """A fetch's outcome: on success the validators are kept and failures reset; an
+        error is kept with the count of failures in a row."""
         ...
 
     # Channels and watch lists
