@@ -17,6 +17,8 @@ from bot.testing import FakeClock, FakeGitHub, ScenarioRepo
 
 NOW = datetime(2026, 4, 13, 12, tzinfo=UTC)
 CHANNEL = ChannelKey("slack", "T1", "C1")
+# Port 9 (discard) on loopback: nothing listens, so HN refuses at once and stays offline.
+NO_HN = "http://127.0.0.1:9/api/v1"
 
 
 class Inbox:
@@ -42,6 +44,7 @@ async def test_a_refresh_collects_then_posts_the_spike_it_found(tmp_path: Path) 
         settings = Settings(
             _env_file=None, DATABASE_URL=f"sqlite:///{tmp_path / 'm.db'}",
             GITHUB_API_URL=github.url, GITHUB_GRAPHQL_URL=github.graphql_url,
+            HN_API_URL=NO_HN,
         )
         async with open_services(settings, clock=clock) as services:
             store = services.store

@@ -35,18 +35,23 @@ PAST_BRIEFINGS = 4  # weekly: three scored sets of predictions and this week's o
 async def run_demo(settings: Settings, database: Path | None) -> int:
     # The fakes are testing code: loaded only when the demo runs, never by the bot itself.
     from bot.testing import FakeGitHub
-    from bot.testing.demo_scenario import DEMO_REPOS, DEMO_TOKEN, demo_scenario
+    from bot.testing.demo_scenario import DEMO_REPOS, DEMO_TOKEN, demo_scenario, demo_stories
+    from bot.testing.fake_hn import FakeHackerNews
 
     now = utc_now()
     with tempfile.TemporaryDirectory(prefix="momentum-demo-") as scratch:
         path = database or Path(scratch) / "demo.db"
-        async with FakeGitHub(demo_scenario(now)) as github:
+        async with (
+            FakeGitHub(demo_scenario(now)) as github,
+            FakeHackerNews(demo_stories(now)) as hn,
+        ):
             demo_settings = settings.model_copy(
                 update={
                     "database_url": f"sqlite:///{path}",
                     "github_api_url": github.url,
                     "github_graphql_url": github.graphql_url,
                     "github_token": SecretStr(DEMO_TOKEN),
+                    "hn_api_url": hn.api_url,
                 }
             )
             async with open_services(demo_settings, synthetic=True) as services:

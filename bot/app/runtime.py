@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
 
+from bot.clients.feeds import FeedReader
 from bot.clients.github import GitHubClient
+from bot.clients.hackernews import HackerNewsClient
+from bot.collection.mentions import Sources
 from bot.collection.service import DataService
 from bot.core.adapter import Adapter
 from bot.core.message import Message
@@ -114,11 +117,16 @@ async def open_services(
         else:
             synthetic = await store.get_state(SYNTHETIC_STATE) == "true"
         async with GitHubClient.from_settings(settings) as github:
-            data = DataService(store, github, clock)
+            sources = Sources(
+                HackerNewsClient(api_url=settings.hn_api_url, clock=clock),
+                FeedReader(allow_private=synthetic),
+            )
+            data = DataService(store, github, clock, sources)
             context = Context(store, settings, clock, synthetic=synthetic, data=data)
             try:
                 yield Services(settings, store, github, data, context, Router(context))
             finally:
                 await data.close()
+                await sources.close()
     finally:
         await store.close()

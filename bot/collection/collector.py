@@ -97,6 +97,7 @@ class CollectSummary:
     # the hour's budget.
     secondary_limit: bool = False
 
+    sources: list[str] = field(default_factory=list)  # what HN and the feeds gave
 
     def lines(self) -> list[str]:
         """The summary as a person reads it (``momentum collect`` prints these)."""
@@ -148,7 +149,7 @@ class CollectSummary:
                 f"the budget ran out: {len(self.skipped)} repositories will be fresh by"
                 f" {self.fresh_at:%Y-%m-%d %H:%M} UTC"
             )
-        return out
+        return out + self.sources
 
 
 @dataclass

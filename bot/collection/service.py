@@ -12,6 +12,7 @@ from datetime import datetime
 from bot.clients.github import GitHubClient, GitHubError, RepoInfo, RepoNotFound
 from bot.clients.github.queries import BATCH_SIZE
 from bot.collection.collector import CollectSummary, Progress, collect, record_info
+from bot.collection.mentions import Sources, collect_mentions
 from bot.core.repo_ref import RepoRef
 from bot.core.store import RepoRecord, Store
 
@@ -32,10 +33,15 @@ Checked = RepoInfo | GitHubError | None  # None: GitHub says there is no such re
 
 class DataService:
     def __init__(
-        self, store: Store, client: GitHubClient, clock: Callable[[], datetime]
+        self,
+        store: Store,
+        client: GitHubClient,
+        clock: Callable[[], datetime],
+        sources: Sources | None = None,
     ) -> None:
         self._store = store
         self._client = client
+        self._sources = sources
         self._clock = clock
         self._collecting = asyncio.Lock()
         self._background: set[asyncio.Task[CollectSummary]] = set()
@@ -111,12 +117,19 @@ class DataService:
         progress: Progress | None = None,
     ) -> CollectSummary:
         """One collection run at a time: the budget is shared. Every watched repository,
-        or just ``repos`` (see :func:`bot.collection.collector.collect`)."""
+        or just ``repos`` (see :func:`bot.collection.collector.collect`); then their
+        mentions, and on a whole refresh the channels' feeds (never raising)."""
         async with self._collecting:
-            return await collect(
+            summary = await collect(
                 self._store, self._client, self._clock(),
                 repos=repos, pages=pages, progress=progress,
             )
+            if self._sources is not None:
+                sources = self._sources if repos is None else Sources(hn=self._sources.hn)
+                chosen = await self._store.watched_repos() if repos is None else repos
+                found = await collect_mentions(self._store, sources, chosen, self._clock())
+                summary.sources = found.lines()
+            return summary
 
     def collect_soon(
         self,

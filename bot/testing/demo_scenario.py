@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from bot.core.repo_ref import RepoRef
 from bot.testing import ScenarioPull, ScenarioRelease, ScenarioRepo
+from bot.testing.fake_hn import FakeStory
 from bot.testing.github_scenario import Scenario
 
 DEMO_TOKEN = "demo-token"  # lets the collector use the fake's GraphQL, as with a real token
@@ -118,3 +119,18 @@ def _riser(now: datetime) -> ScenarioRepo:
         description=DEMO_RISER.description, topics=DEMO_RISER.topics,
         language=DEMO_RISER.language, pushed_at=now,
     )
+
+
+def demo_stories(now: datetime) -> list[FakeStory]:
+    """A Hacker News story behind each demo spike, early on the spike's day (UTC)."""
+    today = now.astimezone(UTC).date()
+    return [
+        FakeStory(
+            4_000_000 + number, f"Show HN: {repo.ref.name} (synthetic demo story)",
+            f"https://github.com/{repo.full_name}",
+            datetime.combine(today - timedelta(days=repo.spike_days_ago), time(6), UTC),
+            points=412, comments=138,
+        )
+        for number, repo in enumerate(DEMO_REPOS, start=1)
+        if repo.spike_days_ago is not None
+    ]
