@@ -122,7 +122,8 @@ async def open_services(
                 FeedReader(allow_private=synthetic),
             )
             data = DataService(store, github, clock, sources)
-            context = Context(store, settings, clock, synthetic=synthetic, data=data)
+            context = Context(store, settings, clock, synthetic=synthetic, data=data,
+                              feeds=sources.feeds)
             try:
                 yield Services(settings, store, github, data, context, Router(context))
             finally:

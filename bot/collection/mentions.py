@@ -151,14 +151,16 @@ async def _feeds(store: Store, reader: FeedReader, now: datetime, summary: Menti
             continue
         summary.feeds_fetched += 1
         if fetched.feed is not None:
-            summary.feed_items += await _store_items(store, feed, fetched.feed.items, lists[key])
+            summary.feed_items += await store_feed_items(store, feed, fetched.feed.items,
+                                                         lists[key])
         await store.record_feed_fetch(feed.id, now, etag=fetched.etag,
                                       last_modified=fetched.last_modified)
 
 
-async def _store_items(
+async def store_feed_items(
     store: Store, feed: FeedRecord, items: Sequence[FeedItem], repos: Sequence[RepoRecord]
 ) -> int:
+    """Store the items that link to or name one of ``repos``; how many were stored."""
     by_ref: dict[RepoRef, RepoRecord] = {repo.ref: repo for repo in repos}
     found: dict[int, list[RepoEvent]] = defaultdict(list)
     for item in items:

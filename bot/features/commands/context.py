@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from bot.clients.feeds import FeedReader
 from bot.collection.service import DataService
 from bot.core.schedule import ScheduleChanges
 from bot.core.settings import Settings
@@ -28,6 +29,8 @@ class Context:
     data: DataService | None = None
     # Schedules changed by a command reach this process's scheduler at once.
     schedules: ScheduleChanges = field(default_factory=ScheduleChanges)
+    # Reads a feed when a channel adds it; None where feeds cannot be checked (some tests).
+    feeds: FeedReader | None = None
 
     def now(self) -> datetime:
         return self.clock()

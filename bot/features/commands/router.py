@@ -15,6 +15,7 @@ from bot.features.commands.alerts import alerts_command
 from bot.features.commands.briefing import briefing_command
 from bot.features.commands.compare import compare_command
 from bot.features.commands.context import Context
+from bot.features.commands.feeds import feeds_command
 from bot.features.commands.help import help_command
 from bot.features.commands.predictions import predictions_command
 from bot.features.commands.radar import radar_command
@@ -39,6 +40,7 @@ class Router:
             "alerts": alerts_command,
             "briefing": briefing_command,
             "compare": compare_command,
+            "feeds": feeds_command,
             "help": help_command,
             "predictions": predictions_command,
             "radar": radar_command,

@@ -12,6 +12,7 @@ from bot.core.schedule import Schedule, ScheduleError, parse_schedule
 from bot.core.store import ChannelRecord, ChannelSettings
 from bot.features.access import MANAGER_ROLE, may_change
 from bot.features.commands.context import Context
+from bot.features.commands.feeds import feed_status
 from bot.features.commands.help import usage_error
 
 
@@ -97,6 +98,9 @@ async def status_command(ctx: Context, command: Command, args: list[str]) -> Mes
                 "replies use the data stored before",
             )
         )
+    feeds = feed_status(await ctx.store.channel_feeds(command.channel))
+    if feeds:
+        fields.append(Field("Feeds", feeds))
     return Message(
         title="Momentum status for this channel", sections=(Section(fields=tuple(fields)),)
     )

@@ -37,6 +37,12 @@ COMMANDS: tuple[Usage, ...] = (
     Usage("watch", "/momentum watch presets", "List the curated starter lists."),
     Usage("watch", "/momentum watch preset <name>",
           "Add a curated starter list, e.g. local-llm (within the list's cap)."),
+    Usage("feeds", "/momentum feeds add <url>",
+          "Follow an RSS or Atom feed (news, a company or VC blog): its items that link to "
+          "or name a watched repo count as causes of a move."),
+    Usage("feeds", "/momentum feeds remove <url>", "Stop following a feed."),
+    Usage("feeds", "/momentum feeds list",
+          "The feeds this channel follows and how their last fetch went."),
     Usage("radar", "/momentum radar",
           "Up to 5 young repos (created in the last 90 days) outside this list, rising "
           "fastest in the list's topics and languages."),
