@@ -132,6 +132,25 @@ def momentum_group(respond: Respond, suggest_watched: Suggest) -> app_commands.G
     async def predictions(interaction: discord.Interaction) -> None:
         await respond(interaction, "predictions")
 
+    feeds = app_commands.Group(
+        name="feeds", description="News and blog feeds this channel reads for causes",
+        parent=momentum,
+    )
+
+    @feeds.command(name="add", description="Follow an RSS or Atom feed in this channel")
+    @app_commands.describe(url="The feed's address (https://…)")
+    async def feeds_add(interaction: discord.Interaction, url: str) -> None:
+        await respond(interaction, _words("feeds add", url))
+
+    @feeds.command(name="remove", description="Stop following a feed in this channel")
+    @app_commands.describe(url="The feed's address, as /momentum feeds list shows it")
+    async def feeds_remove(interaction: discord.Interaction, url: str) -> None:
+        await respond(interaction, _words("feeds remove", url))
+
+    @feeds.command(name="list", description="The feeds this channel follows")
+    async def feeds_list(interaction: discord.Interaction) -> None:
+        await respond(interaction, "feeds list")
+
     @momentum.command(
         name="compare", description="Up to 10 repos' cumulative stars on one chart, with a table"
     )

@@ -124,7 +124,9 @@ class DataService:
                 self._store, self._client, self._clock(),
                 repos=repos, pages=pages, progress=progress,
             )
-            if self._sources is not None:
+            # GitHub unreachable means the network is down: HN and the feeds would only
+            # add their own timeouts and warnings to the one line that says so.
+            if self._sources is not None and summary.unreachable is None:
                 sources = self._sources if repos is None else Sources(hn=self._sources.hn)
                 chosen = await self._store.watched_repos() if repos is None else repos
                 found = await collect_mentions(self._store, sources, chosen, self._clock())
