@@ -1,0 +1,304 @@
+"""Choose the predictions' model by cross-validation inside the tuning period only
+(evanli, briefings 2025-11-21 to 2026-08-14); the held-out sets are never read here.
+
+    python benchmarks/tune_predictions.py [--data DIR]
+
+The questions are the bot's own (``propose.questions``, replayed as ``fit_predictions``
+replays them); for each, the series it is about, its threshold and its outcome are kept,
+and every candidate's features are computed from those. The folds cross time with repos:
+the briefing weeks are cut into 5 contiguous blocks and the repos into 5 groups (by a hash
+of the name), a question is tested in the fold of its block and of its first repo's group,
+and each fold's model is fitted only on questions of the other blocks that involve no repo
+of the test group, so no test repo and no test week is seen in fitting. Every question is
+tested once; the printed figures are those out-of-fold predictions, scored on the side the
+question states, as the benchmark scores them (10 × (1 − Brier / Brier of the base rate),
+pooled and within kind), with the widest calibration gap over buckets of at least 100 and
+the share beyond 10%/90%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from fit_predictions import SHUFFLES
+from stardata import data_dir, tuning_block
+
+from bot.features.predictions.claims import KINDS
+from bot.features.predictions.model import (
+    LEVEL_WEEKS,
+    above_features,
+    ahead_features,
+    spread,
+    weekly_stars,
+)
+from bot.features.predictions.replay import replay
+
+FOLDS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    kind: str
+    series: tuple[tuple[int, ...], ...]  # one series, or for overtakes the two repos'
+    cut: float  # log(1 + threshold stars per week); overtakes: unused
+    below: bool  # the question states the "below" side
+    above: bool  # the "above" side (overtakes: the first repo) came out ahead
+    block: int
+    group: int  # the first repo's
+    groups: frozenset[int]  # every repo's
+
+
+def rows(folder: Path) -> list[Row]:
+    found: list[tuple[str, tuple[tuple[int, ...], ...], float, bool, bool, date, list[str]]] = []
+    for seed in SHUFFLES:
+        sample = tuning_block(folder, seed)
+        made = replay(sample.histories, sample.lists, sample.start, sample.end).made
+        for item in made:
+            if item.outcome is None:
+                continue
+            claim = item.proposal.claim
+            histories = [sample.histories[i] for i in claim.repo_ids()]
+            weeks = [weekly_stars(h.daily, item.as_of) for h in histories]
+            if claim.kind == "list_velocity":
+                depth = min(len(w) for w in weeks)
+                weeks = [tuple(sum(w[-depth + n] for w in weeks) for n in range(depth))]
+            cut = math.log1p(7 * (claim.threshold or 0.0))
+            below = claim.direction == "below"
+            above = item.outcome != below
+            names = [h.name for h in histories]
+            found.append((claim.kind, tuple(weeks), cut, below, above, item.as_of, names))
+    days = sorted({as_of for *_, as_of, _ in found})
+    block = {day: n * FOLDS // len(days) for n, day in enumerate(days)}
+
+    def group(name: str) -> int:
+        return zlib.crc32(name.encode()) % FOLDS
+
+    return [
+        Row(kind, weeks, cut, below, above, block[as_of], group(names[0]),
+            frozenset(group(n) for n in names))
+        for kind, weeks, cut, below, above, as_of, names in found
+    ]
+
+
+# Candidate features. Each gets the row and returns its features on the "above" side.
+def means(weeks: Sequence[int]) -> list[float]:
+    return [math.log1p(m) for m in (
+        weeks[-1], weeks[-2], np.mean(weeks[-3:]), np.mean(weeks[-LEVEL_WEEKS:]),
+        np.mean(weeks[-16:]))]
+
+
+def size(weeks: Sequence[int]) -> float:
+    return math.log10(1 + float(np.mean(weeks[-16:])) / 7)
+
+
+def current(row: Row) -> list[float]:
+    """The shipped model's: spread-scaled clipped distances, size."""
+    if row.kind == "overtakes":
+        return list(ahead_features(*row.series))
+    threshold = math.expm1(row.cut) / 7
+    return list(above_features(row.series[0], threshold))
+
+
+def log_ratio(row: Row) -> list[float]:
+    """Each recent mean's log ratio to the threshold (or the other repo), and size."""
+    if row.kind == "overtakes":
+        a, b = row.series
+        both = (np.mean(a[-16:]) + np.mean(b[-16:])) / 2
+        return [x - y for x, y in zip(means(a), means(b), strict=True)] + [
+            math.log10(1 + float(both) / 7)]
+    weeks = row.series[0]
+    return [m - row.cut for m in means(weeks)] + [size(weeks)]
+
+
+def log_ratio_side(row: Row) -> list[float]:
+    """Log ratios, size and the stated side (below = 1): a slowing repo's question may
+    differ from a rising one's beyond what the means say."""
+    return [*log_ratio(row), float(row.below)]
+
+
+def log_ratio_scaled(row: Row) -> list[float]:
+    """Log ratios, size, and the log ratios divided by the spread (unclipped below 4)."""
+    scaled = current(row)[:5]
+    return log_ratio(row) + scaled
+
+
+def _levels(weeks: Sequence[int]) -> list[float]:
+    """log(1 + stars) of each of the last six weeks, the 4- and 6-week medians, the
+    16-week mean."""
+    last = [float(w) for w in weeks[-6:]]
+    return [math.log1p(w) for w in last] + [
+        math.log1p(float(np.median(weeks[-4:]))), math.log1p(float(np.median(weeks[-6:]))),
+        math.log1p(float(np.mean(weeks[-16:])))]
+
+
+def weekly(row: Row) -> list[float]:
+    """Log ratios of each of the last six weeks, the 4- and 6-week medians and the
+    16-week mean to the threshold (or the other repo), and size."""
+    if row.kind == "overtakes":
+        a, b = row.series
+        return [x - y for x, y in zip(_levels(a), _levels(b), strict=True)] + [log_ratio(row)[-1]]
+    weeks = row.series[0]
+    return [m - row.cut for m in _levels(weeks)] + [size(weeks)]
+
+
+def weekly_scaled(row: Row) -> list[float]:
+    """``weekly`` and the current spread-scaled distances."""
+    return weekly(row) + current(row)[:5]
+
+
+def weekly_scaled_spread(row: Row) -> list[float]:
+    """``weekly_scaled`` and log of the spread."""
+    if row.kind == "overtakes":
+        a, b = row.series
+        s = math.hypot(spread(a), spread(b))
+    else:
+        s = spread(row.series[0])
+    return [*weekly_scaled(row), math.log(s)]
+
+
+def _spread(row: Row) -> float:
+    if row.kind == "overtakes":
+        a, b = row.series
+        return math.hypot(spread(a), spread(b))
+    return spread(row.series[0])
+
+
+def bent(row: Row) -> list[float]:
+    """``weekly_scaled_spread`` and last week's and the 6-week median's log ratios split
+    at the threshold (their parts above it), and their products with the log spread."""
+    base = weekly_scaled_spread(row)
+    last, median = base[5], base[7]
+    s = math.log(_spread(row))
+    return [*base, max(last, 0.0), max(median, 0.0), last * s, median * s]
+
+
+CANDIDATES: dict[str, Callable[[Row], list[float]]] = {
+    "current (spread-scaled, clipped)": current,
+    "log ratios": log_ratio,
+    "log ratios + side": log_ratio_side,
+    "log ratios + spread-scaled": log_ratio_scaled,
+    "weekly log ratios, medians": weekly,
+    "weekly + spread-scaled": weekly_scaled,
+    "weekly + spread-scaled + log spread": weekly_scaled_spread,
+    "... + bends and spread interactions": bent,
+}
+
+
+def fit(x: np.ndarray, y: np.ndarray, ridge: float) -> np.ndarray:
+    x = np.column_stack([np.ones(len(x)), x])
+    penalty = np.eye(x.shape[1]) * ridge
+    penalty[0, 0] = 0.0
+    w = np.zeros(x.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        step = np.linalg.solve((x * (p * (1 - p))[:, None]).T @ x + penalty,
+                               x.T @ (y - p) - penalty @ w)
+        w += step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return np.asarray(w)
+
+
+def predict(w: np.ndarray, x: np.ndarray) -> np.ndarray:
+    return np.asarray(1 / (1 + np.exp(-(w[0] + x @ w[1:]))))
+
+
+def out_of_fold(data: list[Row], features: Callable[[Row], list[float]], ridge: float,
+                platt: bool) -> np.ndarray:
+    """P(above) for each row from the models that never saw its block or its group."""
+    p = np.zeros(len(data))
+    for kind in KINDS:
+        index = np.array([n for n, r in enumerate(data) if r.kind == kind])
+        mine = [data[n] for n in index]
+        x = np.array([features(r) for r in mine])
+        y = np.array([r.above for r in mine], dtype=float)
+        block = np.array([r.block for r in mine])
+        group = np.array([r.group for r in mine])
+        touches = np.array([[g in r.groups for g in range(FOLDS)] for r in mine])
+        for b in range(FOLDS):
+            for g in range(FOLDS):
+                test = (block == b) & (group == g)
+                train = (block != b) & ~touches[:, g]
+                if not test.any():
+                    continue
+                w = fit(x[train], y[train], ridge)
+                scores = predict(w, x[test])
+                if platt:
+                    scores = _platt(x[train], y[train], block[train], ridge, scores)
+                p[index[test]] = scores
+    return p
+
+
+def _platt(x: np.ndarray, y: np.ndarray, block: np.ndarray, ridge: float,
+           scores: np.ndarray) -> np.ndarray:
+    """Recalibrate with a logistic on the logit, fitted on the training rows' own
+    out-of-block predictions (an inner split by block)."""
+    inner = np.zeros(len(y))
+    for b in np.unique(block):
+        w = fit(x[block != b], y[block != b], ridge)
+        inner[block == b] = predict(w, x[block == b])
+    a = fit(_logit(inner)[:, None], y, 0.0)
+    return predict(a, _logit(scores)[:, None])
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.asarray(np.log(p / (1 - p)))
+
+
+def scores(data: list[Row], p_above: np.ndarray) -> dict[str, float]:
+    # Scored on the stated side, at the whole percent the statement shows.
+    below = np.array([r.below for r in data])
+    stated = np.where(below, 1 - p_above, p_above)
+    stated = np.clip(np.round(100 * stated), 1, 99) / 100
+    outcome = np.array([r.above != r.below for r in data], dtype=float)
+    kinds = np.array([r.kind for r in data])
+    err = (stated - outcome) ** 2
+    base = outcome.mean()
+    found = {"pooled": 10 * (1 - err.mean() / (base * (1 - base)))}
+    reference = 0.0
+    for kind in KINDS:
+        mine = kinds == kind
+        rate = outcome[mine].mean()
+        reference += mine.sum() * rate * (1 - rate)
+        found[kind] = 10 * (1 - err[mine].mean() / (rate * (1 - rate)))
+    found["within"] = 10 * (1 - err.sum() / reference)
+    gaps = []
+    for low in np.arange(0, 1, 0.1):
+        inside = (stated >= low) & ((stated < low + 0.1) | (low >= 0.9))
+        if inside.sum() >= 100:
+            gaps.append(abs(outcome[inside].mean() - stated[inside].mean()))
+    found["gap"] = 100 * max(gaps)
+    found["extreme"] = 100 * float(((stated < 0.1) | (stated > 0.9)).mean())
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", help="the stardata folder (default: $MOMENTUM_STARDATA or "
+                        "../shared/stardata)")
+    options = parser.parse_args()
+    data = rows(data_dir(options.data))
+    counts = {kind: sum(r.kind == kind for r in data) for kind in KINDS}
+    print(f"tuning questions: {counts}; folds: {FOLDS} week blocks × {FOLDS} repo groups")
+    print(f"{'candidate':<36} {'ridge':>5} {'platt':>5} {'pooled':>7} {'within':>7} "
+          f"{'list':>6} {'cont.':>6} {'overt.':>6} {'gap':>5} {'>10/90':>6}")
+    for name, features in CANDIDATES.items():
+        for ridge in (0.1, 1.0, 10.0, 100.0):
+            for platt in (False, True) if ridge == 1.0 else (False,):
+                s = scores(data, out_of_fold(data, features, ridge, platt))
+                print(f"{name:<36} {ridge:5g} {'yes' if platt else 'no':>5} "
+                      f"{s['pooled']:7.2f} {s['within']:7.2f} {s['list_velocity']:6.2f} "
+                      f"{s['continues']:6.2f} {s['overtakes']:6.2f} {s['gap']:5.1f} "
+                      f"{s['extreme']:5.1f}%", flush=True)
+
+
+if __name__ == "__main__":
+    main()
