@@ -27,9 +27,18 @@ from pathlib import Path
 
 import pytest
 
+from bot.collection.service import DataService
+from bot.core.settings import Settings
+from bot.features.commands import Router
+from bot.features.commands.context import Context
 from bot.features.compare.figures import RepoHistory, compare_row
 from bot.features.compare.request import CompareRequestError, parse_words
-from bot.testing import FakeGitHub, ScenarioRepo
+from bot.testing import FakeClock, FakeGitHub, ScenarioRepo
+from bot.testing.github_scenario import Scenario
+from storage.sqlite import SqliteStore
+from tests.github_support import T1
+from tests.github_support import github as github_at
+from tests.support import Chat, Clock
 
 TODAY = datetime.now(UTC).date()
 
@@ -159,3 +168,39 @@ def test_history_that_stops_short_starts_the_curve_at_the_rest_of_the_total() ->
     assert row.milestones[0].reached
     assert row.milestones[0].days is None
     assert not row.milestones[1].reached
+
+
+async def test_in_chat_the_history_is_fetched_behind_the_answer_and_kept(
+    tmp_path: Path, settings: Settings
+) -> None:
+    # T1 is Wed 2026-11-25 12:00 UTC. Both repos were created at 00:00, 400 days before
+    # T1's day, with 5 stars a day: 7-day velocity 5.0; all of it takes
+    # ceil((400 + 7) / 210) = 2 history pages each.
+    created = datetime.combine(T1.date() - timedelta(days=400), time(), UTC)
+    world = Scenario([
+        ScenarioRepo.with_daily(name, number, created, [5] * 401)
+        for number, name in enumerate(("a/one", "b/two"), start=1)
+    ])
+    clock = FakeClock(T1)
+    store = await SqliteStore.open(tmp_path / "m.db")
+    try:
+        async with github_at(world, clock, token=None) as (fake, client):
+            data = DataService(store, client, clock)
+            chat = Chat(Router(Context(store, settings, clock, data=data)), Clock(T1))
+            first = await chat.say_text("compare a/one b/two since all")
+            assert "History is still being fetched for a/one, b/two" in first
+            await data.wait_idle()
+            assert fake.stats.calls["history"] == 2 + 2
+            again = await chat.say("compare a/one b/two since all")
+            text = await chat.say_text("compare a/one b/two since all")
+            assert "still being fetched" not in text
+            assert again.chart is not None
+            assert again.chart.png.startswith(b"\x89PNG")
+            assert fake.stats.calls["history"] == 4  # kept: nothing asked again
+            # stars 5 x 401 = 2,005; 7-day velocity 5.0; age 400 d = 400 / 365.25 = 1.1 y
+            assert "2,005" in text
+            assert "5.0" in text
+            assert "1.1 y" in text
+            await data.close()
+    finally:
+        await store.close()

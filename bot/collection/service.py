@@ -109,6 +109,16 @@ class DataService:
     async def remember(self, repo: RepoRecord, info: RepoInfo) -> RepoRecord:
         return await record_info(self._store, repo, info, self._clock())
 
+    async def record(self, info: RepoInfo) -> RepoRecord:
+        """The stored repository GitHub just described (added if new), with what GitHub
+        said saved when the store has not described it yet."""
+        repo = await self._store.find_repo(info.ref) or await self._store.add_repo(
+            info.ref, self._clock()
+        )
+        if repo.metadata_fetched_at is None:
+            repo = await self.remember(repo, info)
+        return repo
+
     async def collect(
         self,
         *,

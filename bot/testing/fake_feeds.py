@@ -62,7 +62,6 @@ class FakeFeeds(LoopbackServer):
         self.feeds: dict[str, FakeFeed] = {}
         self.stats = FakeFeedsStats()
         self.slow_seconds = slow_seconds
-        self._closing = asyncio.Event()
 
     def add(self, feed: FakeFeed) -> str:
         self.feeds[feed.name] = feed
@@ -81,10 +80,6 @@ class FakeFeeds(LoopbackServer):
         app.router.add_get("/slow", self._slow)
         app.router.add_get("/moved", self._moved)
         return app
-
-    async def stop(self) -> None:
-        self._closing.set()
-        await super().stop()
 
     @web.middleware
     async def _count(self, request: web.Request, handler: _Handler) -> web.StreamResponse:

@@ -132,7 +132,6 @@ class FakeGitHub(LoopbackServer):
         self._windows: dict[tuple[str, str], _Window] = {}
         self._faults: list[Fault] = []
         self._redirects: dict[str, str] = {}
-        self._closing = asyncio.Event()
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -152,10 +151,6 @@ class FakeGitHub(LoopbackServer):
         app.router.add_post("/graphql", self._graphql)
         app.router.add_get("/search/repositories", self._search)
         return app
-
-    async def stop(self) -> None:
-        self._closing.set()
-        await super().stop()
 
     # -- knobs ----------------------------------------------------------------------------
 

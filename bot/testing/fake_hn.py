@@ -121,7 +121,6 @@ class FakeHackerNews(LoopbackServer):
         self._hourly_limit = hourly_limit
         self._window: tuple[datetime, int] | None = None
         self._faults: list[HNFault] = []
-        self._closing = asyncio.Event()
 
     @property
     def api_url(self) -> str:
@@ -135,10 +134,6 @@ class FakeHackerNews(LoopbackServer):
         app.router.add_get("/api/v1/search", self._search)
         app.router.add_get("/api/v1/search_by_date", self._search)
         return app
-
-    async def stop(self) -> None:
-        self._closing.set()
-        await super().stop()
 
     def _within_budget(self) -> bool:
         # The budget is an hour from the first request, per address (one address here).

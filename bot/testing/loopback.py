@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from types import TracebackType
 from typing import Self
@@ -15,11 +16,16 @@ class LoopbackServer:
 
     url: str = ""
     _runner: web.AppRunner | None = None
+    # Set on stop: handlers that hold a request open (slow answers) wait on it, so a stop
+    # never waits out their delay.
+    _closing: asyncio.Event
+
 
     def build_app(self) -> web.Application:
         raise NotImplementedError
 
     async def start(self) -> None:
+        self._closing = asyncio.Event()
         runner = web.AppRunner(self.build_app(), access_log=None, shutdown_timeout=0.1)
         await runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -30,6 +36,7 @@ class LoopbackServer:
 
     async def stop(self) -> None:
         if self._runner is not None:
+            self._closing.set()
             await self._runner.cleanup()
             self._runner = None
 

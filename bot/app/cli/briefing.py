@@ -12,6 +12,7 @@ from pathlib import Path
 
 from adapters.markdown import render_markdown
 from adapters.text import render_text
+from bot.app.cli.chart_file import check_chart_path, write_chart
 from bot.app.cli.dates import day_option
 from bot.app.progress import ProgressCallback as Progress
 from bot.app.runtime import Services
@@ -95,20 +96,10 @@ def parse_request(args: argparse.Namespace, today: date) -> BriefingRequest:
         except ValueError as exc:
             raise BriefingRequestError(str(exc)) from None
     if args.chart is not None:
-        _check_chart_path(args.chart)
+        check_chart_path(args.chart)
     return BriefingRequest(
         repos, channel, args.window, as_of, args.format, args.chart, args.offline
     )
-
-
-def _check_chart_path(path: Path) -> None:
-    """Refuse a chart path that cannot be written before anything is collected."""
-    if path.is_dir():
-        raise BriefingRequestError(
-            f"--chart {path} is a directory; name a file in it, such as {path / 'chart.png'}"
-        )
-    if not path.parent.is_dir():
-        raise BriefingRequestError(f"--chart {path}: there is no directory {path.parent}")
 
 
 async def list_for(store: Store, request: BriefingRequest) -> list[RepoRecord | RepoRef]:
@@ -181,18 +172,7 @@ async def print_briefing(
         )
         chart = await asyncio.to_thread(briefing_chart, briefing)
         found = ChannelBriefing(briefing, chart, None, None)
-    chart = found.chart
-    if request.chart is not None and chart is not None:
-        try:
-            request.chart.write_bytes(chart.png)
-        except OSError as exc:
-            raise BriefingRequestError(
-                f"cannot write the chart to {request.chart}: {exc.strerror or exc}"
-            ) from None
-        # The Markdown's image link names the file actually written.
-        chart = replace(chart, filename=str(request.chart))
-    elif request.format == "markdown":
-        chart = None  # no file to point at
+    chart = write_chart(found.chart, request.chart, markdown=request.format == "markdown")
     if request.format == "json":
         return json.dumps(found.json(), indent=2, ensure_ascii=False)
     message = replace(found, chart=chart).message()

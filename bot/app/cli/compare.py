@@ -9,6 +9,7 @@ from pathlib import Path
 
 from adapters.markdown import render_markdown
 from adapters.text import render_text
+from bot.app.cli.chart_file import check_chart_path, write_chart
 from bot.app.runtime import open_services
 from bot.core.repo_ref import InvalidRepoRef, RepoRef, split_repo_words
 from bot.core.settings import Settings
@@ -51,8 +52,8 @@ def parse_request(args: argparse.Namespace) -> CompareRequest:
     except InvalidRepoRef as exc:
         raise CompareRequestError(str(exc)) from None
     span = parse_span(args.since)
-    if args.chart is not None and args.chart.is_dir():
-        raise CompareRequestError(f"--chart {args.chart} is a directory; name a .png file")
+    if args.chart is not None:
+        check_chart_path(args.chart)
     return check(list(dict.fromkeys(refs)), span, log=args.log, aligned=args.aligned)
 
 
@@ -66,13 +67,7 @@ async def compare_main(settings: Settings, args: argparse.Namespace) -> int:
         chart = await asyncio.to_thread(
             compare_chart, comparison.rows, log_scale=request.log_scale, aligned=request.aligned
         )
-    if args.chart is not None and chart is not None:
-        try:
-            args.chart.write_bytes(chart.png)
-        except OSError as exc:
-            raise CompareRequestError(
-                f"--chart {args.chart} cannot be written: {exc.strerror}"
-            ) from None
+    chart = write_chart(chart, args.chart, markdown=args.format == "markdown")
     if args.format == "json":
         print(json.dumps(comparison_json(comparison), indent=2, ensure_ascii=False))
         return 0

@@ -20,6 +20,7 @@ from bot.app.cli.briefing import (
     print_briefing,
 )
 from bot.app.cli.briefing import parse_request as parse_briefing_request
+from bot.app.cli.chart_file import ChartFileError
 from bot.app.cli.compare import compare_main
 from bot.app.progress import progress_bar
 from bot.app.runtime import open_services, serve
@@ -81,7 +82,8 @@ def run_command(args: argparse.Namespace) -> int:
             return asyncio.run(_serve(settings, console_only=True))
         return asyncio.run(_serve(settings, console_only=False))
     except (
-        SettingsError, StartupError, StoreUnavailable, BriefingRequestError, CompareRequestError
+        SettingsError, StartupError, StoreUnavailable, BriefingRequestError, CompareRequestError,
+        ChartFileError,
     ) as exc:
         print(f"momentum: {exc}", file=sys.stderr)
         return 2

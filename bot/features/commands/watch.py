@@ -193,16 +193,14 @@ def _reason(problem: GitHubError) -> str:
 
 
 async def _remember(ctx: Context, infos: dict[RepoRef, RepoInfo]) -> dict[RepoRef, RepoRecord]:
-    """Save what GitHub just said about each repo not yet described; the repos whose
-    history is still to collect, by name. Repos GitHub could not be asked about wait for
-    the next scheduled refresh."""
+    """Save what GitHub just said about each repo; the repos whose history is still to
+    collect, by name. Repos GitHub could not be asked about wait for the next refresh."""
     known = {}
-    for info in infos.values():
-        repo = await ctx.store.find_repo(info.ref) or await ctx.store.add_repo(info.ref, ctx.now())
-        if repo.metadata_fetched_at is None and ctx.data is not None:
-            repo = await ctx.data.remember(repo, info)
-        if repo.stars_fetched_at is None:
-            known[info.ref] = repo
+    if ctx.data is not None:
+        for info in infos.values():
+            repo = await ctx.data.record(info)
+            if repo.stars_fetched_at is None:
+                known[info.ref] = repo
     return known
 
 

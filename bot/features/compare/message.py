@@ -32,9 +32,10 @@ def compare_message(comparison: Comparison, chart: Chart | None, *, synthetic: b
     if comparison.unchecked:
         sections.append(
             Section(
-                text="GitHub could not be reached about "
+                text="No data for "
                 + ", ".join(map(str, comparison.unchecked))
-                + " just now; ask again later."
+                + " yet, and GitHub was not asked (offline) or could not be reached about "
+                "them just now; ask again later."
             )
         )
     if comparison.collecting:

@@ -40,7 +40,7 @@ class Comparison:
     rows: tuple[CompareRow, ...]
     unknown: tuple[RepoRef, ...] = ()  # GitHub knows no such public repository
     collecting: tuple[RepoRef, ...] = ()  # no data yet, or history still being fetched
-    unchecked: tuple[RepoRef, ...] = ()  # GitHub could not be reached about them
+    unchecked: tuple[RepoRef, ...] = ()  # not in the store, and GitHub was not asked or not reached
     notes: tuple[str, ...] = field(default=())
 
 
@@ -61,7 +61,7 @@ async def compare(
     """``wait``: fetch what is missing before answering (the CLI); otherwise answer from
     the store at once and fetch in the background (chat, which must answer in seconds)."""
     as_of = now.astimezone(UTC).date()
-    repos, unknown, unchecked = await _records(store, data, request.refs, now)
+    repos, unknown, unchecked = await _records(store, data, request.refs)
     needs = [need for repo in repos if (need := await _need(store, repo, request, as_of, now))]
     collecting: list[RepoRef] = []
     if needs and data is not None:
@@ -94,7 +94,7 @@ async def compare(
 
 
 async def _records(
-    store: Store, data: DataService | None, refs: Sequence[RepoRef], now: datetime
+    store: Store, data: DataService | None, refs: Sequence[RepoRef]
 ) -> tuple[list[RepoRecord], list[RepoRef], list[RepoRef]]:
     known: dict[RepoRef, RepoRecord] = {}
     new: list[RepoRef] = []
@@ -113,8 +113,7 @@ async def _records(
             elif isinstance(answer, GitHubError):
                 unchecked.append(ref)
             elif isinstance(answer, RepoInfo):
-                record = await store.add_repo(answer.ref, now)
-                known[ref] = await data.remember(record, answer)
+                known[ref] = await data.record(answer)
     elif new:
         unchecked.extend(new)
     return [known[ref] for ref in refs if ref in known], unknown, unchecked
