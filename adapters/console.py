@@ -59,8 +59,19 @@ class ConsoleAdapter:
                 continue
             if self._interactive and text.lower() in {"quit", "exit"}:
                 break
-            command = Command(CONSOLE_CHANNEL, self._user, can_manage=True, text=text)
-            await self.send(CONSOLE_CHANNEL, await self._router.handle(command))
+            answered = asyncio.Event()
+
+            async def reply_later(message: Message, answered: asyncio.Event = answered) -> None:
+                await answered.wait()
+                await self.send(CONSOLE_CHANNEL, message)
+
+            command = Command(
+                CONSOLE_CHANNEL, self._user, can_manage=True, text=text, reply_later=reply_later
+            )
+            try:
+                await self.send(CONSOLE_CHANNEL, await self._router.handle(command))
+            finally:
+                answered.set()
 
     async def send(self, channel: ChannelKey, message: Message) -> str | None:
         self._write(render_text(message) + "\n\n")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 import discord
@@ -29,7 +30,7 @@ from discord.http import Route
 
 from adapters.discord.commands import Choices, momentum_group
 from adapters.discord.render import render
-from adapters.discord.reply import ANSWER_WITHIN, NO_MENTIONS, answer, reply_now
+from adapters.discord.reply import ANSWER_WITHIN, NO_MENTIONS, answer, follow_up, reply_now
 from adapters.discord.shards import ShardPlan
 from adapters.discord.sync import sync_if_changed
 from adapters.discord.translate import DM_REFUSAL, channel_key, direct_message_command, to_command
@@ -133,12 +134,21 @@ class DiscordAdapter:
                 await reply_now(interaction, DM_REFUSAL)
                 return
             command = direct_message_command(interaction, text)
-        await answer(
-            interaction,
-            self._router.handle(command),
-            audience=audience,
-            within=self._answer_within,
-        )
+        answered = asyncio.Event()
+
+        async def reply_later(message: Message) -> None:
+            await answered.wait()  # a follow-up before the first answer would be refused
+            await follow_up(interaction, message)
+
+        try:
+            await answer(
+                interaction,
+                self._router.handle(replace(command, reply_later=reply_later)),
+                audience=audience,
+                within=self._answer_within,
+            )
+        finally:
+            answered.set()
 
     async def _suggest(self, interaction: discord.Interaction, current: str) -> Choices:
         """Repo names from the channel's watch list, completing the last name typed."""

@@ -53,3 +53,14 @@ async def reply_now(interaction: discord.Interaction, message: Message) -> None:
         ephemeral=message.audience == "requester",
         allowed_mentions=NO_MENTIONS,
     )
+
+
+async def follow_up(interaction: discord.Interaction, message: Message) -> None:
+    """A second answer to the same interaction, seen by whoever saw the first."""
+    rendered = render(message)
+    await interaction.followup.send(
+        embeds=rendered.embeds,
+        files=rendered.files,
+        ephemeral=message.audience == "requester",
+        allowed_mentions=NO_MENTIONS,
+    )

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -308,8 +309,19 @@ class SlackAdapter:
             can_manage = await self._managers.can_manage(
                 client, str(body["team_id"]), str(body["user_id"])
             )
-            message = await self._router.handle(command_from(body, can_manage=can_manage))
-            await self._respond(str(body["response_url"]), message)
+            command = command_from(body, can_manage=can_manage)
+            answered = asyncio.Event()
+            response_url = str(body["response_url"])
+
+            async def reply_later(message: Message) -> None:
+                await answered.wait()  # a second answer never overtakes the first
+                await self._respond(response_url, message)
+
+            try:
+                message = await self._router.handle(replace(command, reply_later=reply_later))
+                await self._respond(response_url, message)
+            finally:
+                answered.set()
             if message.audience == "channel" and message.chart is not None:
                 await self._upload_chart(client, str(body["channel_id"]), message.chart)
         except Exception:

@@ -148,13 +148,19 @@ class DataService:
         repos: Sequence[RepoRecord],
         *,
         pages: int | None = None,
-        then: Callable[[CollectSummary], Awaitable[None]] | None = None,
+        then: Callable[[CollectSummary | None], Awaitable[None]] | None = None,
     ) -> None:
         """Start collecting these repositories (``pages`` deep) without waiting for it;
-        ``then`` is given the summary when the collection is done."""
+        ``then`` is given the summary when the collection is done, or None when it
+        stopped on an error (so that whoever waits on it always hears the end)."""
 
         async def run() -> CollectSummary:
-            summary = await self.collect(repos=list(repos), pages=pages)
+            try:
+                summary = await self.collect(repos=list(repos), pages=pages)
+            except Exception:
+                if then is not None:
+                    await then(None)
+                raise
             if then is not None:
                 await then(summary)
             return summary

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Literal, get_args
 
+from bot.core.message import Message
+
 Platform = Literal["slack", "discord", "console"]
+# A second answer to the same asker, after the first reply (data fetched behind it).
+ReplyLater = Callable[[Message], Awaitable[None]]
 PLATFORMS: tuple[Platform, ...] = get_args(Platform)
 
 
@@ -50,6 +55,10 @@ class Command:
     user: str
     can_manage: bool
     text: str
+    # Where the platform lets a command answer again after its first reply (Slack's
+    # response_url for 30 minutes, a Discord interaction's follow-up for 15, the console
+    # while it runs); None where it cannot.
+    reply_later: ReplyLater | None = field(default=None, compare=False, repr=False)
 
     @property
     def words(self) -> list[str]:

@@ -6,16 +6,35 @@ from datetime import timedelta
 
 from bot.core import formatting as fmt
 from bot.core.message import DEMO_LABEL, Chart, Message, Section, Table
+from bot.core.repo_ref import RepoRef
 from bot.features.compare.figures import CompareRow, Milestone
 from bot.features.compare.service import Comparison
 
 COLUMNS = ("repo", "stars", "7d/day", "28d/day", "90d/day", "accel.", "age", "to 1k", "to 10k")
 
 
-def compare_message(comparison: Comparison, chart: Chart | None, *, synthetic: bool) -> Message:
+def compare_message(
+    comparison: Comparison,
+    chart: Chart | None,
+    *,
+    synthetic: bool,
+    follows: bool = False,
+    missed: tuple[RepoRef, ...] | None = None,
+) -> Message:
+    """``follows``: a second reply will bring the curves still being fetched; ``missed``
+    (set on that second reply): the repos whose history GitHub did not give."""
     request = comparison.request
     names = ", ".join(str(ref) for ref in request.refs)
     sections = []
+    if missed is not None:
+        sections.append(
+            Section(
+                text=f"GitHub did not give the full history of {', '.join(map(str, missed))} "
+                "just now; ask again later. Here is what is in."
+                if missed
+                else "The history being fetched is in; here is the full comparison."
+            )
+        )
     if comparison.rows:
         rows = tuple(_row(row) for row in comparison.rows)
         sections.append(Section(table=Table(COLUMNS, rows)))
@@ -43,7 +62,11 @@ def compare_message(comparison: Comparison, chart: Chart | None, *, synthetic: b
             Section(
                 text="History is still being fetched for "
                 + ", ".join(map(str, comparison.collecting))
-                + "; ask again in a minute for the full curves."
+                + (
+                    "; the full comparison follows here when it is in."
+                    if follows
+                    else "; ask again in a minute for the full curves."
+                )
             )
         )
     footnotes = [

@@ -13,6 +13,7 @@ import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 from bot.clients.github import GitHubError, RepoInfo
 from bot.collection.collector import CollectSummary
@@ -30,6 +31,8 @@ FRESH_FOR = timedelta(hours=20)
 # Pages asked for when GitHub has not said when a repository was created (20 pages reach
 # back 11 years; the history stops at the creation week whatever is asked).
 UNKNOWN_AGE_DAYS = 20 * DAYS_PER_PAGE
+Remember = Callable[[CollectSummary], Awaitable[None]]
+Fetched = Callable[[tuple[RepoRef, ...]], Awaitable[None]]
 _REACH = "compare.history_from:"  # + repo id: {"from": ISO day, "complete": bool}
 
 
@@ -57,22 +60,43 @@ async def compare(
     now: datetime,
     *,
     wait: bool,
+    fetched: Fetched | None = None,
 ) -> Comparison:
     """``wait``: fetch what is missing before answering (the CLI); otherwise answer from
-    the store at once and fetch in the background (chat, which must answer in seconds)."""
+    the store at once and fetch in the background (chat, which must answer in seconds),
+    then call ``fetched`` once every background fetch has ended, with the repos GitHub
+    did not give (none when all went well)."""
     as_of = now.astimezone(UTC).date()
     repos, unknown, unchecked = await _records(store, data, request.refs)
     needs = [need for repo in repos if (need := await _need(store, repo, request, as_of, now))]
     collecting: list[RepoRef] = []
     if needs and data is not None:
-        for pages, group in _by_pages(needs).items():
+        groups = _by_pages(needs)
+        remaining = len(groups)
+        missed: list[RepoRef] = []
+
+        async def background_done(
+            group: Sequence[RepoRecord], remember: Remember, summary: CollectSummary | None
+        ) -> None:
+            nonlocal remaining
+            if summary is not None:
+                await remember(summary)
+            missed.extend(
+                repo.ref for repo in group if summary is None or repo.ref not in summary.refreshed
+            )
+            remaining -= 1
+            if remaining == 0 and fetched is not None:
+                await fetched(tuple(ref for ref in request.refs if ref in missed))
+
+        for pages, group in groups.items():
             remember = _remembering(store, group, pages, as_of, now)
             if wait:
                 summary = await data.collect(repos=group, pages=pages)
                 await remember(summary)
                 collecting.extend(repo.ref for repo in group if repo.ref not in summary.refreshed)
             else:
-                data.collect_soon(group, pages=pages, then=remember)
+                then = partial(background_done, group, remember)
+                data.collect_soon(group, pages=pages, then=then)
                 collecting.extend(
                     repo.ref for repo in group if pages > 1 or not repo.stars_fetched_at
                 )
@@ -173,7 +197,7 @@ async def _reach(store: Store, repo: RepoRecord) -> tuple[date, bool] | None:
 
 def _remembering(
     store: Store, repos: Sequence[RepoRecord], pages: int, as_of: date, now: datetime
-) -> Callable[[CollectSummary], Awaitable[None]]:
+) -> Remember:
     async def remember(summary: CollectSummary) -> None:
         for repo in repos:
             if repo.ref in summary.refreshed:
