@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from bot.clients.github import GitHubError, GitHubUnavailable, RepoInfo
-from bot.core.command import Command
-from bot.core.formatting import plural
+from bot.collection.collector import CollectSummary
+from bot.core.command import Command, ReplyLater
+from bot.core.formatting import count, plural
 from bot.core.message import Message, Section, Table, error
 from bot.core.repo_ref import InvalidRepoRef, RepoRef, split_repo_words
 from bot.core.store import RepoRecord, WatchListFull
@@ -144,11 +147,18 @@ async def _add(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
         if ctx.data is not None:
             uncollected = [known[ref] for ref in change.changed if ref in known]
             if uncollected:
-                ctx.data.collect_soon(uncollected)
+                later = command.reply_later
+                then = None if later is None else _collected_reply(ctx, uncollected, later)
+                ctx.data.collect_soon(uncollected, then=then)
             if infos:
                 notes.append(
-                    "Their star history is being collected now; /momentum repo owner/name "
-                    "shows their figures once it is in (usually within a minute)."
+                    "Their star history is being collected now; "
+                    + (
+                        "a second reply says when it is in (usually within a minute)."
+                        if command.reply_later is not None and uncollected
+                        else "/momentum repo owner/name shows their figures once it is in "
+                        "(usually within a minute)."
+                    )
                 )
     if change.unchanged:
         names = ", ".join(map(str, change.unchanged))
@@ -156,6 +166,34 @@ async def _add(ctx: Context, command: Command, refs: list[RepoRef]) -> Message:
     sections += [Section(text=note) for note in notes]
     title = "Watch list updated" if change.changed else "Nothing to add"
     return Message(title=title, sections=tuple(sections))
+
+
+def _collected_reply(
+    ctx: Context, repos: list[RepoRecord], later: ReplyLater
+) -> Callable[[CollectSummary | None], Awaitable[None]]:
+    """The second reply to ``watch add``: which new repos' history is in, with their
+    totals, and which GitHub did not give."""
+
+    async def reply(summary: CollectSummary | None) -> None:
+        done = [repo for repo in repos if summary is not None and repo.ref in summary.refreshed]
+        missed = [repo.ref for repo in repos if repo not in done]
+        lines = []
+        for repo in done:
+            snapshot = await ctx.store.latest_snapshot(repo.id)
+            total = f" ({count(snapshot.stars)} stars)" if snapshot else ""
+            lines.append(f"{repo.ref}{total}")
+        sections = []
+        if lines:
+            sections.append(Section(text="Star history collected: " + ", ".join(lines)
+                                    + ". /momentum repo owner/name shows their figures."))
+        if missed:
+            sections.append(Section(text="GitHub did not give the history of "
+                                    + ", ".join(map(str, missed))
+                                    + " just now; the next refresh collects it."))
+        title = "Collected" if not missed else "Partly collected" if done else "Not collected yet"
+        await later(Message(title=title, sections=tuple(sections)))
+
+    return reply
 
 
 def _too_long(size: int, adding: int, cap: int) -> Message:

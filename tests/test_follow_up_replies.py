@@ -1,7 +1,8 @@
-"""``/momentum compare`` in chat when the history is not yet stored: the first answer
-comes at once from the store and says the rest follows; the full comparison follows when
-GitHub's pages are in (or says that GitHub did not give them): at the same Slack
-``response_url``, or as the Discord interaction's follow-up. The real adapters, fake
+"""Second replies, when data fetched behind a chat answer is in. ``/momentum compare``
+answers at once from the store and says the rest follows; the full comparison follows
+when GitHub's pages are in (or says that GitHub did not give them). ``watch add`` says
+when the new repos' history is collected. On Slack the second reply goes to the same
+``response_url``; on Discord it is the interaction's follow-up. The real adapters, fake
 Slack, Discord and GitHub on loopback, a real SQLite file.
 
 The world: T1 is Wed 2026-11-25 12:00 UTC; a/one was created at 00:00, 400 days before
@@ -155,3 +156,17 @@ async def test_on_discord_the_full_comparison_is_a_follow_up(tmp_path: Path) -> 
                 await data.close()
     finally:
         await store.close()
+
+
+async def test_watch_add_says_in_a_second_reply_when_the_history_is_in(world: World) -> None:
+    url = world.slack.response_url()
+    body = command_body("watch add a/one", response_url=url)
+    status, _, _ = await world.workspace.post(body, signed_headers(body))
+    assert status == 200
+    await world.workspace.adapter.drain()
+    [first] = world.slack.replies_to(url)
+    assert "Added 1 repo: a/one." in first["text"]
+    assert "a second reply says when it is in" in first["text"]
+    second = await world.second_reply(url)
+    # 401 days x 5 stars (see the top of the file).
+    assert "Star history collected: a/one (2,005 stars)" in second["text"]
