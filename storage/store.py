@@ -14,6 +14,7 @@ from bot.core.store import (
     Access,
     AlertSettings,
     AuditEntry,
+    BriefingText,
     ChannelRecord,
     ChannelSettings,
     Delivery,
@@ -44,11 +45,12 @@ _REPO_COLUMNS = (
 )
 _CHANNEL_COLUMNS = (
     "id, platform, workspace, channel, window_days, timezone, schedule, schedule_weekday, "
-    "schedule_time, created_at, paused_reason"
+    "schedule_time, created_at, paused_reason, prose"
 )
 _DELIVERY_COLUMNS = (
     "deliveries.period, deliveries.status, deliveries.claimed_by, deliveries.claimed_at,"
-    " deliveries.finished_at, deliveries.message_id, deliveries.error"
+    " deliveries.finished_at, deliveries.message_id, deliveries.error,"
+    " deliveries.text_source, deliveries.text_note"
 )
 _CHANNEL_IS = "channels.platform = ? AND channels.workspace = ? AND channels.channel = ?"
 _CHANNEL_ID = f"(SELECT id FROM channels WHERE {_CHANNEL_IS})"
@@ -265,9 +267,10 @@ class SqlStore:
     async def save_channel_settings(self, key: ChannelKey, settings: ChannelSettings) -> None:
         changed = await self.driver.execute(
             "UPDATE channels SET window_days = ?, timezone = ?, schedule = ?,"
-            f" schedule_weekday = ?, schedule_time = ? WHERE {_CHANNEL_IS}",
+            f" schedule_weekday = ?, schedule_time = ?, prose = ? WHERE {_CHANNEL_IS}",
             settings.window_days, settings.timezone, settings.schedule,
-            settings.schedule_weekday, settings.schedule_time, *_channel_params(key),
+            settings.schedule_weekday, settings.schedule_time, int(settings.prose),
+            *_channel_params(key),
         )
         if changed == 0:
             raise LookupError(f"no channel {key}")
@@ -395,11 +398,12 @@ class SqlStore:
     async def finish_delivery(
         self, key: ChannelKey, period: str, status: DeliveryStatus, at: datetime, *,
         message_id: str | None = None, error: str | None = None,
+        text: BriefingText | None = None, text_note: str | None = None,
     ) -> None:
         changed = await self.driver.execute(
-            "UPDATE deliveries SET status = ?, finished_at = ?, message_id = ?, error = ?"
-            f" WHERE period = ? AND channel_id = {_CHANNEL_ID}",
-            status, at, message_id, error, period, *_channel_params(key),
+            "UPDATE deliveries SET status = ?, finished_at = ?, message_id = ?, error = ?,"
+            f" text_source = ?, text_note = ? WHERE period = ? AND channel_id = {_CHANNEL_ID}",
+            status, at, message_id, error, text, text_note, period, *_channel_params(key),
         )
         if changed == 0:
             raise LookupError(f"no delivery of {period} to {key} was claimed")
@@ -754,11 +758,12 @@ def _repo(row: Row) -> RepoRecord:
 
 def _channel(row: Row) -> ChannelRecord:
     """A channel from the columns ``_CHANNEL_COLUMNS`` names, in that order."""
-    return ChannelRecord(row[0], _channel_key(row[1:4]), ChannelSettings(*row[4:9]), _dt(row[9]),
-                         row[10])
+    settings = ChannelSettings(row[4], row[5], row[6], row[7], row[8], bool(row[11]))
+    return ChannelRecord(row[0], _channel_key(row[1:4]), settings, _dt(row[9]), row[10])
 
 
 def _delivery(key: ChannelKey, row: Row) -> Delivery:
     return Delivery(
-        key, row[0], row[1], row[2], _dt(row[3]), _dt_or_none(row[4]), row[5], row[6]
+        key, row[0], row[1], row[2], _dt(row[3]), _dt_or_none(row[4]), row[5], row[6],
+        row[7], row[8],
     )

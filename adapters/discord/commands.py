@@ -206,6 +206,16 @@ def momentum_group(respond: Respond, suggest_watched: Suggest) -> app_commands.G
         await respond(interaction, _words("schedule", words))
 
     @momentum.command(
+        name="prose", description="Show or set whether the deployment's model words briefings"
+    )
+    @app_commands.describe(turn="Leave out to see the current setting and how it went")
+    @app_commands.choices(
+        turn=[app_commands.Choice(name=n, value=n) for n in ("on", "off")]
+    )
+    async def prose(interaction: discord.Interaction, turn: str | None = None) -> None:
+        await respond(interaction, _words("prose", turn))
+
+    @momentum.command(
         name="status", description="List size, schedule, last and next briefing, data age"
     )
     async def status(interaction: discord.Interaction) -> None:

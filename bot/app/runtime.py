@@ -12,16 +12,16 @@ from functools import partial
 from bot.clients.feeds import FeedReader
 from bot.clients.github import GitHubClient
 from bot.clients.hackernews import HackerNewsClient
+from bot.clients.llm import ChatModel, ModelSettings
 from bot.collection.mentions import Sources
 from bot.collection.service import DataService
 from bot.core.adapter import Adapter
-from bot.core.message import Message
 from bot.core.settings import Settings
 from bot.core.store import ChannelRecord, Store
-from bot.features.briefing.channel import channel_briefing
+from bot.features.briefing.channel import channel_briefing_parts, prose_model
 from bot.features.commands import Router
 from bot.features.commands.context import Context, utc_now
-from bot.jobs.delivery import Deliverer
+from bot.jobs.delivery import Composed, Deliverer
 from bot.jobs.instance import Instance
 from bot.jobs.refresh import collect_and_alert, refresh_radar_pool
 from bot.jobs.scheduler import BriefingScheduler, Periodic
@@ -51,7 +51,7 @@ class Services:
         deliverer = Deliverer(
             self.store,
             posters,
-            self._briefing,
+            self.compose_briefing,
             default_timezone=self.settings.timezone,
             instance=Instance.this(),
             clock=clock,
@@ -70,15 +70,31 @@ class Services:
         self.context.schedules.subscribe(scheduler.channel_changed)
         return scheduler
 
-    async def _briefing(self, channel: ChannelRecord, as_of: date) -> Message | None:
-        return await channel_briefing(
+    async def compose_briefing(
+        self, channel: ChannelRecord, as_of: date, *, now: datetime | None = None
+    ) -> Composed | None:
+        """A scheduled briefing for the delivery ledger; ``now`` (the context's clock when
+        left out) stamps its predictions."""
+        found = await channel_briefing_parts(
             self.store,
             channel,
             as_of=as_of,
             default_window=self.settings.window_days,
             synthetic=self.context.synthetic,
-            now=self.context.now(),
+            now=now or self.context.now(),
         )
+        if found is None:
+            return None
+        model = prose_model(channel, self.context.model)
+        if model is None:
+            return Composed(found.message())
+
+        async def word() -> Composed:
+            worded = await found.worded(model)
+            reason = worded.prose.reason if worded.prose is not None else None
+            return Composed(worded.message(), worded.text, reason or None)
+
+        return Composed(found.message(), word=word)
 
 
 async def serve(adapters: Sequence[Adapter], scheduler: BriefingScheduler | None = None) -> None:
@@ -122,12 +138,25 @@ async def open_services(
                 FeedReader(allow_private=synthetic),
             )
             data = DataService(store, github, clock, sources)
+            model = _model(settings)
             context = Context(store, settings, clock, synthetic=synthetic, data=data,
-                              feeds=sources.feeds)
+                              feeds=sources.feeds, model=model)
             try:
                 yield Services(settings, store, github, data, context, Router(context))
             finally:
                 await data.close()
                 await sources.close()
+                if model is not None:
+                    await model.close()
     finally:
         await store.close()
+
+
+def _model(settings: Settings) -> ChatModel | None:
+    if settings.llm_url is None or settings.llm_model is None:
+        return None
+    key = settings.llm_api_key
+    return ChatModel(ModelSettings(
+        settings.llm_url, settings.llm_model, None if key is None else key.get_secret_value(),
+        settings.llm_timeout,
+    ))

@@ -7,6 +7,7 @@ the briefing goes out with its deterministic text on time.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -55,8 +56,11 @@ class ChatModel:
             "stream": False,
         }
         try:
-            response = await self._http.post("chat/completions", json=body)
-        except httpx.TimeoutException:
+            # httpx's timeout bounds each read, not the whole answer: a server trickling
+            # bytes would hold the briefing past it.
+            async with asyncio.timeout(self.settings.timeout):
+                response = await self._http.post("chat/completions", json=body)
+        except (httpx.TimeoutException, TimeoutError):
             raise ModelError(
                 f"the model did not answer within {self.settings.timeout:g} s"
             ) from None

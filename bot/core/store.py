@@ -20,6 +20,10 @@ RepoStatus = Literal["active", "gone"]
 EventKind = Literal["release", "pull_request", "hn_story", "feed_item"]
 ScheduleKind = Literal["weekly", "daily", "off"]
 DeliveryStatus = Literal["claimed", "done", "failed", "skipped"]
+# Which text a posted briefing used: the deterministic one (no prose asked for), the
+# channel's model's (every figure checked), or the deterministic one after the model's
+# was refused or failed.
+BriefingText = Literal["template", "model", "fallback"]
 # Who may change a channel's list and schedule: everyone in it, or only those holding the
 # platform's managing role (Slack workspace admins and owners, Discord Manage Channels).
 Access = Literal["everyone", "managers"]
@@ -104,6 +108,8 @@ class ChannelSettings:
     schedule: ScheduleKind = "weekly"
     schedule_weekday: int = 0  # Monday; ignored unless weekly
     schedule_time: str = "09:00"
+    # Briefings worded by the deployment's model (MOMENTUM_LLM_URL), checked before posting.
+    prose: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +154,8 @@ class Delivery:
     finished_at: datetime | None = None
     message_id: str | None = None
     error: str | None = None
+    text: BriefingText | None = None  # None: not posted, or posted before this was kept
+    text_note: str | None = None  # why a "fallback" fell back
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,6 +420,8 @@ class Store(Protocol):
         *,
         message_id: str | None = None,
         error: str | None = None,
+        text: BriefingText | None = None,
+        text_note: str | None = None,
     ) -> None: ...
 
     async def get_delivery(self, key: ChannelKey, period: str) -> Delivery | None: ...

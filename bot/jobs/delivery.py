@@ -32,7 +32,7 @@ from bot.core.adapter import ChannelUnavailable, NotStarted, PostRateLimited
 from bot.core.command import ChannelKey, Platform
 from bot.core.message import Message
 from bot.core.schedule import Schedule, schedule_set_at
-from bot.core.store import ChannelRecord, Store
+from bot.core.store import BriefingText, ChannelRecord, Store
 from bot.features.predictions.service import attach_message
 from bot.jobs.instance import Instance
 
@@ -41,7 +41,22 @@ log = logging.getLogger(__name__)
 Outcome = Literal[
     "done", "failed", "skipped", "taken", "nothing due", "empty", "elsewhere", "not started"
 ]
-Compose = Callable[[ChannelRecord, date], Awaitable[Message | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Composed:
+    """A composed briefing and which text it uses, for the ledger. ``word``, when set, is
+    the channel's model wording it, still to come: it waits on neither the database nor
+    the platform, so it runs outside the composing slots, bounded by the model's timeout,
+    and gives the briefing to post (its own text when the model's fails)."""
+
+    message: Message
+    text: BriefingText = "template"
+    note: str | None = None
+    word: Callable[[], Awaitable[Composed]] | None = None
+
+
+Compose = Callable[[ChannelRecord, date], Awaitable[Message | Composed | None]]
 
 
 class Poster(Protocol):
@@ -260,16 +275,21 @@ class Deliverer:
         key = channel.key
         try:
             async with self._composers:
-                message = await self._compose(channel, run.astimezone(UTC).date())
+                composed = await self._compose(channel, run.astimezone(UTC).date())
+            if isinstance(composed, Composed) and composed.word is not None:
+                composed = await composed.word()
         except Exception as exc:
             log.exception("composing the briefing for %s failed", key)
             await self._finish_failed(key, period, f"composing failed: {exc}")
             return "failed"
-        if message is None:
+        if composed is None:
             await self._store.finish_delivery(
                 key, period, "skipped", self._clock(), error="the watch list is empty"
             )
             return "empty"
+        if isinstance(composed, Message):
+            composed = Composed(composed)  # no prose was asked for
+        message = composed.message
         poster = self._posters[key.platform]  # present: _ours checked
         error = ""
         attempt = 0
@@ -309,7 +329,8 @@ class Deliverer:
                     await self._sleep(delay * (1 + random.random() / 2))
                 continue
             await self._store.finish_delivery(
-                key, period, "done", self._clock(), message_id=message_id
+                key, period, "done", self._clock(), message_id=message_id,
+                text=composed.text, text_note=composed.note,
             )
             if message_id is not None:
                 await attach_message(self._store, key, run.astimezone(UTC).date(), message_id)

@@ -4,18 +4,23 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from bot.core.message import Chart, Message
-from bot.core.store import ChannelRecord, Store
+from bot.clients.llm import ChatModel
+from bot.core.links import repo_link
+from bot.core.message import Chart, Message, Span
+from bot.core.repo_ref import RepoRef
+from bot.core.store import BriefingText, ChannelRecord, Store
 from bot.features.briefing.chart import briefing_chart
 from bot.features.briefing.compose import compose
 from bot.features.briefing.export import briefing_json
 from bot.features.briefing.message import briefing_message
 from bot.features.briefing.model import Briefing
 from bot.features.predictions import PredictionNews, briefing_predictions
+from bot.features.prose import Prose, word_briefing
 from bot.features.radar import radar_picks
 from bot.features.radar.picks import Radar
 
@@ -26,11 +31,34 @@ class ChannelBriefing:
     chart: Chart | None
     predictions: PredictionNews | None
     radar: Radar | None
+    # The channel's model's wording, when the channel has prose on and a model is set.
+    prose: Prose | None = None
 
     def message(self) -> Message:
+        worded = self.prose if self.prose is not None and self.prose.source == "model" else None
         return briefing_message(
-            self.briefing, self.chart, predictions=self.predictions, radar=self.radar
+            self.briefing, self.chart, predictions=self.predictions, radar=self.radar,
+            worded=None if worded is None else worded.lede,
+            mover_lines=None if worded is None else {
+                repo.ref.key: _linked(worded.lines[repo.ref.key], repo.ref)
+                for repo in (*self.briefing.accelerating, *self.briefing.decelerating)
+                if repo.ref.key in worded.lines
+            },
         )
+
+    @property
+    def text(self) -> BriefingText:
+        """Which text :meth:`message` uses, as the delivery ledger records it."""
+        if self.prose is None:
+            return "template"
+        return "model" if self.prose.source == "model" else "fallback"
+
+    async def worded(self, model: ChatModel | None) -> ChannelBriefing:
+        """The briefing with ``model``'s wording (checked; see ``prose``), or as it is
+        when there is no model to ask."""
+        if model is None:
+            return self
+        return replace(self, prose=await word_briefing(model, self.briefing))
 
     def json(self) -> dict[str, Any]:
         return briefing_json(self.briefing, predictions=self.predictions, radar=self.radar)
@@ -44,8 +72,10 @@ async def channel_briefing(
     default_window: int,
     now: datetime,
     synthetic: bool = False,
+    model: ChatModel | None = None,
 ) -> Message | None:
-    """The briefing for the channel's watch list; None when the list is empty.
+    """The briefing for the channel's watch list; None when the list is empty. ``model``:
+    the deployment's, asked for the wording when the channel has prose on.
 
     It settles the channel's due predictions and makes this briefing's set, stamped
     ``now``."""
@@ -53,7 +83,25 @@ async def channel_briefing(
         store, channel, as_of=as_of, default_window=default_window, now=now,
         synthetic=synthetic,
     )
-    return None if found is None else found.message()
+    if found is None:
+        return None
+    return (await found.worded(prose_model(channel, model))).message()
+
+
+def prose_model(channel: ChannelRecord, model: ChatModel | None) -> ChatModel | None:
+    """The model to word the channel's briefings: the deployment's, if the channel has
+    prose on."""
+    return model if channel.settings.prose else None
+
+
+def _linked(line: str, ref: RepoRef) -> tuple[Span, ...]:
+    """The model's line with its first naming of the repo as the repo's link, as the
+    deterministic lines have it."""
+    found = re.search(re.escape(str(ref)), line, flags=re.IGNORECASE)
+    if found is None:
+        return (line,)
+    spans = (line[: found.start()], repo_link(ref), line[found.end():])
+    return tuple(span for span in spans if span)
 
 
 async def channel_briefing_parts(

@@ -6,13 +6,13 @@ one footnote line. How the figures are made is told once, by ``/momentum help fi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from bot.core import formatting as fmt
 from bot.core.figures import prior_window, window
 from bot.core.links import repo_link
-from bot.core.message import DEMO_LABEL, Chart, Message, Section, Span, Table
+from bot.core.message import DEMO_LABEL, Chart, Message, Section, Span, Table, Text
 from bot.features.briefing.lede import event_spans, lede
 from bot.features.briefing.model import Briefing, Coincidence, RepoFigures
 from bot.features.predictions import PredictionNews
@@ -30,9 +30,13 @@ def briefing_message(
     *,
     predictions: PredictionNews | None = None,
     radar: Radar | None = None,
+    worded: Text | None = None,
+    mover_lines: Mapping[str, Sequence[Span]] | None = None,
 ) -> Message:
-    """``predictions``: a channel's (ad-hoc briefings have none)."""
-    sections = [Section(text=lede(briefing)), *movers(briefing)]
+    """``predictions``: a channel's (ad-hoc briefings have none). ``worded`` and
+    ``mover_lines`` (by ``RepoRef.key``) stand for the lede and movers' lines when given:
+    a channel's model's wording, checked against these figures."""
+    sections = [Section(text=worded or lede(briefing)), *movers(briefing, mover_lines or {})]
     if radar is not None and (new_on_radar := radar_section(radar)) is not None:
         sections.append(new_on_radar)
     if predictions is not None:
@@ -50,7 +54,7 @@ def briefing_message(
     )
 
 
-def movers(briefing: Briefing) -> list[Section]:
+def movers(briefing: Briefing, worded: Mapping[str, Sequence[Span]]) -> list[Section]:
     """Repos that moved beyond their usual swing, then one line for the rest."""
     if not briefing.measured:
         return []
@@ -68,16 +72,21 @@ def movers(briefing: Briefing) -> list[Section]:
     if briefing.accelerating:
         last = not briefing.decelerating
         sections.append(_movers("Accelerating", briefing.accelerating, rising=True,
-                                after=rest if last else []))
+                                after=rest if last else [], worded=worded))
     if briefing.decelerating:
-        sections.append(_movers("Slowing", briefing.decelerating, rising=False, after=rest))
+        sections.append(_movers("Slowing", briefing.decelerating, rising=False, after=rest,
+                                worded=worded))
     return sections
 
 
 def _movers(
-    title: str, repos: Sequence[RepoFigures], *, rising: bool, after: Sequence[str]
+    title: str, repos: Sequence[RepoFigures], *, rising: bool, after: Sequence[str],
+    worded: Mapping[str, Sequence[Span]],
 ) -> Section:
-    lines: list[list[Span]] = [mover_line(repo, rising=rising) for repo in repos[:MOVERS_SHOWN]]
+    lines: list[list[Span]] = [
+        list(worded.get(repo.ref.key) or mover_line(repo, rising=rising))
+        for repo in repos[:MOVERS_SHOWN]
+    ]
     if len(repos) > MOVERS_SHOWN:
         lines.append([f"…and {len(repos) - MOVERS_SHOWN} more"])
     lines += [[line] for line in after]

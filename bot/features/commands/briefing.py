@@ -20,6 +20,7 @@ async def briefing_command(ctx: Context, command: Command, args: list[str]) -> M
         default_window=ctx.settings.window_days,
         synthetic=ctx.synthetic,
         now=ctx.now(),
+        model=ctx.model,
     )
     if message is None:
         return Message(

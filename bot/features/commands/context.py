@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from bot.clients.feeds import FeedReader
+from bot.clients.llm import ChatModel
 from bot.collection.service import DataService
 from bot.core.schedule import ScheduleChanges
 from bot.core.settings import Settings
@@ -31,6 +32,8 @@ class Context:
     schedules: ScheduleChanges = field(default_factory=ScheduleChanges)
     # Reads a feed when a channel adds it; None where feeds cannot be checked (some tests).
     feeds: FeedReader | None = None
+    # The deployment's language model (MOMENTUM_LLM_URL), for channels with prose on.
+    model: ChatModel | None = None
 
     def now(self) -> datetime:
         return self.clock()

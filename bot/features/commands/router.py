@@ -18,6 +18,7 @@ from bot.features.commands.context import Context
 from bot.features.commands.feeds import feeds_command
 from bot.features.commands.help import help_command
 from bot.features.commands.predictions import predictions_command
+from bot.features.commands.prose import prose_command
 from bot.features.commands.radar import radar_command
 from bot.features.commands.repo import repo_command
 from bot.features.commands.schedule import schedule_command, status_command
@@ -43,6 +44,7 @@ class Router:
             "feeds": feeds_command,
             "help": help_command,
             "predictions": predictions_command,
+            "prose": prose_command,
             "radar": radar_command,
             "repo": repo_command,
             "schedule": schedule_command,

@@ -14,6 +14,7 @@ from bot.features.access import MANAGER_ROLE, may_change
 from bot.features.commands.context import Context
 from bot.features.commands.feeds import feed_status
 from bot.features.commands.help import usage_error
+from bot.features.commands.prose import prose_status
 
 
 async def schedule_command(ctx: Context, command: Command, args: list[str]) -> Message:
@@ -87,6 +88,8 @@ async def status_command(ctx: Context, command: Command, args: list[str]) -> Mes
         upcoming = schedule.next_run(ctx.now()) if watched else None
         next_one = fmt.local_time(upcoming, schedule.timezone) if upcoming else "none"
         fields.append(Field("Next briefing", next_one))
+    if settings.prose or ctx.settings.llm_configured:
+        fields.append(Field("Prose", await prose_status(ctx, command, settings)))
     fetched = [item.repo.stars_fetched_at for item in watched]
     fields.append(Field("Data", _freshness(ctx.now(), fetched)))
     outage = await unreachable_since(ctx.store)

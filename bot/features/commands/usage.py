@@ -64,8 +64,14 @@ COMMANDS: tuple[Usage, ...] = (
     Usage("predictions", "/momentum predictions",
           "How last week's predictions went, the track record (skill pooled and within each "
           "kind of question), open and scored predictions, and the receipts' latest hash."),
+    Usage("prose", "/momentum prose", "Whether this channel's briefings are worded by the "
+          "deployment's language model, and how many used its text lately."),
+    Usage("prose", "/momentum prose on|off",
+          "Have the model word the lede and the movers' lines (set by managers; needs "
+          "MOMENTUM_LLM_URL). Its text is posted only when every figure in it checks out."),
     Usage("status", "/momentum status",
-          "This channel's list size, schedule, last and next briefing, and data freshness."),
+          "This channel's list size, schedule, last and next briefing, prose and data "
+          "freshness."),
     Usage("access", "/momentum access [everyone|managers]",
           "Show or set who may change watch lists in this workspace: everyone, or only "
           "those who manage channels (set by managers)."),

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.clients.llm import ChatModel, ModelError
+from bot.features.briefing.model import Briefing
 from bot.features.prose import prompt
-from bot.features.prose.facts import ProseFacts
+from bot.features.prose.facts import ProseFacts, facts_from_briefing
 from bot.features.prose.verify import LEDE_MAX, LINE_MAX, verify_text
+
+log = logging.getLogger(__name__)
 
 ProseSource = Literal["model", "template"]
 
@@ -50,3 +54,17 @@ async def write_prose(model: ChatModel, facts: ProseFacts) -> Prose:
     if set(given) - set(lines):
         return Prose("template", reason="the model wrote lines for repos that did not move")
     return Prose("model", lede=lede.strip(), lines=lines)
+
+
+async def word_briefing(model: ChatModel, briefing: Briefing) -> Prose | None:
+    """The model's wording of ``briefing``; None when it has no figures to word. Whatever
+    goes wrong, the answer is a "template" Prose saying why: a briefing never fails, nor
+    waits past the model's timeout, for its wording."""
+    if not briefing.measured:
+        return None
+    try:
+        return await write_prose(model, facts_from_briefing(briefing))
+    except Exception as exc:
+        log.exception("wording the briefing failed")
+        failure = type(exc).__name__
+        return Prose("template", reason=f"the model's answer could not be checked ({failure})")
