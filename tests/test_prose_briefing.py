@@ -20,22 +20,31 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from adapters.discord.bot import DiscordAdapter
 from adapters.slack.app import SlackAdapter
+from adapters.slack.edge import HttpRequest
 from adapters.text import render_text
 from bot.app.runtime import Services, open_services
 from bot.core.command import ChannelKey, Command
 from bot.core.settings import Settings
-from bot.core.store import Delivery, RepoEvent
+from bot.core.store import Delivery, RepoEvent, Store
+from bot.features.commands import Router
+from bot.features.commands.context import Context
 from bot.jobs.scheduler import BriefingScheduler
+from bot.testing.fake_discord import FakeDiscord
 from bot.testing.fake_llm import Behaviour, FakeChatServer
 from bot.testing.fake_slack import Call, FakeSlack
-from tests.support import Clock
+from storage.sqlite import SqliteStore
+from tests.discord_payloads import CHANNEL_ID, GUILD_ID, MANAGER, command_interaction
+from tests.discord_support import discord_settings, embeds_of, interact, settle
+from tests.slack_support import SIGNING_SECRET, command_body, signed_headers
+from tests.support import Chat, Clock
 from tests.test_scheduled_end_to_end import DUE, ROCKET, seed
 
 PERIOD = "2026-W16"
@@ -194,3 +203,105 @@ async def test_prose_off_asks_no_model(tmp_path: Path) -> None:
     assert OWN_LEDE in posted.params["text"]
     assert delivery.text == "template"
     assert "Prose          off" in status
+
+
+async def test_the_setting_and_the_text_used_are_kept(store: Store) -> None:
+    key = ChannelKey("slack", "T1", "C1")
+    await store.add_channel(key, DUE)
+    channel = await store.get_channel(key)
+    assert channel is not None
+    assert channel.settings.prose is False  # off until a manager turns it on
+    await store.save_channel_settings(key, replace(channel.settings, prose=True))
+    again = await store.get_channel(key)
+    assert again is not None
+    assert again.settings == replace(channel.settings, prose=True)
+    assert await store.claim_delivery(key, PERIOD, "host:1", DUE)
+    await store.finish_delivery(
+        key, PERIOD, "done", DUE, message_id="m1", text="fallback", text_note="HTTP 500"
+    )
+    delivery = await store.get_delivery(key, PERIOD)
+    assert delivery is not None
+    assert (delivery.text, delivery.text_note) == ("fallback", "HTTP 500")
+
+
+def chat(store: Store, **settings: str) -> Chat:
+    configured = Settings(_env_file=None, **settings)  # type: ignore[call-arg]
+    return Chat(Router(Context(store, configured, Clock(DUE))), Clock(DUE))
+
+
+async def test_prose_needs_a_model_and_a_manager(store: Store) -> None:
+    bare = chat(store)
+    refused = await bare.say_text("prose on")
+    assert "Prose can't be turned on: no model configured" in refused
+    assert "MOMENTUM_LLM_URL" in refused
+    assert "Prose" not in await bare.say_text("status")  # no model, nothing to say
+    assert (await bare.say_text("prose")).endswith("\n\noff (no model configured)")
+
+    # A model set (none needs to answer for a setting).
+    local = chat(store, MOMENTUM_LLM_URL="http://127.0.0.1:9/v1", MOMENTUM_LLM_MODEL="llama3")
+    member = await local.say_text("prose on", can_manage=False)
+    assert "You can't change this channel's briefing prose" in member
+    assert "Prose          off" in await local.say_text("status")
+    assert "Choose 'on' or 'off'" in await local.say_text("prose maybe")
+    assert "Briefing prose turned on" in await local.say_text("prose on")
+    assert "Prose          on · no briefing worded in the last 30 days yet" in (
+        await local.say_text("status")
+    )
+    help_text = await local.say_text("help prose")
+    assert "/momentum prose on|off" in help_text
+    # The model taken away again: the channel is told its briefings use their own text.
+    assert "on, but no model is configured" in await bare.say_text("status")
+
+
+async def test_slack_and_discord_commands_reach_prose(tmp_path: Path) -> None:
+    llm = {"MOMENTUM_LLM_URL": "http://127.0.0.1:9/v1", "MOMENTUM_LLM_MODEL": "llama3"}
+    store = await SqliteStore.open(tmp_path / "m.db")
+    try:
+        async with FakeSlack(admins={"U_ADMIN"}) as slack:
+            settings = Settings(  # type: ignore[call-arg]
+                _env_file=None, SLACK_BOT_TOKEN=slack.bot_token,
+                SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.api_url, PORT=0,
+                **llm,
+            )
+            adapter = SlackAdapter(settings, Router(Context(store, settings, Clock(DUE))), store,
+                                   host="127.0.0.1")
+            await adapter.start()
+            try:
+                url = slack.response_url()
+                body = command_body("prose on", response_url=url, user="U_ADMIN")
+                assert adapter.edge is not None
+                answer = await adapter.edge.answer(
+                    HttpRequest("POST", "/slack/events", body, signed_headers(body),
+                                remote="127.0.0.1")
+                )
+                assert answer.status == 200
+                await adapter.drain()
+            finally:
+                await adapter.close()
+        [reply] = slack.replies_to(url)
+        assert reply["blocks"][0]["text"]["text"] == "Briefing prose turned on"
+        slack_channel = await store.get_channel(ChannelKey("slack", "T_FAKE", "C_GENERAL"))
+        assert slack_channel is not None
+        assert slack_channel.settings.prose
+
+        async with FakeDiscord() as api:
+            settings = discord_settings(api, **llm)
+            clock = Clock(DUE)
+            discord = DiscordAdapter(settings, Router(Context(store, settings, clock)), store,
+                                     clock=clock)
+            await discord.start()
+            try:
+                done = await interact(
+                    discord, api, command_interaction("prose", turn="on", permissions=MANAGER)
+                )
+            finally:
+                await settle()
+                await discord.close()
+        assert embeds_of(done)[0]["title"] == "Briefing prose turned on"
+        discord_channel = await store.get_channel(
+            ChannelKey("discord", str(GUILD_ID), str(CHANNEL_ID))
+        )
+        assert discord_channel is not None
+        assert discord_channel.settings.prose
+    finally:
+        await store.close()
