@@ -53,6 +53,10 @@ async def test_the_demo_shows_an_alert_a_radar_pick_and_a_scored_track_record(
     run = last_monday_nine(started)
     posted = f"posted, {run:%a %b} {run.day}, 09:01 UTC"
     assert f"Last briefing  {posted}" in out
+    # Prose is on for the demo channel, worded by the fake model on loopback: the four
+    # past briefings, every one within the last 30 days (the oldest 3 weeks before the
+    # last Monday, itself at most 6 days ago), all used its checked text.
+    assert "Prose          on · 4 used, 0 fell back in the last 30 days" in out
 
     # Again on the same database: nothing is posted twice, the spike alerted once.
     again = await momentum(["demo", "--database", "demo.db"], SCRIPT, tmp_path, github)

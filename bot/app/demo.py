@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -24,10 +25,9 @@ from bot.core.schedule import Schedule
 from bot.core.settings import Settings
 from bot.core.store import AlertSettings, ChannelRecord
 from bot.features.alerts.pending import pending_alerts
-from bot.features.briefing.channel import channel_briefing
 from bot.features.commands.context import utc_now
 from bot.features.radar import refresh_radar
-from bot.jobs.delivery import Deliverer
+from bot.jobs.delivery import Composed, Deliverer
 
 PAST_BRIEFINGS = 4  # weekly: three scored sets of predictions and this week's open one
 
@@ -37,6 +37,7 @@ async def run_demo(settings: Settings, database: Path | None) -> int:
     from bot.testing import FakeGitHub
     from bot.testing.demo_scenario import DEMO_REPOS, DEMO_TOKEN, demo_scenario, demo_stories
     from bot.testing.fake_hn import FakeHackerNews
+    from bot.testing.fake_llm import FakeChatServer
 
     now = utc_now()
     with tempfile.TemporaryDirectory(prefix="momentum-demo-") as scratch:
@@ -44,6 +45,7 @@ async def run_demo(settings: Settings, database: Path | None) -> int:
         async with (
             FakeGitHub(demo_scenario(now)) as github,
             FakeHackerNews(demo_stories(now)) as hn,
+            FakeChatServer() as model,
         ):
             demo_settings = settings.model_copy(
                 update={
@@ -52,6 +54,9 @@ async def run_demo(settings: Settings, database: Path | None) -> int:
                     "github_graphql_url": github.graphql_url,
                     "github_token": SecretStr(DEMO_TOKEN),
                     "hn_api_url": hn.api_url,
+                    # The briefing's prose from a model on loopback, checked like a real one's.
+                    "llm_url": model.base_url,
+                    "llm_model": "demo-model",
                 }
             )
             async with open_services(demo_settings, synthetic=True) as services:
@@ -65,6 +70,11 @@ async def run_demo(settings: Settings, database: Path | None) -> int:
                         CONSOLE_CHANNEL, refs, "demo", since, cap=len(refs)
                     )
                     await store.set_alert_settings(CONSOLE_CHANNEL, AlertSettings(), now)
+                    channel = await store.get_channel(CONSOLE_CHANNEL)
+                    assert channel is not None
+                    await store.save_channel_settings(
+                        CONSOLE_CHANNEL, replace(channel.settings, prose=True)
+                    )
                 with progress_bar("Collecting from the synthetic GitHub") as progress:
                     await services.data.collect(progress=progress)
                 await refresh_radar(store, services.github, now)
@@ -93,11 +103,8 @@ async def _past_briefings(services: Services, now: datetime) -> None:
         return
     moment = now
 
-    async def compose(record: ChannelRecord, as_of: date) -> Message | None:
-        return await channel_briefing(
-            services.store, record, as_of=as_of, default_window=services.settings.window_days,
-            now=moment, synthetic=True,
-        )
+    async def compose(record: ChannelRecord, as_of: date) -> Composed | None:
+        return await services.compose_briefing(record, as_of, now=moment)
 
     deliverer = Deliverer(
         services.store, {"console": _Archive()}, compose,
