@@ -45,7 +45,7 @@ from tests.discord_payloads import CHANNEL_ID, GUILD_ID, MANAGER, command_intera
 from tests.discord_support import discord_settings, embeds_of, interact, settle
 from tests.slack_support import SIGNING_SECRET, command_body, signed_headers
 from tests.support import Chat, Clock
-from tests.test_scheduled_end_to_end import DUE, ROCKET, seed
+from tests.test_scheduled_end_to_end import DUE, ROCKET, seed, slack_settings
 
 PERIOD = "2026-W16"
 RELEASE = RepoEvent(
@@ -99,12 +99,8 @@ async def running(
     clock = Clock(DUE - timedelta(minutes=1))
     async with FakeSlack() as slack, FakeChatServer(behaviour, api_key="local") as model:
         key = ChannelKey("slack", slack.team_id, "C_TEAM")
-        settings = Settings(
-            _env_file=None, DATABASE_URL=f"sqlite:///{tmp_path / 'm.db'}",
-            SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET="s",
-            SLACK_API_URL=slack.api_url, PORT=0, GITHUB_API_URL="http://127.0.0.1:9",
-            GITHUB_GRAPHQL_URL="http://127.0.0.1:9/graphql",
-            MOMENTUM_LLM_URL=model.base_url, MOMENTUM_LLM_MODEL="llama3",
+        settings = slack_settings(
+            slack, tmp_path, MOMENTUM_LLM_URL=model.base_url, MOMENTUM_LLM_MODEL="llama3",
             MOMENTUM_LLM_API_KEY="local", MOMENTUM_LLM_TIMEOUT=model_timeout,
         )
         async with open_services(settings, clock=clock) as services:

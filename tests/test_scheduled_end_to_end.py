@@ -52,18 +52,24 @@ async def seed(store: Store, key: ChannelKey) -> None:
     await store.put_daily_stars(slowpoke.id, slowpoke_days, WRITTEN)
 
 
+def slack_settings(slack: FakeSlack, folder: Path, **more: str | float) -> Settings:
+    """Slack on the fake, a SQLite file in ``folder``, and a GitHub that never answers (the
+    store holds the scenario's figures)."""
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None, DATABASE_URL=f"sqlite:///{folder / 'm.db'}",
+        SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET="s",
+        SLACK_API_URL=slack.api_url, PORT=0, GITHUB_API_URL="http://127.0.0.1:9",
+        GITHUB_GRAPHQL_URL="http://127.0.0.1:9/graphql", **more,
+    )
+
+
 async def test_a_due_schedule_fires_composes_from_the_store_and_posts_once(
     tmp_path: Path,
 ) -> None:
     clock = Clock(DUE - timedelta(minutes=1))
     async with FakeSlack() as slack:
         key = ChannelKey("slack", slack.team_id, "C_TEAM")
-        settings = Settings(
-            _env_file=None, DATABASE_URL=f"sqlite:///{tmp_path / 'm.db'}",
-            SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET="s",
-            SLACK_API_URL=slack.api_url, PORT=0, GITHUB_API_URL="http://127.0.0.1:9",
-            GITHUB_GRAPHQL_URL="http://127.0.0.1:9/graphql",
-        )
+        settings = slack_settings(slack, tmp_path)
         async with open_services(settings, clock=clock) as services:
             await seed(services.store, key)
             adapter = SlackAdapter(settings, services.router, services.store, host="127.0.0.1")
