@@ -173,8 +173,13 @@ async def test_text_figures_are_the_json_figures_rounded_for_reading(store: Stor
         "the others fell by 12 in sum. Its rise coincides with the v2.0 release (Apr 8), "
         "after which stars ran 4.0× their 28-day baseline for 48 hours."
     )
-    assert "acme/rocket: 23 stars/day, up from 10 (+129%, usual swing ±1.5%)" in text
-    assert "The window before held the v1.0 release (Mar 31): stars 1.5× baseline" in text
+    # rocket's days Apr 6-12: 10, 10, 40, 40, 20, 20, 20: five above last week's 10/day;
+    # slowpoke's seven 15s are all below its 30.
+    assert ("acme/rocket: 23 stars/day, up from 10 (+129%, usual swing ±1.5%); sustained: 5 "
+            "of 7 days above 10/day. Coincides with the v2.0 release (Apr 8)") in text
+    assert ("sustained: 7 of 7 days below 30/day. The window before held the v1.0 release "
+            "(Mar 31)") in text
+    assert "The window before held the v1.0 release (Mar 31): stars ran 1.5× baseline" in text
     assert "acme/slowpoke: 15 stars/day, down from 30 (-50%, usual swing ±18%)" in text
     assert "1 other steady, within its usual week-to-week swing." in text
     assert "net/only: 10 stars/day, up from 7.1 (+40%) [net, from snapshots]" in text

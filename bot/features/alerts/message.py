@@ -10,6 +10,7 @@ from bot.core.message import Field, Message, Section
 from bot.core.repo_ref import RepoRef
 from bot.core.store import AlertSettings, RepoEvent
 from bot.features.alerts.spikes import BASELINE_DAYS, Reading
+from bot.features.briefing.lede import mention_words
 from bot.features.briefing.model import Coincidence
 
 
@@ -63,13 +64,15 @@ def milestone_message(ref: RepoRef, mark: int, stars: int) -> Message:
 
 def _coincided(found: Coincidence | None, recent: Sequence[RepoEvent]) -> str:
     if found is not None and found.lift is not None:
+        more = f"; {fmt.plural(found.others, 'more event')} within 48 h" if found.others else ""
         return (
             f"{_event(found.event)}; stars ran {found.lift:.1f}× baseline for "
-            f"{found.hours:.0f} h after it"
+            f"{found.hours:.0f} h after it{more}"
         )
     if recent:
         return "; ".join(_event(event) for event in recent)
-    return "no release or merged pull request in the 72 hours before"
+    return ("nothing in the data coincides: no release, merged pull request, Hacker News "
+            "story or feed item in the 72 hours before")
 
 
 def _event(event: RepoEvent) -> str:
@@ -77,4 +80,6 @@ def _event(event: RepoEvent) -> str:
     when = f"{fmt.day(moment.date())} {moment:%H:%M} UTC"
     if event.kind == "release":
         return f"release {event.title}, published {when}"
-    return f"PR #{event.key} “{event.title}”, merged {when}"
+    if event.kind == "pull_request":
+        return f"PR #{event.key} “{event.title}”, merged {when}"
+    return f"{mention_words(event)}, {when}"

@@ -11,13 +11,14 @@ from bot.core.message import Message
 from bot.core.store import RepoEvent, RepoRecord, Store
 from bot.features.alerts.message import milestone_message, spike_message
 from bot.features.alerts.spikes import BASELINE_DAYS, Reading, read, with_hours
-from bot.features.briefing.lift import strongest
+from bot.features.briefing.lift import candidates, strongest
 from bot.features.briefing.model import Coincidence
 
 MILESTONES = (10_000, 50_000, 100_000)
 # Counts older than this describe a spike that is over, or was never seen in time.
 STALE_AFTER = timedelta(hours=36)
-# A release or pull request this long before the end of the 24 hours may have caused them.
+# An event (release, merged PR, HN story, feed item) this long before the end of the 24
+# hours may have coincided with them.
 EVENTS_BEFORE = timedelta(hours=72)
 SPIKE = "spike"
 
@@ -79,7 +80,8 @@ async def _facts(store: Store, repo: RepoRecord, now: datetime) -> Facts | None:
     end = at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     hours = await store.hourly_stars(repo.id, end - timedelta(hours=24), end)
     reading = with_hours(reading, hours, end)
-    events = await store.events(repo.id, at - EVENTS_BEFORE, at)
+    events = candidates(await store.events(repo.id, at - EVENTS_BEFORE, at),
+                        await store.mentions(repo.id, at - EVENTS_BEFORE, at))
     snapshot = await store.latest_snapshot(repo.id)
     fresh = snapshot is not None and now - snapshot.taken_at <= STALE_AFTER
     return Facts(

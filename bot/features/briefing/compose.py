@@ -15,8 +15,10 @@ from bot.core.figures import (
 )
 from bot.core.repo_ref import RepoRef
 from bot.core.store import RepoRecord, Store
-from bot.features.briefing.lift import BASELINE_DAYS, midnight, strongest
+from bot.features.briefing.coverage import find_coverage
+from bot.features.briefing.lift import AFTER, BASELINE_DAYS, candidates, midnight, strongest
 from bot.features.briefing.model import Briefing, RepoFigures
+from bot.features.briefing.move import classify
 from bot.features.briefing.themes import find_themes
 from bot.features.predictions.model import HISTORY_WEEKS, WEEK, swing, weekly_stars
 
@@ -62,6 +64,7 @@ async def compose(
         synthetic=synthetic,
         steady=steady,
         swing=_list_swing(lines),
+        coverage=find_coverage(lines),
     )
 
 
@@ -92,11 +95,23 @@ async def _repo_figures(
         figures, note = await _from_snapshots(store, repo.id, as_of, days)
         exact = False
     # A slowdown is often the fading of an earlier lift, so for one look in the prior
-    # window; for a rise, in the current one.
+    # window; for a rise, in the current one. An event just before the window (its 48
+    # hours reaching into it) counts too.
     slowed = figures is not None and figures.acceleration < 0
-    span = prior_window(as_of, days) if slowed else window(as_of, days)
-    events = (
-        await store.events(repo.id, midnight(span.start), midnight(span.end)) if exact else []
+    current = window(as_of, days)
+    span = prior_window(as_of, days) if slowed else current
+    start, end = midnight(span.start) - AFTER, midnight(span.end)
+    # One read of each kind over both windows, shared by the causes and the coverage.
+    first, last = midnight(prior_window(as_of, days).start) - AFTER, midnight(as_of)
+    events = await store.events(repo.id, first, last) if exact else []
+    mentions = await store.mentions(repo.id, first, last)
+    causes = candidates(
+        (event for event in events if start <= event.occurred_at < end),
+        (mention for mention in mentions if start <= mention.occurred_at < end),
+    )
+    in_window = tuple(
+        mention for mention in mentions
+        if midnight(current.start) <= mention.occurred_at < midnight(current.end)
     )
     recent = [as_of - timedelta(days=n) for n in range(SPARKLINE_DAYS, 0, -1)]
     # The model is weekly: a usual swing is known for 7-day windows only, from the weeks
@@ -113,9 +128,11 @@ async def _repo_figures(
         topics=repo.metadata.topics,
         language=repo.metadata.primary_language,
         data_through=max(daily) if daily else None,
-        coincidence=strongest(events, daily, as_of) if exact else None,
+        coincidence=strongest(causes, daily, as_of) if exact else None,
         weeks_before=weeks,
         swing=usual,
+        move=classify(daily, current, figures.prior_velocity) if exact and figures else None,
+        coverage=in_window,
     )
 
 

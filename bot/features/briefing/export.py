@@ -7,7 +7,7 @@ from typing import Any
 from bot.core.message import plain_text
 from bot.core.store import Prediction
 from bot.features.briefing.lede import lede
-from bot.features.briefing.model import Briefing, Coincidence, RepoFigures
+from bot.features.briefing.model import Briefing, Coincidence, Coverage, Move, RepoFigures
 from bot.features.predictions import PredictionNews
 from bot.features.radar.picks import Radar
 
@@ -20,6 +20,8 @@ def briefing_json(
 ) -> dict[str, Any]:
     """``predictions`` and ``radar``: a channel's, as its chat briefing shows them."""
     data = _figures(briefing)
+    if briefing.coverage is not None:
+        data["coverage"] = _coverage(briefing.coverage)
     if predictions is not None:
         data["predictions"] = {
             "scored": [_prediction(p) for p in predictions.scored],
@@ -106,6 +108,7 @@ def _repo(repo: RepoFigures) -> dict[str, Any]:
         "note": repo.note,
         "data_through": repo.data_through.isoformat() if repo.data_through else None,
         "coincided": _coincidence(repo.coincidence),
+        "move": _move(repo.move),
     }
 
 
@@ -118,8 +121,54 @@ def _coincidence(found: Coincidence | None) -> dict[str, Any] | None:
         "title": found.event.title,
         "url": found.event.url,
         "occurred_at": found.event.occurred_at.isoformat(),
+        "when": found.event.occurred_at.date().isoformat(),
+        "source": found.event.source,
+        "size": (
+            {"points": found.event.points, "comments": found.event.comments}
+            if found.kind == "hn_story" else None
+        ),
         "stars_after": found.stars_after,
         "hours": found.hours,
         "baseline_per_day": found.baseline_per_day,
         "lift": found.lift,
+        "others_within_48h": found.others,
+    }
+
+
+def _move(move: Move | None) -> dict[str, Any] | None:
+    if move is None:
+        return None
+    return {
+        "kind": move.kind,
+        "days": move.days,
+        "stars": move.stars,
+        "peak_day": move.peak_day.isoformat() if move.peak_day else None,
+        "peak_share": move.peak_share,
+        "days_beyond_prior_average": move.days_beyond,
+        "prior_velocity": move.prior_velocity,
+        "start_pace": move.start_pace,
+        "end_pace": move.end_pace,
+        "edge_days": move.edge_days,
+    }
+
+
+def _coverage(coverage: Coverage) -> dict[str, Any]:
+    return {
+        "stars": coverage.stars,
+        "items": coverage.items,
+        "hn_stories": coverage.hn_stories,
+        "feed_items": coverage.feed_items,
+        "themes": [
+            {
+                "name": theme.name,
+                "kind": theme.kind,
+                "stars": theme.stars,
+                "items": theme.items,
+                "star_share": theme.star_share,
+                "item_share": theme.item_share,
+            }
+            for theme in coverage.themes
+        ],
+        "stars_ahead": [theme.name for theme in coverage.stars_ahead],
+        "coverage_ahead": [theme.name for theme in coverage.coverage_ahead],
     }

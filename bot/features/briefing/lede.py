@@ -28,6 +28,8 @@ MAX_NAMED = 3
 # A change that shows as 0.0 stars/day is no change to explain.
 LEVEL = 0.05
 THEME_NAMES_SHOWN = 4
+# A stranger's title longer than this is shortened: a briefing line, not an article.
+TITLE_SHOWN = 80
 EMPTY = "No repo on this list has data for these windows yet; figures follow once collected."
 
 
@@ -179,12 +181,29 @@ def _why(named: Sequence[RepoFigures]) -> list[Span]:
 
 
 def event_spans(ref: RepoRef, event: RepoEvent) -> list[Span]:
-    """An event named by its trusted parts: a release by its tag, a PR by its number."""
+    """An event named by its trusted parts: a release by its tag, a PR by its number; a
+    mention by its kind, size and title (plain text, never a link)."""
     if event.kind == "release":
         return ["the ", release_link(ref, event.key), " release"]
     if event.kind == "pull_request" and event.key.isdigit():
         return ["PR ", pull_link(ref, int(event.key))]
-    return [f"{event.kind.replace('_', ' ')} “{event.title}”"]
+    return [mention_words(event)]
+
+
+def mention_words(event: RepoEvent) -> str:
+    """``a Hacker News story (412 points, 138 comments) “Show HN: …”``; ``a feed item in
+    Example Weekly “…”``."""
+    title = event.title if len(event.title) <= TITLE_SHOWN else (
+        event.title[: TITLE_SHOWN - 1].rstrip() + "…"
+    )
+    if event.kind == "hn_story":
+        size = [fmt.plural(n, word) for n, word in ((event.points, "point"),
+                                                     (event.comments, "comment"))
+                if n is not None]
+        return "a Hacker News story" + (f" ({', '.join(size)})" if size else "") + f" “{title}”"
+    if event.kind == "feed_item":
+        return "a feed item" + (f" in {event.source}" if event.source else "") + f" “{title}”"
+    return f"{event.kind.replace('_', ' ')} “{title}”"
 
 
 def _so_what(theme: Theme) -> list[Span]:

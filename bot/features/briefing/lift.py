@@ -1,5 +1,8 @@
 """What coincided with a move: the event after which stars ran furthest above baseline.
 
+Candidates are every kind of event the store holds for a repo: releases and merged pull
+requests (``Store.events``), Hacker News stories and feed items (``Store.mentions``).
+
 GitHub counts stars per UTC day, so the 48 hours after an event are measured by taking
 each day's count in proportion to the hours of it that fall inside them (stars are taken
 as spread evenly within a day).
@@ -8,6 +11,7 @@ as spread evenly within a day).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.core.store import RepoEvent
@@ -45,10 +49,18 @@ def measure(event: RepoEvent, daily: Mapping[date, int], as_of: date) -> Coincid
     return Coincidence(event, stars_after, hours, sum(known) / len(known))
 
 
+def candidates(*kinds: Iterable[RepoEvent]) -> list[RepoEvent]:
+    """Events of every kind in one list, oldest first."""
+    return sorted((event for events in kinds for event in events),
+                  key=lambda event: event.occurred_at)
+
+
 def strongest(
     events: Iterable[RepoEvent], daily: Mapping[date, int], as_of: date
 ) -> Coincidence | None:
-    """The event with the largest notable lift, or None when none stands out."""
+    """The event with the largest notable lift, or None when none stands out; with the
+    count of the other events within 48 hours of it, whose lifts overlap its own."""
+    events = list(events)
     best: Coincidence | None = None
     for event in events:
         measured = measure(event, daily, as_of)
@@ -56,4 +68,11 @@ def strongest(
             continue
         if best is None or measured.lift > (best.lift or 0):
             best = measured
-    return best
+    if best is None:
+        return None
+    at = best.event.occurred_at
+    others = sum(
+        1 for event in events
+        if event is not best.event and abs(event.occurred_at - at) <= AFTER
+    )
+    return replace(best, others=others)

@@ -13,8 +13,17 @@ from bot.core import formatting as fmt
 from bot.core.figures import prior_window, window
 from bot.core.links import repo_link
 from bot.core.message import DEMO_LABEL, Chart, Message, Section, Span, Table, Text
+from bot.features.briefing.coverage import MIN_GAP
 from bot.features.briefing.lede import event_spans, lede
-from bot.features.briefing.model import Briefing, Coincidence, RepoFigures
+from bot.features.briefing.lift import AFTER
+from bot.features.briefing.model import (
+    Briefing,
+    Coincidence,
+    Coverage,
+    Move,
+    RepoFigures,
+    ThemeCoverage,
+)
 from bot.features.predictions import PredictionNews
 from bot.features.predictions.text import predictions_section
 from bot.features.radar.message import radar_section
@@ -37,6 +46,8 @@ def briefing_message(
     ``mover_lines`` (by ``RepoRef.key``) stand for the lede and movers' lines when given:
     a channel's model's wording, checked against these figures."""
     sections = [Section(text=worded or lede(briefing)), *movers(briefing, mover_lines or {})]
+    if briefing.coverage is not None:
+        sections.append(coverage_section(briefing.coverage, briefing.window_days))
     if radar is not None and (new_on_radar := radar_section(radar)) is not None:
         sections.append(new_on_radar)
     if predictions is not None:
@@ -108,9 +119,33 @@ def mover_line(repo: RepoFigures, *, rising: bool) -> list[Span]:
     ]
     if not repo.exact and repo.note:
         line.append(f" [{repo.note.split(':')[0]}]")
+    if repo.move is not None and (shape := move_words(repo.move)) is not None:
+        line.append(f"; {shape}")
     if repo.coincidence:
         line += [". ", *_coincidence(repo, repo.coincidence, rising=rising), "."]
+    elif repo.exact:
+        line.append(". Nothing in the data coincides.")
     return line
+
+
+def move_words(move: Move) -> str | None:
+    """How the window's days made the move (None for a steady one, the usual case)."""
+    weekly = move.days == 7
+    period = "the week" if weekly else f"the {move.days} days"
+    if move.kind == "spike" and move.peak_day is not None:
+        whose = "the week's" if weekly else f"the {move.days} days'"
+        return (f"a one-day spike: {move.peak_share:.0%} of {whose} stars came on "
+                f"{fmt.day(move.peak_day)}")
+    if move.kind == "sustained":
+        # Measured against the pace the line has just named ("up from 100").
+        side = "above" if move.stars / move.days >= move.prior_velocity else "below"
+        return (f"sustained: {move.days_beyond} of {move.days} days {side} "
+                f"{fmt.figure(move.prior_velocity)}/day")
+    if move.kind == "pace_change":
+        way = "up" if move.end_pace > move.start_pace else "down"
+        return (f"ended {period} at about {fmt.figure(move.end_pace)}/day, {way} from "
+                f"{fmt.figure(move.start_pace)}")
+    return None
 
 
 def _coincidence(repo: RepoFigures, found: Coincidence, *, rising: bool) -> list[Span]:
@@ -119,10 +154,46 @@ def _coincidence(repo: RepoFigures, found: Coincidence, *, rising: bool) -> list
     if event.kind == "pull_request":
         named.append(f" “{event.title}”")
     when = fmt.day(event.occurred_at.date())
-    lift = f"stars {found.lift or 0:.1f}× baseline for {found.hours:.0f} h"
+    lift = f"stars ran {found.lift or 0:.1f}× baseline for {found.hours:.0f} h"
+    if found.others:
+        hours = int(AFTER.total_seconds() // 3600)
+        lift += f", and {fmt.plural(found.others, 'more event')} within {hours} h of it"
     if rising:
         return ["Coincides with ", *named, f" ({when}): {lift}"]
     return ["The window before held ", *named, f" ({when}): {lift}"]
+
+
+def coverage_section(coverage: Coverage, window_days: int) -> Section:
+    """Each theme's share of the list's stars against its share of the coverage items,
+    the largest gaps both ways."""
+    kinds = [fmt.plural(count, word) for count, word in (
+        (coverage.hn_stories, "Hacker News story"), (coverage.feed_items, "feed item")
+    ) if count]
+    period = "this week" if window_days == 7 else f"over the last {window_days} days"
+    lines = [
+        f"{fmt.plural(coverage.items, 'coverage item')} about the list's repos {period} "
+        f"({' and '.join(kinds)}), against {fmt.count(coverage.stars)} stars."
+    ]
+    if coverage.stars_ahead:
+        lines.append("Stars ahead of coverage: " + "; ".join(
+            f"{_theme(theme)}: {theme.star_share:.0%} of the list's stars, "
+            f"{theme.item_share:.0%} of the {fmt.plural(coverage.items, 'coverage item')}"
+            for theme in coverage.stars_ahead
+        ) + ".")
+    if coverage.coverage_ahead:
+        lines.append("Coverage concentrates on " + "; ".join(
+            f"{_theme(theme)}: {theme.item_share:.0%} of the coverage items, "
+            f"{theme.star_share:.0%} of the list's stars"
+            for theme in coverage.coverage_ahead
+        ) + ".")
+    if not (coverage.stars_ahead or coverage.coverage_ahead):
+        lines.append(f"Each theme's share of the coverage is within {MIN_GAP:.0%} of its "
+                     "share of the stars.")
+    return Section(title="Attention and coverage", text="\n".join(lines))
+
+
+def _theme(theme: ThemeCoverage) -> str:
+    return theme.name if theme.kind == "topic" else f"{theme.name} (language)"
 
 
 def _table(briefing: Briefing) -> Section:

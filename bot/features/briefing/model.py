@@ -5,20 +5,30 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 from bot.core.figures import Momentum
 from bot.core.repo_ref import RepoRef
-from bot.core.store import RepoEvent
+from bot.core.store import EventKind, RepoEvent
+
+MoveKind = Literal["spike", "sustained", "pace_change", "steady"]
 
 
 @dataclass(frozen=True, slots=True)
 class Coincidence:
-    """An event in a window and how the repo's stars ran in the 48 hours after it."""
+    """An event in or just before a window (a release, merged PR, Hacker News story or
+    feed item) and how the repo's stars ran in the 48 hours after it."""
 
     event: RepoEvent
     stars_after: float  # stars in the measured hours after the event
     hours: float  # hours measured (48, or fewer when the event is recent)
     baseline_per_day: float  # the repo's daily average over the 28 days before the event
+    # Other candidate events within 48 hours of this one: their lifts overlap its own.
+    others: int = 0
+
+    @property
+    def kind(self) -> EventKind:
+        return self.event.kind
 
     @property
     def lift(self) -> float | None:
@@ -26,6 +36,27 @@ class Coincidence:
         if self.baseline_per_day <= 0:
             return None
         return (self.stars_after / self.hours) / (self.baseline_per_day / 24)
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """How a window's stars were spread over its days.
+
+    ``spike``: one day holds at least half of the window's stars; ``sustained``: most
+    days were on the move's side of the prior window's average (above it for a rise,
+    below for a fall); ``pace_change``: the window's last days ran at a clearly
+    different pace from its first; ``steady``: none of these."""
+
+    kind: MoveKind
+    days: int
+    stars: int  # the window's stars
+    peak_day: date | None  # the day with the most stars (the earliest on a tie)
+    peak_share: float  # that day's share of the window's stars (0 when it has none)
+    days_beyond: int  # days above (rise) or below (fall) the prior window's average
+    prior_velocity: float
+    start_pace: float  # stars/day over the window's first days (see ``edge_days``)
+    end_pace: float  # stars/day over its last days
+    edge_days: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +79,9 @@ class RepoFigures:
     # The prediction model's spread of this repo's weekly stars (log(1 + stars)); None
     # without enough history or for windows other than a week.
     swing: float | None = None
+    move: Move | None = None  # exact daily history only
+    # Hacker News stories and feed items about the repo in the current window.
+    coverage: tuple[RepoEvent, ...] = ()
 
     @property
     def swing_pct(self) -> float | None:
@@ -100,6 +134,38 @@ class Theme:
 
 
 @dataclass(frozen=True, slots=True)
+class ThemeCoverage:
+    """A theme's share of the list's stars in the window against its share of the
+    window's coverage items (shares from 0 to 1)."""
+
+    name: str
+    kind: str  # "topic" or "language"
+    stars: int
+    items: int
+    star_share: float
+    item_share: float
+
+    @property
+    def gap(self) -> float:
+        """Positive: the theme draws more stars than coverage; negative: the reverse."""
+        return self.star_share - self.item_share
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Where the list's attention (stars) and its coverage (HN stories, feed items about
+    its repos in the window) diverge, theme by theme."""
+
+    stars: int  # the list's stars in the window
+    items: int  # distinct coverage items
+    hn_stories: int
+    feed_items: int
+    themes: tuple[ThemeCoverage, ...]  # largest gap first, either way
+    stars_ahead: tuple[ThemeCoverage, ...]  # more of the stars than of the coverage
+    coverage_ahead: tuple[ThemeCoverage, ...]  # more of the coverage than of the stars
+
+
+@dataclass(frozen=True, slots=True)
 class Briefing:
     as_of: date
     window_days: int
@@ -115,6 +181,7 @@ class Briefing:
     # The prediction model's spread of the whole list's weekly stars (log scale); None
     # unless every measured repo has enough exact history.
     swing: float | None = None
+    coverage: Coverage | None = None  # None without coverage items in the window
 
     @property
     def swing_pct(self) -> float | None:
