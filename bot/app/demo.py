@@ -23,9 +23,10 @@ from bot.core.command import ChannelKey
 from bot.core.message import DEMO_LABEL, Message
 from bot.core.schedule import Schedule
 from bot.core.settings import Settings
-from bot.core.store import AlertSettings, ChannelRecord
+from bot.core.store import AlertSettings, ChannelRecord, Store
 from bot.features.alerts.pending import pending_alerts
 from bot.features.commands.context import utc_now
+from bot.features.commands.feeds import MAX_FEEDS
 from bot.features.radar import refresh_radar
 from bot.jobs.delivery import Composed, Deliverer
 
@@ -35,7 +36,15 @@ PAST_BRIEFINGS = 4  # weekly: three scored sets of predictions and this week's o
 async def run_demo(settings: Settings, database: Path | None) -> int:
     # The fakes are testing code: loaded only when the demo runs, never by the bot itself.
     from bot.testing import FakeGitHub
-    from bot.testing.demo_scenario import DEMO_REPOS, DEMO_TOKEN, demo_scenario, demo_stories
+    from bot.testing.demo_scenario import (
+        DEMO_FEED_TITLE,
+        DEMO_REPOS,
+        DEMO_TOKEN,
+        demo_feed,
+        demo_scenario,
+        demo_stories,
+    )
+    from bot.testing.fake_feeds import FakeFeeds
     from bot.testing.fake_hn import FakeHackerNews
     from bot.testing.fake_llm import FakeChatServer
 
@@ -46,7 +55,9 @@ async def run_demo(settings: Settings, database: Path | None) -> int:
             FakeGitHub(demo_scenario(now)) as github,
             FakeHackerNews(demo_stories(now)) as hn,
             FakeChatServer() as model,
+            FakeFeeds() as site,
         ):
+            feed_url = site.add(demo_feed(now))
             demo_settings = settings.model_copy(
                 update={
                     "database_url": f"sqlite:///{path}",
@@ -75,6 +86,7 @@ async def run_demo(settings: Settings, database: Path | None) -> int:
                     await store.save_channel_settings(
                         CONSOLE_CHANNEL, replace(channel.settings, prose=True)
                     )
+                await _follow_demo_feed(store, feed_url, DEMO_FEED_TITLE, now)
                 with progress_bar("Collecting from the synthetic GitHub") as progress:
                     await services.data.collect(progress=progress)
                 await refresh_radar(store, services.github, now)
@@ -86,6 +98,15 @@ async def run_demo(settings: Settings, database: Path | None) -> int:
                     await console.send(key, alert)
                 await serve([console])
     return 0
+
+
+async def _follow_demo_feed(store: Store, url: str, title: str, now: datetime) -> None:
+    """The console channel follows the demo feed at this run's address (the fake site's
+    port changes from run to run, so a reused database forgets the last run's)."""
+    for feed in await store.channel_feeds(CONSOLE_CHANNEL):
+        if feed.title == title and feed.url != url:
+            await store.remove_feed(CONSOLE_CHANNEL, feed.url)
+    await store.add_feed(CONSOLE_CHANNEL, url, title, "demo", now, cap=MAX_FEEDS)
 
 
 class _Archive:

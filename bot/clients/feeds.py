@@ -290,7 +290,12 @@ def item_repos(item: FeedItem, refs: Iterable[RepoRef]) -> set[RepoRef]:
 def carries_theme(item: FeedItem, theme: str) -> bool:
     """True when the item's text holds every word of the theme (``vector-database``: both
     words), each as a whole word or its plural."""
+    return text_carries_theme(item.text, theme)
+
+
+def text_carries_theme(text: str, theme: str) -> bool:
+    """:func:`carries_theme` for any text (a stored item's title)."""
     words = [w for w in re.split(r"[-_\s]+", theme.lower()) if w]
     return bool(words) and all(
-        re.search(rf"(?<!\w){re.escape(w)}s?(?!\w)", item.text, re.IGNORECASE) for w in words
+        re.search(rf"(?<!\w){re.escape(w)}s?(?!\w)", text, re.IGNORECASE) for w in words
     )

@@ -1,6 +1,8 @@
 """``momentum demo``: the whole bot offline, on a synthetic GitHub served on loopback.
 
-The repositories are fictional and their figures made up, and every reply says so. The
+The repositories are fictional and their figures made up, and every reply says so.
+Beside GitHub, a Hacker News story sits behind the spike and a news feed the channel
+follows writes about the list (for the briefing's causes and its coverage section). The
 shapes are the ones a briefing has to explain: a repo that took off after a release, a
 steady grower, one cooling down, a spike still under way (yesterday and today, enough for
 a spike alert) and a quiet one. Off the list, a young repo rising fast in the list's
@@ -17,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from bot.core.repo_ref import RepoRef
 from bot.testing import ScenarioPull, ScenarioRelease, ScenarioRepo
+from bot.testing.fake_feeds import FakeFeed, FakeFeedItem
 from bot.testing.fake_hn import FakeStory
 from bot.testing.github_scenario import Scenario
 
@@ -134,3 +137,24 @@ def demo_stories(now: datetime) -> list[FakeStory]:
         for number, repo in enumerate(DEMO_REPOS, start=1)
         if repo.spike_days_ago is not None
     ]
+
+
+DEMO_FEED_TITLE = "Synthetic Tech Weekly (demo feed)"
+
+
+def demo_feed(now: datetime) -> FakeFeed:
+    """A news feed the demo channel follows: items in the current week about the list's
+    repos, mostly the database ones, while most of the stars go to llm repos."""
+    today = now.astimezone(UTC).date()
+
+    def item(number: int, days_ago: int, title: str, repo: str) -> FakeFeedItem:
+        published = datetime.combine(today - timedelta(days=days_ago), time(9), UTC)
+        return FakeFeedItem(f"demo-{number}", title, f"https://github.com/{repo}", published,
+                            summary=f"About {repo} (synthetic demo item).")
+
+    return FakeFeed("demo", DEMO_FEED_TITLE, [
+        item(1, 6, "Vector databases, compared (synthetic)", "sample-org/vectorhouse"),
+        item(2, 4, "Inside a vector index (synthetic)", "sample-org/vectorhouse"),
+        item(3, 3, "Tensors for everyone, reviewed (synthetic)", "demo-labs/tensorkit"),
+        item(4, 2, "Local inference, measured (synthetic)", "demo-labs/swiftinfer"),
+    ], updated=now)

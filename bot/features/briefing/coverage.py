@@ -5,15 +5,15 @@ stories and feed items about the list's repos).
 A theme here is any topic of a measured repo (a repo without topics stands under its
 language), not only the shared topics the briefing's themes are. An item counts for a
 theme when it is about one of the theme's repos or its title carries the theme's words
-(``vector-search``: "vector search"). An item about several repos is one item.
+(:func:`bot.clients.feeds.text_carries_theme`). An item about several repos is one item.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 
+from bot.clients.feeds import text_carries_theme
 from bot.core.store import RepoEvent
 from bot.features.briefing.model import Coverage, RepoFigures, ThemeCoverage
 
@@ -42,15 +42,22 @@ def find_coverage(lines: Sequence[RepoFigures]) -> Coverage | None:
             names = [("language", line.language)]
         for group in names:
             groups[group].add(number)
-    themes = []
+    # Topics of the same repos holding the same items are one theme
+    # ("database/vector-search"): naming them apart would say the same gap twice.
+    merged: dict[tuple[frozenset[int], int], list[tuple[str, str]]] = defaultdict(list)
     for (kind, name), members in groups.items():
-        theme_stars = sum(max(0, measured[n].stars_gained or 0) for n in members)
         counted = sum(
             1 for key, item in items.items()
-            if bool(about[key] & members) or _carries(item.title, name)
+            if bool(about[key] & members) or text_carries_theme(item.title, name)
         )
-        themes.append(ThemeCoverage(name, kind, theme_stars, counted, theme_stars / stars,
-                                    counted / len(items)))
+        merged[(frozenset(members), counted)].append((kind, name))
+    themes = []
+    for (repos, counted), names in merged.items():
+        theme_stars = sum(max(0, measured[n].stars_gained or 0) for n in repos)
+        themes.append(ThemeCoverage(
+            "/".join(name for _, name in names), names[0][0], theme_stars, counted,
+            theme_stars / stars, counted / len(items),
+        ))
     themes.sort(key=lambda theme: (-abs(theme.gap), theme.name))
     ahead = [theme for theme in themes if theme.gap >= MIN_GAP]
     behind = sorted((theme for theme in themes if -theme.gap >= MIN_GAP),
@@ -65,7 +72,3 @@ def find_coverage(lines: Sequence[RepoFigures]) -> Coverage | None:
         coverage_ahead=tuple(behind[:GAPS_NAMED]),
     )
 
-
-def _carries(title: str, theme: str) -> bool:
-    words = r"[\s_-]+".join(re.escape(word) for word in re.split(r"[\s_-]+", theme) if word)
-    return bool(words) and re.search(rf"(?<!\w){words}(?!\w)", title, re.IGNORECASE) is not None

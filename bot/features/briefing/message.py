@@ -187,8 +187,8 @@ def coverage_section(coverage: Coverage, window_days: int) -> Section:
             for theme in coverage.coverage_ahead
         ) + ".")
     if not (coverage.stars_ahead or coverage.coverage_ahead):
-        lines.append(f"Each theme's share of the coverage is within {MIN_GAP:.0%} of its "
-                     "share of the stars.")
+        lines.append(f"Each theme's share of the coverage is within {MIN_GAP * 100:.0f} "
+                     "points of its share of the stars.")
     return Section(title="Attention and coverage", text="\n".join(lines))
 
 
