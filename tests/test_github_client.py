@@ -9,6 +9,7 @@ import pytest
 
 from bot.clients.github import RateLimited, RepoNotFound
 from bot.clients.github.client import API_VERSION, GitHubClient
+from bot.clients.github.models import RepoInfo
 from bot.core.repo_ref import RepoRef
 from bot.core.settings import Settings
 from bot.testing import FakeClock, Fault, ScenarioRepo
@@ -167,3 +168,25 @@ async def test_graphql_batches_stay_at_one_point_each() -> None:
     assert fake.stats.calls["graphql"] == 21
     assert fake.stats.graphql_points == 21
     assert client.stats.graphql_points == 21
+
+
+@pytest.mark.parametrize("token", [TOKEN, None])
+async def test_the_homepage_comes_with_the_metadata_both_ways(token: str | None) -> None:
+    """GraphQL's homepageUrl with a token, REST's homepage without; "" (a homepage cleared
+    in the settings, as GitHub answers it) is none."""
+    created = T1 - timedelta(days=10)
+    world = Scenario([
+        ScenarioRepo.with_daily("org/site", 1, created, [1] * 11,
+                                homepage="https://site.example/docs"),
+        ScenarioRepo.with_daily("org/blank", 2, created, [1] * 11, homepage=""),
+    ])
+    site, blank = RepoRef("org", "site"), RepoRef("org", "blank")
+    async with github(world, FakeClock(T1), token) as (_fake, client):
+        if token is None:
+            found = {ref: await client.repository(ref) for ref in (site, blank)}
+        else:
+            found = dict(await client.repositories([site, blank]))
+    assert all(isinstance(info, RepoInfo) for info in found.values())
+    homepages = {ref: info.metadata.homepage for ref, info in found.items()
+                 if isinstance(info, RepoInfo)}
+    assert homepages == {site: "https://site.example/docs", blank: None}

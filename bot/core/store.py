@@ -42,6 +42,9 @@ class RepoMetadata:
     topics: tuple[str, ...] = ()
     created_at: datetime | None = None
     pushed_at: datetime | None = None
+    # The homepage GitHub lists for it (None when it lists none): HN stories linking there
+    # are about the repository too.
+    homepage: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -526,6 +526,7 @@ def _repo_body(repo: ScenarioRepo, now: datetime, origin: str) -> dict[str, Any]
         "html_url": f"https://github.com/{repo.full_name}",
         "url": f"{origin}/repos/{repo.full_name}",
         "description": repo.description,
+        "homepage": repo.homepage,
         "created_at": iso(repo.created_at),
         "pushed_at": iso(repo.pushed_at) if repo.pushed_at else None,
         "stargazers_count": repo.stargazer_count(now),

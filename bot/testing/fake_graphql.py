@@ -60,6 +60,7 @@ type Repository {
   url: URI!
   isPrivate: Boolean!
   description: String
+  homepageUrl: URI
   stargazerCount: Int!
   forkCount: Int!
   createdAt: DateTime!
@@ -296,6 +297,7 @@ def _repository(request: GraphQLRequest, repo: ScenarioRepo) -> dict[str, Any]:
         "url": url,
         "isPrivate": repo.private,
         "description": repo.description,
+        "homepageUrl": repo.homepage,
         "stargazerCount": repo.stargazer_count(now),
         "forkCount": repo.forks,
         "createdAt": iso(repo.created_at),

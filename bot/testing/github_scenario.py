@@ -135,6 +135,7 @@ class ScenarioRepo:
     node_id: str = ""
     forks: int = 0
     description: str | None = None
+    homepage: str | None = None
     topics: tuple[str, ...] = ()
     language: str | None = None
     pushed_at: datetime | None = None

@@ -66,6 +66,7 @@ def from_graphql(node: wire.GqlRepo) -> RepoInfo:
         ),
         created_at=_utc(node.createdAt),
         pushed_at=_utc(node.pushedAt),
+        homepage=node.homepageUrl or None,
     )
     events = [
         RepoEvent("release", r.tagName, r.name or r.tagName, occurred, r.url)
@@ -93,6 +94,8 @@ def from_rest(body: wire.RestRepo) -> RepoInfo:
         topics=tuple(body.topics),
         created_at=_utc(body.created_at),
         pushed_at=_utc(body.pushed_at),
+        # GitHub answers "" for a homepage cleared in the settings.
+        homepage=body.homepage or None,
     )
     # ``permissions`` comes only with an authenticated request.
     permissions = body.permissions

@@ -30,6 +30,7 @@ fragment RepoFields on Repository {{
   databaseId
   nameWithOwner
   description
+  homepageUrl
   stargazerCount
   forkCount
   createdAt

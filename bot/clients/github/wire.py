@@ -41,6 +41,7 @@ class RestRepo(_Wire):
     node_id: StrictStr | None = None
     id: StrictInt | None = None
     description: StrictStr | None = None
+    homepage: StrictStr | None = None
     language: StrictStr | None = None
     topics: list[StrictStr] = []
     created_at: AwareDatetime | None = None
@@ -152,6 +153,7 @@ class GqlRepo(_Wire):
     databaseId: StrictInt | None = None
     nameWithOwner: StrictStr
     description: StrictStr | None = None
+    homepageUrl: StrictStr | None = None
     stargazerCount: Count
     forkCount: Count | None = None
     createdAt: AwareDatetime | None = None
