@@ -300,3 +300,31 @@ async def test_a_spike_alert_names_the_hn_story_with_its_lift(tmp_path: Path) ->
         f"a Hacker News story (412 points, 138 comments) “{STORY_TITLE}”, Nov 27 06:00 UTC; "
         "stars ran 4.0× baseline for 18 h after it"
     ) in text
+
+
+async def test_an_hn_outage_leaves_the_briefing_whole_and_is_named(
+    database: Path, settings: Settings
+) -> None:
+    """Every search of the last refresh answered 503: the stored causes still stand, and
+    the footnote says HN could not be checked for the 4 watched repos."""
+    from bot.clients.hackernews import HackerNewsClient
+    from bot.collection.mentions import Sources, collect_mentions
+    from bot.testing.fake_hn import FakeHackerNews, HNFault
+
+    store = await SqliteStore.open(database)
+    try:
+        async with FakeHackerNews([]) as hn:
+            hn.inject(HNFault(503, times=10))
+            sources = Sources(HackerNewsClient(api_url=hn.api_url, clock=Clock(NOW)))
+            try:
+                await collect_mentions(store, sources, await store.watched_repos(), NOW)
+            finally:
+                await sources.close()
+        chat = Chat(Router(Context(store, settings, Clock(NOW))), Clock(NOW))
+        text = await chat.say_text("/momentum briefing")
+    finally:
+        await store.close()
+    assert "stars ran 11.4× baseline for 48 h" in text
+    assert "Attention and coverage" in text
+    assert ("Hacker News could not be checked for 4 repositories at the last refresh "
+            "(2026-11-30 09:30 UTC): HN Search is unavailable (server_error: 503)") in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from bot.collection.mentions import hn_outage
 from bot.core.figures import (
     Momentum,
     check_window_days,
@@ -54,6 +55,8 @@ async def compose(
     )
     listed = {line.ref for line in (*accelerating, *decelerating)}
     steady = tuple(line for line in lines if line.figures is not None and line.ref not in listed)
+    # Causes and coverage miss the stories a failed HN search would have found: say so.
+    outage = await hn_outage(store)
     return Briefing(
         as_of=as_of,
         window_days=window_days,
@@ -65,6 +68,7 @@ async def compose(
         steady=steady,
         swing=_list_swing(lines),
         coverage=find_coverage(lines),
+        notes=(outage,) if outage else (),
     )
 
 
