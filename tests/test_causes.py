@@ -50,6 +50,7 @@ from pathlib import Path
 import pytest
 
 from adapters.markdown import render_markdown
+from adapters.slack.render import render as render_slack
 from adapters.text import render_text
 from bot.core.repo_ref import RepoRef
 from bot.core.settings import Settings
@@ -214,6 +215,7 @@ async def test_the_chat_briefing_says_the_same(database: Path, settings: Setting
         chat = Chat(Router(Context(store, settings, Clock(NOW))), Clock(NOW))
         text = await chat.say_text("/momentum briefing")
         markdown = render_markdown(chat.replies[-1])
+        slack = render_slack(chat.replies[-1])
     finally:
         await store.close()
     # 304/7 = 43.4 from 10, +334%; 200/304 = 66%.
@@ -251,10 +253,15 @@ async def test_the_chat_briefing_says_the_same(database: Path, settings: Setting
     # cli 359/1048 = 34%; llm 2/3 = 67% of items, 409/1048 = 39% of stars.
     assert ("Stars ahead of coverage: cli: 34% of the list's stars, 0% of the 3 coverage "
             "items.") in coverage
-    assert ("Coverage concentrates on llm: 67% of the coverage items, 39% of the list's "
+    assert ("Coverage concentrates on llm: 67% of the 3 coverage items, 39% of the list's "
             "stars.") in coverage
     assert "database" not in coverage.split("Watch list")[0]  # 6.6 points apart: unnamed
-    assert "## Attention and coverage" in markdown or "Attention and coverage" in markdown
+    assert "## Attention and coverage\n\n3 coverage items about the list's repos" in markdown
+    assert any(
+        block.get("text", {}).get("text", "").startswith(
+            "*Attention and coverage*\n3 coverage items about the list's repos")
+        for block in slack.blocks
+    )
 
 
 async def test_no_coverage_section_without_coverage_items(tmp_path: Path) -> None:

@@ -174,26 +174,25 @@ def coverage_section(coverage: Coverage, window_days: int) -> Section:
         f"{fmt.plural(coverage.items, 'coverage item')} about the list's repos {period} "
         f"({' and '.join(kinds)}), against {fmt.count(coverage.stars)} stars."
     ]
-    if coverage.stars_ahead:
-        lines.append("Stars ahead of coverage: " + "; ".join(
-            f"{_theme(theme)}: {theme.star_share:.0%} of the list's stars, "
-            f"{theme.item_share:.0%} of the {fmt.plural(coverage.items, 'coverage item')}"
-            for theme in coverage.stars_ahead
-        ) + ".")
-    if coverage.coverage_ahead:
-        lines.append("Coverage concentrates on " + "; ".join(
-            f"{_theme(theme)}: {theme.item_share:.0%} of the coverage items, "
-            f"{theme.star_share:.0%} of the list's stars"
-            for theme in coverage.coverage_ahead
-        ) + ".")
+    for opening, themes, stars_first in (
+        ("Stars ahead of coverage: ", coverage.stars_ahead, True),
+        ("Coverage concentrates on ", coverage.coverage_ahead, False),
+    ):
+        if themes:
+            lines.append(opening + "; ".join(
+                _gap(theme, coverage.items, stars_first=stars_first) for theme in themes
+            ) + ".")
     if not (coverage.stars_ahead or coverage.coverage_ahead):
         lines.append(f"Each theme's share of the coverage is within {MIN_GAP * 100:.0f} "
                      "points of its share of the stars.")
     return Section(title="Attention and coverage", text="\n".join(lines))
 
 
-def _theme(theme: ThemeCoverage) -> str:
-    return theme.name if theme.kind == "topic" else f"{theme.name} (language)"
+def _gap(theme: ThemeCoverage, items: int, *, stars_first: bool) -> str:
+    stars = f"{theme.star_share:.0%} of the list's stars"
+    covered = f"{theme.item_share:.0%} of the {fmt.plural(items, 'coverage item')}"
+    name = theme.name if theme.kind == "topic" else f"{theme.name} (language)"
+    return f"{name}: " + (f"{stars}, {covered}" if stars_first else f"{covered}, {stars}")
 
 
 def _table(briefing: Briefing) -> Section:
