@@ -168,20 +168,20 @@ async def test_text_figures_are_the_json_figures_rounded_for_reading(store: Stor
     assert data["lede"] in text
     assert data["lede"].startswith(
         # 370/7 = 52.86 from 365/7 = 52.14: +0.714/day, +1.4%.
-        "The 4 repos on this list gained 53 stars/day this week, up 0.7 stars/day (+1%) "
+        "The list's 4 repos gained 53 stars/day this week, up 0.7 stars/day (+1%) "
         "from the week before. acme/rocket rose by 13 stars/day, more than the whole list: "
         "the others fell by 12 in sum. Its rise coincides with the v2.0 release (Apr 8), "
-        "after which stars ran 4.0× their 28-day baseline for 48 hours."
+        "after which stars ran 4.0× their 28-day baseline for 48 h."
     )
     # rocket's days Apr 6-12: 10, 10, 40, 40, 20, 20, 20: five above last week's 10/day;
     # slowpoke's seven 15s are all below its 30.
-    assert ("acme/rocket: 23 stars/day, up from 10 (+129%, usual swing ±1.5%); sustained: 5 "
-            "of 7 days above 10/day. Coincides with the v2.0 release (Apr 8)") in text
-    assert ("sustained: 7 of 7 days below 30/day. The window before held the v1.0 release "
+    assert ("acme/rocket: 23 stars/day, up from 10 (+129%, usual ±1.5%), sustained: 5 "
+            "of 7 days above 10. Coincides with the v2.0 release (Apr 8)") in text
+    assert ("sustained: 7 of 7 days below 30. The window before held the v1.0 release "
             "(Mar 31)") in text
     assert "The window before held the v1.0 release (Mar 31): stars ran 1.5× baseline" in text
-    assert "acme/slowpoke: 15 stars/day, down from 30 (-50%, usual swing ±18%)" in text
-    assert "1 other steady, within its usual week-to-week swing." in text
+    assert "acme/slowpoke: 15 stars/day, down from 30 (-50%, usual ±18%)" in text
+    assert "1 other steady, within its usual swing." in text
     assert "net/only: 10 stars/day, up from 7.1 (+40%) [net, from snapshots]" in text
     assert "net/only: net, from snapshots" in text
     assert "Apr 6–Apr 12, change against Mar 30–Apr 5" in text

@@ -220,30 +220,30 @@ async def test_the_chat_briefing_says_the_same(database: Path, settings: Setting
         await store.close()
     # 304/7 = 43.4 from 10, +334%; 200/304 = 66%.
     assert (
-        "hn/spiky: 43 stars/day, up from 10 (+334%, usual swing ±1.5%); a one-day spike: 66% "
+        "hn/spiky: 43 stars/day, up from 10 (+334%, usual ±1.5%), a one-day spike: 66% "
         "of the week's stars came on Nov 28. Coincides with a Hacker News story (412 points, "
         f"138 comments) “{STORY_TITLE}” (Nov 27): stars ran 11.4× baseline for 48 h, and 2 "
         "more events within 48 h of it."
     ) in text
     assert (
-        "rel/riser: 40 stars/day, up from 20 (+100%, usual swing ±0.8%); sustained: 7 of 7 days "
-        "above 20/day. Coincides with the v2.0 release (Nov 23): stars ran 2.0× baseline for "
+        "rel/riser: 40 stars/day, up from 20 (+100%, usual ±0.8%), sustained: 7 of 7 days "
+        "above 20. Coincides with the v2.0 release (Nov 23): stars ran 2.0× baseline for "
         "48 h."
     ) in text
     assert (
-        "no/cause: 15 stars/day, down from 30 (-50%, usual swing ±0.5%); sustained: 7 of 7 days "
-        "below 30/day. Nothing in the data coincides."
+        "no/cause: 15 stars/day, down from 30 (-50%, usual ±0.5%), sustained: 7 of 7 days "
+        "below 30. Nothing in the data coincides."
     ) in text
     # 359/7 = 51.3 from 50, +2.6%.
     assert (
-        "pace/turn: 51 stars/day, up from 50 (+3%, usual swing ±0.3%); ended the week at about "
+        "pace/turn: 51 stars/day, up from 50 (+3%, usual ±0.3%), ended the week at about "
         "35/day, down from 63. Nothing in the data coincides."
     ) in text
     # The lede: spiky alone accounts for 234/278 = 84% of the rise.
     assert (
         "hn/spiky alone accounts for 84% of the rise. Its rise coincides with a Hacker News "
         f"story (412 points, 138 comments) “{STORY_TITLE}” (Nov 27), after which stars ran "
-        "11.4× their 28-day baseline for 48 hours."
+        "11.4× their 28-day baseline for 48 h."
     ) in text
     coverage = text.split("Attention and coverage")[1]
     assert (

@@ -207,7 +207,7 @@ async def test_briefing_posts_for_the_channel(chat: Chat, store: Store) -> None:
     # up 7.0 from 4.0 (+175%), all of it rising's. 40 days are too few weeks for a usual
     # swing, so the lede says nothing of one.
     assert (
-        "The 2 repos on this list gained 11 stars/day this week, up 7.0 stars/day (+175%) "
+        "The list's 2 repos gained 11 stars/day this week, up 7.0 stars/day (+175%) "
         "from the week before. a/rising alone accounts for 100% of the rise. Nothing in the "
         "data coincides with it."
     ) in text

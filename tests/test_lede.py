@@ -110,13 +110,13 @@ async def seed(store: Store) -> list[object]:
 
 LEDE = (
     # what: 2790/7 = 398.57, +1033/7 = 147.57 (+58.8%), 17.5 swings of +2.68%
-    "The 10 repos on this list gained 399 stars/day this week, up 148 stars/day (+59%) "
-    "from the week before, far beyond the list's usual week-to-week swing of ±2.7%. "
+    "The list's 10 repos gained 399 stars/day this week, up 148 stars/day (+59%) "
+    "from the week before, far beyond its usual week-to-week swing of ±2.7%. "
     # which: 900/1033 = 87.1%
     "lab/swift alone accounts for 87% of the rise. "
     # why: (800/48)/(100/24) = 4.0
     "Its rise coincides with the v3.0 release (Apr 8), after which stars ran 4.0× their "
-    "28-day baseline for 48 hours. "
+    "28-day baseline for 48 h. "
     # so what: llm = swift + vector, 1950/7 = 278.57 from 120, +132.1%
     "lab/swift and lab/vector share the llm topic: together 279 stars/day, up 132%."
 )
@@ -148,20 +148,20 @@ async def test_only_moves_beyond_the_usual_swing_are_listed(store: Store) -> Non
         ("llm", "topic"), ("agents", "topic")
     ]
     text = render_text(briefing_message(briefing))
-    assert "7 others steady, within their usual week-to-week swing." in text
+    assert "7 others steady, within their usual swing." in text
     assert "lab/wobbly" not in text.split("Watch list")[0]
     # 228.57/day from 100 (+128.6%); the floor's swing e^(0.0014235 × 1.080123) - 1.
     assert (
-        "lab/swift: 229 stars/day, up from 100 (+129%, usual swing ±0.2%); sustained: 5 of 7 "
-        "days above 100/day. Coincides with the v3.0 release (Apr 8): stars ran 4.0× baseline "
+        "lab/swift: 229 stars/day, up from 100 (+129%, usual ±0.2%), sustained: 5 of 7 "
+        "days above 100. Coincides with the v3.0 release (Apr 8): stars ran 4.0× baseline "
         "for 48 h." in text
     )
     # vector: 50 a day every day of the window, all 7 above 20; it has no event.
     assert (
-        "lab/vector: 50 stars/day, up from 20 (+150%, usual swing ±0.8%); sustained: 7 of 7 "
-        "days above 20/day. Nothing in the data coincides." in text
+        "lab/vector: 50 stars/day, up from 20 (+150%, usual ±0.8%), sustained: 7 of 7 "
+        "days above 20. Nothing in the data coincides." in text
     )
-    assert "lab/fading: 45 stars/day, down from 50 (-10%, usual swing ±0.3%)" in text
+    assert "lab/fading: 45 stars/day, down from 50 (-10%, usual ±0.3%)" in text
 
 
 def visible(mrkdwn: str) -> str:
@@ -180,11 +180,11 @@ async def test_a_ten_repo_briefing_fits_a_phone_screen_down_to_the_movers(store:
     )
     assert end < 8
     texts = [block["text"]["text"] for block in blocks[: end + 1] if "text" in block]
-    # Within 1,300 characters even counted as sent, link addresses included; a reader sees
+    # Within 1,200 characters even counted as sent, link addresses included; a reader sees
     # fewer. (Each mover's line also says how its days made the move and what coincided,
     # or that nothing did.)
-    assert sum(len(text) for text in texts) <= 1300
-    assert sum(len(visible(text)) for text in texts) < 1000
+    assert sum(len(text) for text in texts) <= 1200
+    assert sum(len(visible(text)) for text in texts) < 950
     table = next(block for block in blocks if block["type"] == "table")
     assert {len(row) for row in table["rows"]} == {3}
     assert [cell["text"] for cell in table["rows"][0]] == ["repo", "stars/day", "change"]
@@ -323,10 +323,10 @@ def test_a_fall_names_its_repos_their_shares_and_what_coincided_only_where_it_di
     briefing = Briefing(AS_OF, 7, repos, (repos[2],), (repos[0], repos[1], repos[3]), (agents,))
     text = plain_text(lede(briefing))
     assert text == (
-        "The 4 repos on this list gained 180 stars/day this week, down 50 stars/day (-22%) "
+        "The list's 4 repos gained 180 stars/day this week, down 50 stars/day (-22%) "
         "from the week before. lab/a and lab/b account for 76% of the fall (40% and 36%). "
         "lab/a's fall follows the v1 release in the window before (Mar 31), after which stars "
-        "ran 1.5× their 28-day baseline for 48 hours; nothing in the data coincides with "
+        "ran 1.5× their 28-day baseline for 48 h; nothing in the data coincides with "
         "lab/b's fall. lab/a and lab/b share the agents topic: together 122 stars/day, "
         "down 24%."
     )

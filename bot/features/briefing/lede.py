@@ -90,7 +90,7 @@ def shared_theme(briefing: Briefing, named: Sequence[RepoFigures]) -> Theme | No
 
 def _what(briefing: Briefing) -> list[Span]:
     count = len(briefing.measured)
-    who = "The one repo on this list" if count == 1 else f"The {count} repos on this list"
+    who = "The list's one repo" if count == 1 else f"The list's {count} repos"
     weekly = briefing.window_days == 7
     period = "this week" if weekly else f"over the last {briefing.window_days} days"
     before = "the week before" if weekly else f"the {briefing.window_days} days before"
@@ -107,7 +107,7 @@ def _what(briefing: Briefing) -> list[Span]:
         )
     swing, multiple = briefing.swing_pct, briefing.swings_beyond
     if swing is not None and multiple is not None:
-        text += ", " + _against_swing(multiple, swing, owner="the list's")
+        text += ", " + _against_swing(multiple, swing, owner="its")
     return [text + "."]
 
 
@@ -163,7 +163,7 @@ def _why(named: Sequence[RepoFigures]) -> list[Span]:
         when = fmt.day(coincided.event.occurred_at.date())
         lift = (
             f"stars ran {coincided.lift or 0:.1f}× their 28-day baseline for "
-            f"{coincided.hours:.0f} hours"
+            f"{coincided.hours:.0f} h"
         )
         # A slowdown is matched with the window before (the fading of an earlier lift).
         link = " coincides with " if rising else " follows "

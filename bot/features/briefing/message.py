@@ -78,7 +78,7 @@ def movers(briefing: Briefing, worded: Mapping[str, Sequence[Span]]) -> list[Sec
         )]
     others = "1 other" if steady == 1 else f"{steady} others"
     their = "its" if steady == 1 else "their"
-    rest = [f"{others} steady, within {their} usual week-to-week swing."] if steady else []
+    rest = [f"{others} steady, within {their} usual swing."] if steady else []
     sections = []
     if briefing.accelerating:
         last = not briefing.decelerating
@@ -110,7 +110,7 @@ def _movers(
 def mover_line(repo: RepoFigures, *, rising: bool) -> list[Span]:
     detail = [] if repo.acceleration_pct is None else [fmt.percent(repo.acceleration_pct)]
     if repo.swing_pct is not None:
-        detail.append(f"usual swing ±{fmt.figure(repo.swing_pct)}%")
+        detail.append(f"usual ±{fmt.figure(repo.swing_pct)}%")
     line: list[Span] = [
         repo_link(repo.ref),
         f": {fmt.stars_per_day(repo.velocity or 0)}, {'up' if rising else 'down'} from "
@@ -120,7 +120,7 @@ def mover_line(repo: RepoFigures, *, rising: bool) -> list[Span]:
     if not repo.exact and repo.note:
         line.append(f" [{repo.note.split(':')[0]}]")
     if repo.move is not None and (shape := move_words(repo.move)) is not None:
-        line.append(f"; {shape}")
+        line.append(f", {shape}")
     if repo.coincidence:
         line += [". ", *_coincidence(repo, repo.coincidence, rising=rising), "."]
     elif repo.exact:
@@ -140,7 +140,7 @@ def move_words(move: Move) -> str | None:
         # Measured against the pace the line has just named ("up from 100").
         side = "above" if move.stars / move.days >= move.prior_velocity else "below"
         return (f"sustained: {move.days_beyond} of {move.days} days {side} "
-                f"{fmt.figure(move.prior_velocity)}/day")
+                f"{fmt.figure(move.prior_velocity)}")
     if move.kind == "pace_change":
         way = "up" if move.end_pace > move.start_pace else "down"
         return (f"ended {period} at about {fmt.figure(move.end_pace)}/day, {way} from "
