@@ -21,18 +21,21 @@ from __future__ import annotations
 import argparse
 import math
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
-from fit_predictions import SHUFFLES
+from fit_predictions import SHUFFLES, UNFITTED
 from stardata import data_dir, tuning_block
 
 from bot.features.predictions.claims import KINDS
 from bot.features.predictions.model import (
+    FEATURES,
     LEVEL_WEEKS,
+    SCALED,
+    WEEK,
     above_features,
     ahead_features,
     spread,
@@ -47,6 +50,7 @@ FOLDS = 5
 class Row:
     kind: str
     series: tuple[tuple[int, ...], ...]  # one series, or for overtakes the two repos'
+    days: tuple[tuple[int, ...], ...]  # the same series' last 7 days, oldest first
     cut: float  # log(1 + threshold stars per week); overtakes: unused
     below: bool  # the question states the "below" side
     above: bool  # the "above" side (overtakes: the first repo) came out ahead
@@ -56,35 +60,44 @@ class Row:
 
 
 def rows(folder: Path) -> list[Row]:
-    found: list[tuple[str, tuple[tuple[int, ...], ...], float, bool, bool, date, list[str]]] = []
+    found: list[tuple[str, tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...], float,
+                      bool, bool, date, list[str]]] = []
     for seed in SHUFFLES:
         sample = tuning_block(folder, seed)
-        made = replay(sample.histories, sample.lists, sample.start, sample.end).made
+        made = replay(sample.histories, sample.lists, sample.start, sample.end, UNFITTED).made
         for item in made:
             if item.outcome is None:
                 continue
             claim = item.proposal.claim
             histories = [sample.histories[i] for i in claim.repo_ids()]
             weeks = [weekly_stars(h.daily, item.as_of) for h in histories]
+            days = [last_days(h.daily, item.as_of) for h in histories]
             if claim.kind == "list_velocity":
                 depth = min(len(w) for w in weeks)
                 weeks = [tuple(sum(w[-depth + n] for w in weeks) for n in range(depth))]
+                days = [tuple(sum(d[n] for d in days) for n in range(WEEK))]
             cut = math.log1p(7 * (claim.threshold or 0.0))
             below = claim.direction == "below"
             above = item.outcome != below
             names = [h.name for h in histories]
-            found.append((claim.kind, tuple(weeks), cut, below, above, item.as_of, names))
-    days = sorted({as_of for *_, as_of, _ in found})
-    block = {day: n * FOLDS // len(days) for n, day in enumerate(days)}
+            found.append(
+                (claim.kind, tuple(weeks), tuple(days), cut, below, above, item.as_of, names)
+            )
+    dates = sorted({as_of for *_, as_of, _ in found})
+    block = {day: n * FOLDS // len(dates) for n, day in enumerate(dates)}
 
     def group(name: str) -> int:
         return zlib.crc32(name.encode()) % FOLDS
 
     return [
-        Row(kind, weeks, cut, below, above, block[as_of], group(names[0]),
+        Row(kind, weeks, days, cut, below, above, block[as_of], group(names[0]),
             frozenset(group(n) for n in names))
-        for kind, weeks, cut, below, above, as_of, names in found
+        for kind, weeks, days, cut, below, above, as_of, names in found
     ]
+
+
+def last_days(daily: Mapping[date, int], as_of: date) -> tuple[int, ...]:
+    return tuple(daily[as_of - timedelta(days=n)] for n in range(WEEK, 0, -1))
 
 
 # Candidate features. Each gets the row and returns its features on the "above" side.
@@ -98,12 +111,19 @@ def size(weeks: Sequence[int]) -> float:
     return math.log10(1 + float(np.mean(weeks[-16:])) / 7)
 
 
-def current(row: Row) -> list[float]:
-    """The shipped model's: spread-scaled clipped distances, size."""
+def shipped(row: Row) -> list[float]:
+    """The shipped model's (``model.FEATURES``)."""
     if row.kind == "overtakes":
-        return list(ahead_features(*row.series))
+        (a, b), (a_days, b_days) = row.series, row.days
+        return list(ahead_features(a, a_days, b, b_days))
     threshold = math.expm1(row.cut) / 7
-    return list(above_features(row.series[0], threshold))
+    return list(above_features(row.series[0], row.days[0], threshold))
+
+
+def current(row: Row) -> list[float]:
+    """The first model's (logit-means/1): spread-scaled clipped distances, size."""
+    features = shipped(row)
+    return [features[FEATURES.index(name)] for name in (*SCALED, "size")]
 
 
 def log_ratio(row: Row) -> list[float]:
@@ -179,6 +199,37 @@ def bent(row: Row) -> list[float]:
     return [*base, max(last, 0.0), max(median, 0.0), last * s, median * s]
 
 
+def _days(days: Sequence[int]) -> list[float]:
+    """log(1 + stars per week) of each of the last seven days and of the last three."""
+    return [math.log1p(7 * d) for d in days] + [math.log1p(sum(days[-3:]) * 7 / 3)]
+
+
+def daily(row: Row) -> list[float]:
+    """``weekly_scaled_spread`` and each of the last seven days' and the last three days'
+    log ratios (at their weekly rate) to the threshold (or the other repo)."""
+    if row.kind == "overtakes":
+        a, b = row.days
+        gaps = [x - y for x, y in zip(_days(a), _days(b), strict=True)]
+    else:
+        gaps = [m - row.cut for m in _days(row.days[0])]
+    return weekly_scaled_spread(row) + gaps
+
+
+def daily_sized(row: Row) -> list[float]:
+    """``daily`` and size times last week's, the 4-week median's, the last day's and the
+    last three days' log ratios (the shipped model's features, in another order)."""
+    base = daily(row)
+    size = base[9]
+    return [*base, *(size * base[n] for n in (5, 6, -2, -1))]
+
+
+def daily_sized_all(row: Row) -> list[float]:
+    """``daily`` and size times every log ratio."""
+    base = daily(row)
+    size = base[9]
+    return [*base, *(size * x for x in base[:9] + base[16:])]
+
+
 CANDIDATES: dict[str, Callable[[Row], list[float]]] = {
     "current (spread-scaled, clipped)": current,
     "log ratios": log_ratio,
@@ -188,6 +239,10 @@ CANDIDATES: dict[str, Callable[[Row], list[float]]] = {
     "weekly + spread-scaled": weekly_scaled,
     "weekly + spread-scaled + log spread": weekly_scaled_spread,
     "... + bends and spread interactions": bent,
+    "weekly + spread-scaled + log spread + days": daily,
+    "... + days + size × 4 log ratios": daily_sized,
+    "... + days + size × every log ratio": daily_sized_all,
+    "shipped (model.FEATURES)": shipped,
 }
 
 

@@ -1,18 +1,25 @@
 """The forecaster: a small logistic model per kind of question.
 
 Each question compares next week's stars with a threshold (or with another repo's stars).
-What the model sees is how far the threshold lies from the series' recent means (last
-week, the week before, the 3-, 6- and 16-week means), in units of the series' own
-week-to-week spread on log(1 + weekly stars), where a repo's ups and downs are
-proportional to its size, and the repo's size. The weights of each kind were fitted by
-``benchmarks/fit_predictions.py`` on real daily stars (the tuning period only) and ship
-in ``coefficients.json``.
+What the model sees, all on log(1 + stars per week), where a repo's ups and downs are
+proportional to its size:
+- how far each of the last six weeks, the 4- and 6-week medians, the 16-week mean, each
+  of the last seven days and the last three days (each at its weekly rate) lie above the
+  threshold (or the other repo);
+- the distances of last week, the week before and the 3-, 6- and 16-week means in units
+  of the series' own week-to-week spread, and the log of that spread;
+- the repo's size, and its products with last week's, the 4-week median's, the last
+  day's and the last three days' distances (a big repo's week moves less with its news).
+Cross-validation inside the tuning period chose these (``benchmarks/tune_predictions.py``);
+the weights of each kind were fitted by ``benchmarks/fit_predictions.py`` on real daily
+stars (the tuning period only) and ship in ``coefficients.json``.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -27,7 +34,19 @@ HISTORY_WEEKS = 16
 # say anything about a series' spread.
 LEVEL_WEEKS = 6
 MIN_WEEKS = LEVEL_WEEKS + 4
-FEATURES = ("last_week", "week_before", "mean_3", "mean_6", "mean_16", "size")
+# The levels each question compares, on log(1 + stars per week).
+LEVELS = (
+    "week_6", "week_5", "week_4", "week_3", "week_2", "last_week", "median_4", "median_6",
+    "mean_16", "day_7", "day_6", "day_5", "day_4", "day_3", "day_2", "last_day",
+    "last_3_days",
+)
+SCALED = ("spread_last_week", "spread_week_before", "spread_mean_3", "spread_mean_6",
+          "spread_mean_16")
+# The levels whose distances are also taken times the size.
+SIZED = ("last_week", "median_4", "last_day", "last_3_days")
+FEATURES = (
+    *LEVELS, *SCALED, "size", "log_spread", *(f"size_x_{name}" for name in SIZED)
+)
 # A distance past this many spreads says no more than this many does; a series that
 # barely moved would otherwise give near-certain odds.
 MAX_DISTANCE = 4.0
@@ -47,6 +66,28 @@ def weekly_stars(
         found.append(sum(daily[day] for day in days))
         end -= timedelta(days=WEEK)
     return tuple(reversed(found))
+
+
+def last_days(daily: Mapping[date, int], as_of: date) -> tuple[int, ...]:
+    """Stars on each of the 7 days before ``as_of``, oldest first; empty when a day of
+    them is not stored."""
+    days = [as_of - timedelta(days=n) for n in range(WEEK, 0, -1)]
+    if any(day not in daily for day in days):
+        return ()
+    return tuple(daily[day] for day in days)
+
+
+def levels(weeks: Sequence[int], days: Sequence[int]) -> tuple[float, ...]:
+    """log(1 + stars per week) of each of ``LEVELS``: a day counts seven times over."""
+    rates = (
+        *(float(w) for w in weeks[-6:]),
+        statistics.median(weeks[-4:]),
+        statistics.median(weeks[-LEVEL_WEEKS:]),
+        _mean(weeks[-HISTORY_WEEKS:]),
+        *(float(WEEK * d) for d in days[-WEEK:]),
+        _mean(days[-3:]) * WEEK,
+    )
+    return tuple(math.log1p(rate) for rate in rates)
 
 
 def recent_means(weeks: Sequence[int]) -> tuple[float, ...]:
@@ -81,25 +122,41 @@ def swing(weeks: Sequence[int]) -> float | None:
     return spread(weeks) * math.sqrt(1 + 1 / LEVEL_WEEKS)
 
 
-def above_features(weeks: Sequence[int], threshold_per_day: float) -> tuple[float, ...]:
-    """For "next week's stars per day above the threshold": each recent mean's distance
-    above the threshold, in spreads, then the size (log10 of stars per day)."""
-    scale = spread(weeks)
+def above_features(
+    weeks: Sequence[int], days: Sequence[int], threshold_per_day: float
+) -> tuple[float, ...]:
+    """``FEATURES`` for "next week's stars per day above the threshold"."""
     cut = math.log1p(threshold_per_day * WEEK)
-    distances = [_clip((math.log1p(mean) - cut) / scale) for mean in recent_means(weeks)]
-    return (*distances, _size(_mean(weeks[-HISTORY_WEEKS:])))
+    scale = spread(weeks)
+    gaps = [level - cut for level in levels(weeks, days)]
+    scaled = [_clip((math.log1p(mean) - cut) / scale) for mean in recent_means(weeks)]
+    return _features(gaps, scaled, _size(_mean(weeks[-HISTORY_WEEKS:])), scale)
 
 
-def ahead_features(first: Sequence[int], second: Sequence[int]) -> tuple[float, ...]:
-    """For "the first gains more stars next week than the second": each recent mean's
-    distance between the two, in their combined spread, then their mean size."""
+def ahead_features(
+    first: Sequence[int], first_days: Sequence[int], second: Sequence[int],
+    second_days: Sequence[int],
+) -> tuple[float, ...]:
+    """``FEATURES`` for "the first gains more stars next week than the second": the
+    distances are the first's levels above the second's, the spread is the two combined,
+    the size their mean size."""
     scale = math.hypot(spread(first), spread(second))
-    distances = [
+    gaps = [
+        a - b for a, b in zip(levels(first, first_days), levels(second, second_days), strict=True)
+    ]
+    scaled = [
         _clip((math.log1p(a) - math.log1p(b)) / scale)
         for a, b in zip(recent_means(first), recent_means(second), strict=True)
     ]
     both = (_mean(first[-HISTORY_WEEKS:]) + _mean(second[-HISTORY_WEEKS:])) / 2
-    return (*distances, _size(both))
+    return _features(gaps, scaled, _size(both), scale)
+
+
+def _features(
+    gaps: Sequence[float], scaled: Sequence[float], size: float, scale: float
+) -> tuple[float, ...]:
+    sized = [size * gaps[LEVELS.index(name)] for name in SIZED]
+    return (*gaps, *scaled, size, math.log(scale), *sized)
 
 
 @dataclass(frozen=True, slots=True)

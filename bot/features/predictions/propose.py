@@ -15,7 +15,7 @@ Choosing by the forecast's confidence would fill the record with easy calls.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -27,7 +27,9 @@ from bot.features.predictions.model import (
     Coefficients,
     above_features,
     ahead_features,
+    last_days,
     shipped,
+    weekly_stars,
 )
 
 MAX_PREDICTIONS = 3
@@ -38,11 +40,17 @@ PACE_WEEKS = 4
 
 @dataclass(frozen=True, slots=True)
 class Series:
-    """A repo's whole weeks of stars before the briefing, oldest first."""
+    """A repo's whole weeks of stars before the briefing and its last 7 days, oldest
+    first."""
 
     repo_id: int
     name: str
     weeks: tuple[int, ...]
+    days: tuple[int, ...]
+
+    @classmethod
+    def of(cls, repo_id: int, name: str, daily: Mapping[date, int], as_of: date) -> Series:
+        return cls(repo_id, name, weekly_stars(daily, as_of), last_days(daily, as_of))
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +125,7 @@ def _change(item: Series) -> int:
 def _list_velocity(known: Sequence[Series], start: date, due: date) -> Question:
     depth = min(len(item.weeks) for item in known)
     totals = tuple(sum(item.weeks[-depth + n] for item in known) for n in range(depth))
+    days = tuple(sum(item.days[n] for item in known) for n in range(WEEK))
     threshold = round_down(totals[-1] / WEEK)
     claim = Claim(
         "list_velocity", tuple((item.repo_id, item.name) for item in known), start, due,
@@ -126,7 +135,7 @@ def _list_velocity(known: Sequence[Series], start: date, due: date) -> Question:
         f"this list's velocity stays above this week's {per_day(threshold)} stars/day "
         f"through {fmt.day(due)}."
     )
-    return Question(claim, above_features(totals, threshold), wording)
+    return Question(claim, above_features(totals, days, threshold), wording)
 
 
 def _continues(item: Series, start: date, due: date) -> Question:
@@ -142,7 +151,7 @@ def _continues(item: Series, start: date, due: date) -> Question:
         f"{item.name} keeps running {claim.direction} its 4-week pace of "
         f"{per_day(threshold)} stars/day through {fmt.day(due)}."
     )
-    return Question(claim, above_features(item.weeks, threshold), wording)
+    return Question(claim, above_features(item.weeks, item.days, threshold), wording)
 
 
 def _overtakes(item: Series, other: Series, start: date, due: date) -> Question:
@@ -154,7 +163,7 @@ def _overtakes(item: Series, other: Series, start: date, due: date) -> Question:
         f"(this week {item.weeks[-1] / WEEK:,.1f} against {other.weeks[-1] / WEEK:,.1f} "
         "stars/day)."
     )
-    return Question(claim, ahead_features(item.weeks, other.weeks), wording)
+    return Question(claim, ahead_features(item.weeks, item.days, other.weeks, other.days), wording)
 
 
 def _answer(question: Question, model: Coefficients, as_of: date) -> Proposal:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from bot.features.predictions.claims import settle
-from bot.features.predictions.model import WEEK, Coefficients, weekly_stars
+from bot.features.predictions.model import WEEK, Coefficients
 from bot.features.predictions.propose import Proposal, Series, propose
 from bot.features.predictions.score import Bucket, TrackRecord, calibration, track_record
 
@@ -75,10 +75,8 @@ def replay(
                     pending.remove(item)
             if as_of <= end:
                 result.briefings += 1
-                series = [
-                    Series(i, histories[i].name, weekly_stars(histories[i].daily, as_of))
-                    for i in repo_ids
-                ]
+                series = [Series.of(i, histories[i].name, histories[i].daily, as_of)
+                          for i in repo_ids]
                 for proposal in propose(series, as_of, len(repo_ids), coefficients):
                     item = Replayed(number, as_of, proposal)
                     result.made.append(item)

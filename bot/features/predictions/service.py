@@ -10,7 +10,7 @@ from bot.core import formatting as fmt
 from bot.core.command import ChannelKey
 from bot.core.store import Prediction, PredictionDraft, RepoRecord, Store
 from bot.features.predictions.claims import Claim, final_after, settle
-from bot.features.predictions.model import HISTORY_WEEKS, WEEK, weekly_stars
+from bot.features.predictions.model import HISTORY_WEEKS, WEEK
 from bot.features.predictions.propose import Series, propose
 from bot.features.predictions.receipts import digest, week_of
 from bot.features.predictions.score import TrackRecord, track_record
@@ -123,7 +123,7 @@ async def _series(store: Store, repo: RepoRecord, as_of: date) -> Series:
     (a week read mid-day would look slow) or the repo is gone."""
     fetched = repo.stars_fetched_at
     if repo.status != "active" or fetched is None or fetched < final_after(as_of - timedelta(1)):
-        return Series(repo.id, str(repo.ref), ())
+        return Series(repo.id, str(repo.ref), (), ())
     daily = await store.daily_stars(repo.id, as_of - timedelta(days=HISTORY_WEEKS * WEEK), as_of)
-    return Series(repo.id, str(repo.ref), weekly_stars(daily, as_of))
+    return Series.of(repo.id, str(repo.ref), daily, as_of)
 

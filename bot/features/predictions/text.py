@@ -12,10 +12,11 @@ from bot.features.predictions.service import PredictionNews
 HOW = (
     "Velocity through a date is stars per day over the 7 days ending that day. "
     "Probabilities come from a logistic model per kind of question, fitted on a year of "
-    "real daily stars: how far the threshold lies from the last week, the week before and "
-    "the 3-, 6- and 16-week means, in units of the repo's usual week-to-week swing, and "
-    "the repo's size. Skill within kind judges each kind of question against its own base "
-    "rate, so an easy mix of questions cannot flatter it."
+    "real daily stars: how far the threshold lies from each of the last six weeks, the 4- "
+    "and 6-week medians, the 16-week mean and each of the last seven days, the recent "
+    "means also in units of the repo's usual week-to-week swing, and the repo's size. "
+    "Skill within kind judges each kind of question against its own base rate, so an easy "
+    "mix of questions cannot flatter it."
 )
 
 
