@@ -17,8 +17,10 @@ true), slow 30 a day (30 is not below 27: false), the list (147 + 210) / 7 = 51 
 from __future__ import annotations
 
 import argparse
+import math
 import re
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 
 import pytest
 
@@ -28,6 +30,7 @@ from bot.core.command import ChannelKey
 from bot.core.repo_ref import RepoRef
 from bot.core.store import PredictionDraft, Store
 from bot.features.predictions import briefing_predictions, resolve_due, track_record
+from bot.features.predictions.model import FEATURES
 from bot.features.predictions.propose import likelihood
 from bot.features.predictions.service import make_predictions
 from tests.support import CHANNEL, Chat
@@ -118,6 +121,14 @@ async def test_predictions_follow_the_scenario_and_settle_by_hand(store: Store) 
         "acme/rocket keeps running above its 4-week pace of 12 stars/day through Apr 19.",
         "acme/slow keeps running below its 4-week pace of 27 stars/day through Apr 19.",
     ]
+    # The model reads the stored days: rocket's threshold 12/day is 84 a week, so each
+    # level x is log((1 + x) / 85). Last week and its last day (20 × 7) are 140; the
+    # 4-week median of 70, 70, 70, 140 is 70; the store holds 13 whole weeks, a mean of
+    # (12 × 70 + 140) / 13.
+    rocket = dict(zip(FEATURES, cast(list[float], news.new[1].inputs["features"]), strict=True))
+    assert [rocket[name] for name in ("last_week", "last_day", "median_4", "mean_16")] == \
+        pytest.approx([math.log(141 / 85), math.log(141 / 85), math.log(71 / 85),
+                       math.log((1 + 980 / 13) / 85)], abs=1e-6)
     for p in news.new:
         pct = round(p.probability * 100)
         assert p.statement.startswith(f"{likelihood(pct)}, {pct}%: ")
