@@ -16,10 +16,11 @@ pooled and within kind), with the widest calibration gap over buckets of at leas
 the share beyond 10%/90%.
 
 The shipped model (``model.FEATURES``, ridge 10 in ``fit_predictions``) is the candidate
-"... + days + size × 4": within kind about 1.04 against 0.73 for the first model; ridge
-10 and 30 score alike. Platt recalibration, hinges, a 16-week slope and (tried outside this
-script) the list's common move, days 8-14 and twice the shuffles each moved it by 0.03 or
-less, so they were left out.
+"... + days + size × 4": within kind 1.04 against 0.73 for the first model, the best
+calibration gap of its ridges. Platt recalibration, size times every log ratio, hinges at
+the threshold and a 16-week slope each moved within kind by 0.02 or less, as did (tried
+outside this script) the list's common move, days 8-14 and twice the shuffles, so they
+were left out.
 """
 
 from __future__ import annotations
@@ -375,13 +376,13 @@ def main() -> None:
     data = rows(data_dir(options.data))
     counts = {kind: sum(r.kind == kind for r in data) for kind in KINDS}
     print(f"tuning questions: {counts}; folds: {FOLDS} week blocks × {FOLDS} repo groups")
-    print(f"{'candidate':<36} {'ridge':>5} {'platt':>5} {'pooled':>7} {'within':>7} "
+    print(f"{'candidate':<48} {'ridge':>5} {'platt':>5} {'pooled':>7} {'within':>7} "
           f"{'list':>6} {'cont.':>6} {'overt.':>6} {'gap':>5} {'>10/90':>6}")
     for name, features in CANDIDATES.items():
         for ridge in (0.1, 1.0, 10.0, 100.0):
             for platt in (False, True) if ridge == 1.0 else (False,):
                 s = scores(data, out_of_fold(data, features, ridge, platt))
-                print(f"{name:<36} {ridge:5g} {'yes' if platt else 'no':>5} "
+                print(f"{name:<48} {ridge:5g} {'yes' if platt else 'no':>5} "
                       f"{s['pooled']:7.2f} {s['within']:7.2f} {s['list_velocity']:6.2f} "
                       f"{s['continues']:6.2f} {s['overtakes']:6.2f} {s['gap']:5.1f} "
                       f"{s['extreme']:5.1f}%", flush=True)
