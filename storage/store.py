@@ -41,7 +41,8 @@ from storage.migrations import load_migrations
 _REPO_COLUMNS = (
     "repos.id, repos.owner, repos.name, repos.status, repos.added_at, repos.node_id, "
     "repos.github_id, repos.description, repos.primary_language, repos.topics, "
-    "repos.created_at, repos.pushed_at, repos.metadata_fetched_at, repos.stars_fetched_at"
+    "repos.created_at, repos.pushed_at, repos.metadata_fetched_at, repos.stars_fetched_at, "
+    "repos.homepage"
 )
 _CHANNEL_COLUMNS = (
     "id, platform, workspace, channel, window_days, timezone, schedule, schedule_weekday, "
@@ -127,11 +128,11 @@ class SqlStore:
         await self.driver.execute(
             "UPDATE repos SET owner = ?, name = ?, name_key = ?, node_id = ?, github_id = ?,"
             " description = ?, primary_language = ?, topics = ?, created_at = ?,"
-            " pushed_at = ?, metadata_fetched_at = ? WHERE id = ?",
+            " pushed_at = ?, metadata_fetched_at = ?, homepage = ? WHERE id = ?",
             metadata.ref.owner, metadata.ref.name, metadata.ref.key, metadata.node_id,
             metadata.github_id, metadata.description, metadata.primary_language,
             json.dumps(list(metadata.topics)), metadata.created_at, metadata.pushed_at, at,
-            repo_id,
+            metadata.homepage, repo_id,
         )
 
     async def mark_repo_gone(self, repo_id: int) -> None:
@@ -751,7 +752,7 @@ def _repo(row: Row) -> RepoRecord:
     """A repo from the columns ``_REPO_COLUMNS`` names, in that order."""
     ref = RepoRef(row[1], row[2])
     metadata = RepoMetadata(ref, row[5], row[6], row[7], row[8], tuple(json.loads(row[9])),
-                            _dt_or_none(row[10]), _dt_or_none(row[11]))
+                            _dt_or_none(row[10]), _dt_or_none(row[11]), row[14])
     return RepoRecord(row[0], ref, row[3], _dt(row[4]), metadata, _dt_or_none(row[12]),
                       _dt_or_none(row[13]))
 

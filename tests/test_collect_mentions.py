@@ -13,7 +13,7 @@ from bot.clients.hackernews import HackerNewsClient
 from bot.collection.mentions import Sources, collect_mentions, hn_outage
 from bot.core.command import ChannelKey
 from bot.core.repo_ref import RepoRef
-from bot.core.store import RepoEvent, Store
+from bot.core.store import RepoEvent, RepoMetadata, Store
 from bot.testing.fake_feeds import FakeFeed, FakeFeedItem, FakeFeeds
 from bot.testing.fake_hn import FakeHackerNews, FakeStory, HNFault
 from tests.support import Clock
@@ -110,3 +110,33 @@ async def test_a_failing_feed_waits_longer_after_each_failure(
     (feed,) = await store.channel_feeds(CHANNEL)
     # Three failures in a row: 6 h × 2³ = 48 h, capped at a day; last tried at +36 h.
     assert (feed.failures, feed.fetched_at) == (3, NOW + timedelta(hours=36))
+
+
+async def test_a_story_linking_to_the_homepage_github_lists_is_stored(
+    store: Store, clock: Clock
+) -> None:
+    """The homepage is the second address: the first refresh asks about the GitHub page,
+    one two hours later (past the hour's cache) about the homepage, one request each."""
+    site = RepoRef("o", "site")
+    at_home = FakeStory(202, "Site 2.0", "https://site.example/blog/launch", STORY_AT,
+                        points=88, comments=12)
+    clock.now = NOW
+    await store.add_to_watch_list(CHANNEL, [site], "U1", NOW, cap=10)
+    record = await store.find_repo(site)
+    assert record is not None
+    await store.save_repo_metadata(
+        record.id, RepoMetadata(site, homepage="https://site.example"), NOW
+    )
+    async with FakeHackerNews([at_home], clock=clock) as hn:
+        sources = Sources(HackerNewsClient(api_url=hn.api_url, clock=clock))
+        try:
+            first = await collect_mentions(store, sources, await store.watched_repos(), NOW)
+            clock.now = NOW + timedelta(hours=2)
+            second = await collect_mentions(store, sources, await store.watched_repos(),
+                                            clock.now)
+        finally:
+            await sources.close()
+    assert (first.hn_requests, first.hn_stories) == (1, 0)
+    assert (second.hn_requests, second.hn_stories) == (1, 1)
+    stored = await store.mentions(record.id, NOW - timedelta(days=7), NOW)
+    assert [(m.key, m.points, m.comments) for m in stored] == [("202", 88, 12)]

@@ -96,7 +96,9 @@ async def _hacker_news(
     summary: MentionsSummary,
 ) -> None:
     active = [repo for repo in repos if repo.status == "active"]
-    refresh = await hn.refresh([HNTarget(repo.ref) for repo in active], since=now - HN_LOOKBACK)
+    # A repository's homepage, when GitHub lists one, is a second address stories link to.
+    targets = [HNTarget(repo.ref, repo.metadata.homepage) for repo in active]
+    refresh = await hn.refresh(targets, since=now - HN_LOOKBACK)
     summary.hn_requests = refresh.requests
     for repo, found in zip(active, refresh.repos, strict=True):
         if found.stories:
