@@ -40,8 +40,6 @@ def render_text(message: Message) -> str:
     lines += [title, "=" * _width(title)]
     for section in message.sections:
         lines += ["", *_section(section)]
-    if message.chart is not None:
-        lines += ["", f"[chart: {clean(message.chart.alt_text)}]"]
     if message.footnotes:
         lines.append("")
         lines += [f"· {clean(note)}" for note in message.footnotes]

@@ -77,10 +77,35 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
+class ChartSeries:
+    """One line of a chart: a name (plain text) and one value per category."""
+
+    name: str
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Chart:
+    """A drawn PNG, described once by ``alt_text`` (for the platform's alt field, never
+    the message's body). ``series`` over ``categories`` are the same lines as data, for
+    a platform that draws charts natively (Slack's ``data_visualization``); empty when
+    the chart has no such form."""
+
     png: bytes
     alt_text: str
     filename: str = "chart.png"
+    title: str = ""
+    categories: tuple[str, ...] = ()
+    series: tuple[ChartSeries, ...] = ()
+    y_label: str = ""
+
+    def __post_init__(self) -> None:
+        for line in self.series:
+            if len(line.values) != len(self.categories):
+                raise ValueError(
+                    f"{line.name!r} has {len(line.values)} values for "
+                    f"{len(self.categories)} categories"
+                )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,7 @@
 """PNGs of cumulative stars: a comparison's, and one repo's for ``/momentum repo``
 (matplotlib, Agg: no display needed).
 
-Drawn 640 px wide with 13 pt text, so that shown 400 px wide on a phone no text is
-smaller than 11 px.
+Size, type and colours: :mod:`bot.features.chart_style`.
 """
 
 from __future__ import annotations
@@ -13,24 +12,16 @@ from datetime import date
 
 from bot.core.formatting import day as fmt_day
 from bot.core.message import Chart
-from bot.features.compare.figures import CompareRow
-
-WIDTH_INCHES, HEIGHT_INCHES, DPI = 6.4, 4.2, 100
-FONT_POINTS = 13
-# Colour-blind-safe (Tableau 10) mid-tones that read on dark and light themes alike.
-_COLOURS = (
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
+from bot.features.chart_style import (
+    COLOURS,
+    DPI,
+    FONT_POINTS,
+    HEIGHT_INCHES,
+    INK,
+    WIDTH_INCHES,
+    demo_mark,
 )
-_INK = "#8a8f98"
+from bot.features.compare.figures import CompareRow
 
 
 def compare_chart(
@@ -49,7 +40,7 @@ def compare_chart(
     with plt.rc_context({"font.size": FONT_POINTS}):
         figure, axes = plt.subplots(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI)
         try:
-            for colour, row in zip(_COLOURS, drawn, strict=False):
+            for colour, row in zip(COLOURS, drawn, strict=False):
                 points = [(day, total) for day, total in row.curve if total > 0 or not log_scale]
                 if aligned:
                     xs: list[float] = [float(row.offset(day) or 0) for day, _ in points]
@@ -59,7 +50,7 @@ def compare_chart(
                     xs, [total for _, total in points], color=colour, linewidth=2.2, label=row.name
                 )
             if aligned:
-                axes.set_xlabel("days since the repo began", color=_INK)
+                axes.set_xlabel("days since the repo began", color=INK)
             else:
                 axes.xaxis_date()
                 locator = mdates.AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
@@ -68,16 +59,14 @@ def compare_chart(
             if log_scale:
                 axes.set_yscale("log")
             axes.yaxis.set_major_formatter(_thousands)
-            axes.set_title("Stars" + (" (log scale)" if log_scale else ""), color=_INK)
-            axes.tick_params(colors=_INK)
+            axes.set_title("Stars" + (" (log scale)" if log_scale else ""), color=INK)
+            axes.tick_params(colors=INK)
             for spine in axes.spines.values():
-                spine.set_color(_INK)
-            axes.grid(alpha=0.25, color=_INK)
-            axes.legend(frameon=False, labelcolor=_INK, loc="best")
+                spine.set_color(INK)
+            axes.grid(alpha=0.25, color=INK)
+            axes.legend(frameon=False, labelcolor=INK, loc="best")
             if synthetic:
-                figure.text(
-                    0.99, 0.01, "DEMO", ha="right", va="bottom", color=_INK, fontsize=FONT_POINTS
-                )
+                demo_mark(figure)
             buffer = io.BytesIO()
             figure.savefig(buffer, format="png", transparent=True, bbox_inches="tight")
         finally:
@@ -131,15 +120,15 @@ def repo_chart(
         )
         try:
             days = mdates.date2num([day for day, _ in curve])  # type: ignore[no-untyped-call]
-            top.plot(days, [total for _, total in curve], color=_COLOURS[0], linewidth=2.2)
+            top.plot(days, [total for _, total in curve], color=COLOURS[0], linewidth=2.2)
             bar_days = mdates.date2num([day for day, _ in daily])  # type: ignore[no-untyped-call]
-            bottom.bar(bar_days, [count for _, count in daily], width=0.8, color=_COLOURS[1])
+            bottom.bar(bar_days, [count for _, count in daily], width=0.8, color=COLOURS[1])
             first, last = curve[0][0], curve[-1][0]
             shown = [(day, tag) for day, tag in releases if first <= day <= last]
             for day, tag in shown:
                 x = mdates.date2num(day)  # type: ignore[no-untyped-call]
                 for axes in (top, bottom):
-                    axes.axvline(x, color=_INK, linestyle="--", linewidth=1)
+                    axes.axvline(x, color=INK, linestyle="--", linewidth=1)
                 top.annotate(
                     tag[:16],
                     (x, 1),
@@ -147,22 +136,22 @@ def repo_chart(
                     rotation=90,
                     va="top",
                     ha="right",
-                    color=_INK,
+                    color=INK,
                     fontsize=FONT_POINTS - 1,
                 )
-            top.set_title(f"{name}: stars", color=_INK)
-            bottom.set_ylabel("per day", color=_INK)
+            top.set_title(f"{name}: stars", color=INK)
+            bottom.set_ylabel("per day", color=INK)
             locator = mdates.AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
             bottom.xaxis.set_major_locator(locator)
             bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
             for axes in (top, bottom):
                 axes.yaxis.set_major_formatter(_thousands)
-                axes.tick_params(colors=_INK)
-                axes.grid(alpha=0.25, color=_INK)
+                axes.tick_params(colors=INK)
+                axes.grid(alpha=0.25, color=INK)
                 for spine in axes.spines.values():
-                    spine.set_color(_INK)
+                    spine.set_color(INK)
             if synthetic:
-                figure.text(0.99, 0.01, "DEMO", ha="right", va="bottom", color=_INK)
+                figure.text(0.99, 0.01, "DEMO", ha="right", va="bottom", color=INK)
             buffer = io.BytesIO()
             figure.savefig(buffer, format="png", transparent=True, bbox_inches="tight")
         finally:
