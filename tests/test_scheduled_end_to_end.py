@@ -109,7 +109,8 @@ async def test_a_due_schedule_fires_composes_from_the_store_and_posts_once(
     assert "gained 38 stars/day this week, down 2.1 stars/day (-5%)" in text
     assert "acme/rocket: 23 stars/day, up from 10 (+129%" in text
     assert "acme/slowpoke: 15 stars/day, down from 30 (-50%" in text
-    assert "acme/slowpoke 30.0 to 15.0 a day; acme/rocket 10.0 to 22.9 a day" in text
-    # Both repos moved, so the chart of the movers follows, in the channel.
-    assert [call.params["channel_id"] for call in
-            slack.calls_to("files.completeUploadExternal")] == ["C_TEAM"]
+    # Both repos moved, so the chart of the movers is in the same message: Slack draws it
+    # (data_visualization), one line a repo, and no file is uploaded.
+    [chart] = [b for b in posted[0].params["blocks"] if b["type"] == "data_visualization"]
+    assert {line["name"] for line in chart["chart"]["series"]} == {"acme/rocket", "acme/slowpoke"}
+    assert slack.calls_to("files.completeUploadExternal") == []

@@ -10,6 +10,7 @@ PostgreSQL (``ON_BOTH_BACKENDS``)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -388,7 +389,7 @@ async def test_a_rate_limited_post_is_retried_after_retry_after(workspace: Works
     assert len(workspace.slack.calls_to("chat.postMessage")) == 2
 
 
-async def test_a_chart_is_uploaded_with_files_upload_v2_and_alt_text(
+async def test_a_chart_is_uploaded_first_and_shown_in_the_same_message(
     workspace: Workspace,
 ) -> None:
     png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
@@ -400,8 +401,16 @@ async def test_a_chart_is_uploaded_with_files_upload_v2_and_alt_text(
     assert asked.params["alt_txt"] == "Daily stars of vllm-project/vllm"
     [upload] = workspace.slack.calls_to("upload")
     assert upload.body == png
+    # Completed without a channel: no file message of its own appears.
     [complete] = workspace.slack.calls_to("files.completeUploadExternal")
-    assert complete.params["channel_id"] == "C_GENERAL"
+    assert "channel_id" not in complete.params
+    [file_id] = [entry["id"] for entry in json.loads(complete.params["files"])]
+    # One message: the text and, in it, the image showing the uploaded file.
+    [post] = workspace.slack.posted
+    [image] = [block for block in post.params["blocks"] if block["type"] == "image"]
+    assert image["slack_file"] == {"id": file_id}
+    assert image["alt_text"] == "Daily stars of vllm-project/vllm"
+    assert "vllm-project/vllm" not in post.params["text"]
 
 
 async def test_http_mode_refuses_to_start_without_a_signing_secret(
@@ -539,10 +548,12 @@ async def test_the_watch_list_comes_as_a_table_block_with_a_text_fallback(
 
 
 async def test_send_carries_the_table_block_in_its_attachment(workspace: Workspace) -> None:
+    # A workspace without the sortable data_table gets the table block instead.
+    workspace.slack.refuse_blocks(workspace.slack.team_id, "data_table")
     table = Table(("repo", "stars"), (("a/b", "1,234"),))
     message = Message(title="Weekly briefing", sections=(Section(title="Watch list", table=table),))
     await workspace.adapter.send(CHANNEL, message)
-    [call] = workspace.slack.calls_to("chat.postMessage")
+    [call] = workspace.slack.posted
     [attachment] = call.params["attachments"]
     assert attachment["blocks"][0]["rows"][1][0] == {"type": "raw_text", "text": "a/b"}
     assert call.params["blocks"][0]["type"] == "header"

@@ -346,8 +346,6 @@ def test_the_text_fallback_is_drawn_from_the_message_for_notifications() -> None
         "# · repo",
         "1 · vllm-project/vllm",
         "",
-        "Chart: Daily stars of 2 repos",
-        "",
         "Days are UTC.",
     ]
     assert render(error("Nope", "Not allowed.")).text.startswith("⚠ Nope\n")

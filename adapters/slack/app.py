@@ -39,11 +39,11 @@ from adapters.slack.client import web_client, webhook_client
 from adapters.slack.edge import EVENTS_PATH, SlackEdge, bolt_logger
 from adapters.slack.installations import SignedOAuthStates, StoreInstallationStore
 from adapters.slack.managers import ManagerCache
-from adapters.slack.render import render
+from adapters.slack.post import BlockSupport, post_message
 from adapters.slack.translate import COMMAND_NAME, command_from, response_payload
 from bot.core.adapter import ChannelUnavailable, NotStarted, PostRateLimited
 from bot.core.command import ChannelKey, Platform
-from bot.core.message import Chart, Message
+from bot.core.message import Message
 from bot.core.settings import Settings, SettingsError
 from bot.core.store import Store
 from bot.features.commands import Router
@@ -122,6 +122,7 @@ class SlackAdapter:
             )
         self._host = host
         self._managers = ManagerCache()
+        self._blocks = BlockSupport(store)
         self._answer_workers = answer_workers
         self._answers: asyncio.Queue[tuple[dict[str, Any], AsyncWebClient]] = asyncio.Queue(
             maxsize=answer_backlog
@@ -319,13 +320,30 @@ class SlackAdapter:
 
             try:
                 message = await self._router.handle(replace(command, reply_later=reply_later))
-                await self._respond(response_url, message)
+                if not await self._post_with_chart(client, body, message):
+                    await self._respond(response_url, message)
             finally:
                 answered.set()
-            if message.audience == "channel" and message.chart is not None:
-                await self._upload_chart(client, str(body["channel_id"]), message.chart)
         except Exception:
             log.exception("answering %s in %s failed", COMMAND_NAME, body.get("channel_id"))
+
+    async def _post_with_chart(
+        self, client: AsyncWebClient, body: dict[str, Any], message: Message
+    ) -> bool:
+        """Posts a channel message with a chart as the bot, as a response_url cannot carry
+        a file; False when it is not such a message or the bot cannot post there."""
+        if message.audience != "channel" or message.chart is None:
+            return False
+        try:
+            await post_message(
+                client, str(body["channel_id"]), message,
+                workspace=str(body["team_id"]), support=self._blocks,
+            )
+        except SlackApiError as exc:
+            if exc.response.get("error") not in CHANNEL_GONE:
+                raise
+            return False
+        return True
 
     async def _respond(self, response_url: str, message: Message) -> None:
         hook = webhook_client(response_url, self._session)
@@ -369,11 +387,10 @@ class SlackAdapter:
     async def send(self, channel: ChannelKey, message: Message) -> str | None:
         client = await self._client_for(channel)
         try:
-            posted = await client.chat_postMessage(
-                channel=channel.channel, **render(message).payload()
+            posted = await post_message(
+                client, channel.channel, message, workspace=channel.workspace,
+                support=self._blocks,
             )
-            if message.chart is not None:
-                await self._upload_chart(client, channel.channel, message.chart)
         except SlackApiError as exc:
             error = str(exc.response.get("error"))
             if error in CHANNEL_GONE:
@@ -385,17 +402,6 @@ class SlackAdapter:
             raise
         ts = posted.get("ts")
         return str(ts) if ts else None
-
-    async def _upload_chart(self, client: AsyncWebClient, channel: str, chart: Chart) -> None:
-        # files.upload was retired in Nov 2025; files_upload_v2 is the
-        # getUploadURLExternal → upload → completeUploadExternal flow.
-        await client.files_upload_v2(
-            channel=channel,
-            file=chart.png,
-            filename=chart.filename,
-            title=chart.alt_text[:250],
-            alt_txt=chart.alt_text[:1000],
-        )
 
     async def _client_for(self, channel: ChannelKey) -> AsyncWebClient:
         if self._client is None:

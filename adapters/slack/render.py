@@ -4,7 +4,12 @@ Layout: a ``header`` (the title), then each section as ``section`` blocks separa
 ``divider``s (title and text in mrkdwn, fields ten to a block, verbatim lines as
 preformatted text), then the footnotes in a ``context`` block. A message's one table is a
 native ``table`` block when it fits one; several tables, or one too big, are preformatted
-text (split without loss, header repeated). Anything that does not fit
+text (split without loss, header repeated). Where the workspace takes them (``native``),
+the one table is a sortable ``data_table`` and the chart a ``data_visualization`` line
+chart; else the chart is an ``image`` block showing the PNG uploaded beforehand
+(``chart_file``), so chart and text arrive as one message. The chart goes just before the
+section holding the table (the full table goes with the chart), else at the end. Anything
+that does not fit
 is cut with a visible "…and N more" rather than rejected by Slack. Every string in the
 message is a stranger's plain text until proven otherwise, so every one passes through
 :mod:`adapters.slack.escape`. A plain-text ``text`` fallback always goes with the blocks:
@@ -13,13 +18,14 @@ Slack shows it in notifications and in clients that cannot draw the blocks.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from adapters.slack import escape
-from bot.core.message import Link, Message, Section, Table, plain_text, render_spans
+from bot.core.message import Chart, Link, Message, Section, Table, plain_text, render_spans
 
 Block = dict[str, Any]
 
@@ -36,6 +42,28 @@ MAX_TABLE_COLUMNS = 20
 # Slack truncates a message's top-level text after 4,000 characters in the client, and it
 # is only a fallback: keep it well under.
 MAX_FALLBACK = 3000
+
+# Image blocks (docs.slack.dev/reference/block-kit/blocks/image-block).
+MAX_IMAGE_TEXT = 2000
+# data_visualization (Jun 2026; docs.slack.dev/reference/block-kit/blocks/
+# data-visualization-block): title and axis labels 50 characters, 1-6 series of 1-20
+# points, series names, point labels and categories 20 characters, at most 2 a message.
+MAX_CHART_TITLE = 50
+MAX_CHART_AXIS_LABEL = 50
+MAX_CHART_SERIES = 6
+MAX_CHART_POINTS = 20
+MAX_CHART_NAME = 20
+# data_table (May 2026; .../data-table-block): 2-101 rows with the header, 1-20 columns,
+# 10,000 characters across all cells (of a table, and of a message), 1-100 rows a page.
+MAX_DATA_TABLE_ROWS = 101
+MAX_DATA_TABLE_COLUMNS = 20
+MAX_DATA_TABLE_CHARS = 10_000
+DATA_TABLE_PAGE = 20
+DATA_VISUALIZATION = "data_visualization"
+DATA_TABLE = "data_table"
+NATIVE_TYPES = frozenset({DATA_VISUALIZATION, DATA_TABLE})
+# A figure as the renderers write one: "1,234", "3.6", "+59%", "-16%", "±0%".
+_FIGURE = re.compile(r"[+\-−±]?\d[\d,]*(?:\.\d+)?%?")
 
 TableStyle = Literal["auto", "code"]
 
@@ -58,22 +86,37 @@ class SlackMessage:
 
 
 def render(
-    message: Message, *, tables: TableStyle = "auto", chart_note: bool = False
+    message: Message,
+    *,
+    tables: TableStyle = "auto",
+    chart_note: bool = False,
+    native: frozenset[str] = frozenset(),
+    chart_file: str | None = None,
 ) -> SlackMessage:
     """``tables="auto"`` draws a message's only table as Slack's ``table`` block (Aug 2025)
-    when it fits one; ``"code"`` keeps every table preformatted. ``chart_note`` adds the
-    chart's alt text as a context line, for replies that cannot carry the uploaded image
-    (``response_url``)."""
+    when it fits one; ``"code"`` keeps every table preformatted. ``native`` names the
+    newer block types the workspace takes (:data:`NATIVE_TYPES`); ``chart_file`` is the id
+    of the chart's PNG, uploaded by the token that posts. ``chart_note`` adds the chart's
+    alt text as a context line when no chart block can be drawn, for replies that cannot
+    carry an uploaded image (``response_url``)."""
     body: list[Block] = []
     found = [section.table for section in message.sections if section.table is not None]
     # Slack allows one table block a message.
-    native = tables == "auto" and len(found) == 1 and _fits_table_block(found[0])
+    one = tables == "auto" and len(found) == 1
+    data_table = one and DATA_TABLE in native and _fits_data_table(found[0])
+    table_block = one and not data_table and _fits_table_block(found[0])
+    chart = _chart_blocks(message.chart, native, chart_file)
+    unplaced = list(chart)
     for number, section in enumerate(message.sections):
         if number:
             body.append({"type": "divider"})
-        body += _section(section, native_table=native)
+        if section.table is not None:
+            body += unplaced
+            unplaced = []
+        body += _section(section, native_table=table_block, data_table=data_table)
+    body += unplaced
     notes = list(message.footnotes)
-    if chart_note and message.chart is not None:
+    if chart_note and message.chart is not None and not chart:
         notes.insert(0, f"Chart: {message.chart.alt_text}")
     tail = [_context(notes)] if notes else []
     budget = MAX_BLOCKS - 1 - len(tail)
@@ -95,8 +138,9 @@ def render(
 def fallback(message: Message) -> str:
     """The message as plain lines, for notifications and clients without blocks: the
     title, each section's title, text, fields (``label: value``), table rows (cells
-    separated by `` · ``) and code, the chart's description and the footnotes. No
-    alignment: notifications use a proportional font."""
+    separated by `` · ``) and code, and the footnotes. No alignment: notifications use a
+    proportional font. The chart's description is not repeated here: the image block
+    carries it as its alt text."""
     lines = [_title(message)]
     for section in message.sections:
         lines.append("")
@@ -110,8 +154,6 @@ def fallback(message: Message) -> str:
             lines += [" · ".join(" ".join(cell.split()) for cell in row) for row in rows]
         if section.code:
             lines.append(section.code)
-    if message.chart is not None:
-        lines += ["", f"Chart: {message.chart.alt_text}"]
     if message.footnotes:
         lines += ["", *message.footnotes]
     return escape.clip(escape.mrkdwn("\n".join(lines)), MAX_FALLBACK)
@@ -132,7 +174,7 @@ def _header(message: Message) -> Block:
     }
 
 
-def _section(section: Section, *, native_table: bool) -> list[Block]:
+def _section(section: Section, *, native_table: bool, data_table: bool = False) -> list[Block]:
     blocks: list[Block] = []
     heading = _bold(section.title) if section.title else ""
     text = render_spans(section.text, escape.mrkdwn, _link) if section.text else ""
@@ -140,7 +182,12 @@ def _section(section: Section, *, native_table: bool) -> list[Block]:
         blocks += [_mrkdwn(chunk) for chunk in _chunks("\n".join(filter(None, [heading, text])))]
     blocks += _fields(section)
     if section.table is not None:
-        blocks += [_native_table(section.table)] if native_table else _code_table(section.table)
+        if data_table:
+            blocks.append(_data_table(section.table, section.title))
+        elif native_table:
+            blocks.append(_native_table(section.table))
+        else:
+            blocks += _code_table(section.table)
     if section.code:
         blocks += [_mrkdwn(_fence(chunk)) for chunk in _chunks(escape.code(section.code), 8)]
     return blocks
@@ -211,6 +258,97 @@ def _native_table(table: Table) -> Block:
         "type": "table",
         "rows": [[_raw_text(cell) for cell in row] for row in (table.columns, *table.rows)],
     }
+
+
+def _fits_data_table(table: Table) -> bool:
+    rows = 1 + len(table.rows)
+    chars = sum(len(escape.plain(cell)) for row in (table.columns, *table.rows) for cell in row)
+    return (
+        2 <= rows <= MAX_DATA_TABLE_ROWS
+        and len(table.columns) <= MAX_DATA_TABLE_COLUMNS
+        and chars <= MAX_DATA_TABLE_CHARS
+    )
+
+
+def _data_table(table: Table, caption: str | None) -> Block:
+    """The header row as text, then each figure as ``raw_number`` (so its column sorts by
+    value: Slack sorts a column numerically only when every cell is a number), the rest
+    as ``raw_text``."""
+    body = [[_data_cell(cell) for cell in row] for row in table.rows]
+    return {
+        "type": DATA_TABLE,
+        "caption": escape.clip(escape.plain(caption or "Table"), MAX_IMAGE_TEXT) or "Table",
+        "page_size": min(len(table.rows), DATA_TABLE_PAGE),
+        "rows": [[_raw_text(cell) for cell in table.columns], *body],
+    }
+
+
+def _data_cell(cell: str) -> Block:
+    text = cell.strip()
+    if not _FIGURE.fullmatch(text):
+        return _raw_text(cell)
+    value = float(re.sub(r"[,%+±]", "", text).replace("\u2212", "-"))
+    return {"type": "raw_number", "value": value, "text": escape.plain(text)}
+
+
+def native_chart(chart: Chart) -> Block | None:
+    """The chart as a ``data_visualization`` line chart; None when its data does not fit
+    the block (too many lines or days, names that clip to the same 20 characters)."""
+    if not chart.series or not 1 <= len(chart.categories) <= MAX_CHART_POINTS:
+        return None
+    if len(chart.series) > MAX_CHART_SERIES:
+        return None
+    names = [_clip(line.name, MAX_CHART_NAME) for line in chart.series]
+    labels = [_clip(day, MAX_CHART_NAME) for day in chart.categories]
+    if len(set(names)) < len(names) or len(set(labels)) < len(labels):
+        return None
+    axes: Block = {"categories": labels, "x_label": "day (UTC)"}
+    if chart.y_label:
+        axes["y_label"] = _clip(chart.y_label, MAX_CHART_AXIS_LABEL)
+    return {
+        "type": DATA_VISUALIZATION,
+        "title": _clip(chart.title or "Chart", MAX_CHART_TITLE),
+        "chart": {
+            "type": "line",
+            "series": [
+                {
+                    "name": name,
+                    "data": [
+                        {"label": label, "value": value}
+                        for label, value in zip(labels, line.values, strict=True)
+                    ],
+                }
+                for name, line in zip(names, chart.series, strict=True)
+            ],
+            "axis_config": axes,
+        },
+    }
+
+
+def image_block(chart: Chart, file_id: str) -> Block:
+    """The uploaded PNG, described once by its alt text."""
+    block: Block = {
+        "type": "image",
+        "slack_file": {"id": file_id},
+        "alt_text": _clip(chart.alt_text, MAX_IMAGE_TEXT) or "Chart",
+    }
+    if chart.title:
+        block["title"] = {
+            "type": "plain_text", "text": _clip(chart.title, MAX_IMAGE_TEXT), "emoji": False
+        }
+    return block
+
+
+def _chart_blocks(chart: Chart | None, native: frozenset[str], file_id: str | None) -> list[Block]:
+    if chart is None:
+        return []
+    if DATA_VISUALIZATION in native and (drawn := native_chart(chart)) is not None:
+        return [drawn]
+    return [image_block(chart, file_id)] if file_id else []
+
+
+def _clip(text: str, limit: int) -> str:
+    return escape.clip(escape.plain(text), limit)
 
 
 def _raw_text(cell: str) -> Block:

@@ -5,7 +5,11 @@ token as ``Authorization: Bearer …`` (or a ``token`` parameter), and every ans
 ``{"ok": …}`` envelope except rate limits (HTTP 429 with ``Retry-After``). Methods:
 ``auth.test``, ``chat.postMessage``, ``chat.postEphemeral``, ``users.info``,
 ``conversations.info``, ``files.getUploadURLExternal`` (plus the upload URL it hands out)
-and ``files.completeUploadExternal``, and ``oauth.v2.access`` for the install flow. It
+and ``files.completeUploadExternal`` (a file completed without a channel stays private to
+the token that uploaded it, which may show it in an ``image`` block), and
+``oauth.v2.access`` for the install flow. ``chat.postMessage`` checks its blocks as Slack
+does (:mod:`bot.testing.slack_blocks`) and answers ``invalid_blocks`` with the problems;
+:meth:`FakeSlack.refuse_blocks` makes a workspace refuse newer block types. It
 also receives what an app posts to a slash command's ``response_url``
 (:meth:`FakeSlack.response_url` mints one).
 
@@ -14,6 +18,7 @@ also receives what an app posts to a slash command's ``response_url``
         slack.fail_channel("C_GONE", "channel_not_found")
         slack.rate_limit("chat.postMessage", retry_after=1)
         release = slack.hold("users.info")  # calls wait until release.set()
+        slack.refuse_blocks("T_FAKE", "data_visualization", "data_table")
 
 Every call is recorded in :attr:`FakeSlack.calls` (the method name, its merged parameters
 and the token); :meth:`FakeSlack.wait_for` awaits calls that arrive after a reply was
@@ -38,6 +43,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.testing.loopback import LoopbackServer
+from bot.testing.slack_blocks import block_problems
 
 JsonObject = dict[str, Any]
 _Method = Callable[["Call"], Awaitable[JsonObject]]
@@ -100,7 +106,9 @@ class _Upload:
     filename: str
     length: int
     alt_txt: str | None
+    token: str | None = None
     data: bytes | None = None
+    completed: bool = False
 
 
 @dataclass
@@ -130,6 +138,7 @@ class FakeSlack(LoopbackServer):
         self._holds: dict[str, asyncio.Event] = {}
         self._pace: _Pace | None = None
         self._oauth_codes: dict[str, Workspace] = {}
+        self._refused: dict[str, frozenset[str]] = {}
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
         self._runner = None
@@ -175,6 +184,11 @@ class FakeSlack(LoopbackServer):
         ``per_channel_seconds`` in a channel, and at most ``workspace_per_second`` across
         a workspace (over a one-second window); past either, HTTP 429 with Retry-After."""
         self._pace = _Pace(per_channel_seconds, workspace_per_second)
+
+    def refuse_blocks(self, team_id: str, *types: str) -> None:
+        """Posts in the workspace holding a block of these types get ``invalid_blocks``
+        (a workspace where Slack has not rolled the block out); none: all taken again."""
+        self._refused[team_id] = frozenset(types)
 
     def response_url(self, name: str = "") -> str:
         """A fresh URL to put in a slash command's ``response_url``."""
@@ -335,6 +349,21 @@ class FakeSlack(LoopbackServer):
             return problem
         if not (call.params.get("text") or call.params.get("blocks")):
             return {"ok": False, "error": "no_text"}
+        workspace = self._workspace(call.token)
+        assert workspace is not None
+        problems = block_problems(
+            _json_field(call.params.get("blocks")),
+            _json_field(call.params.get("attachments")),
+            file_visible=lambda file_id: self._visible(file_id, call.token),
+            refused=self._refused.get(workspace.team_id, frozenset()),
+        )
+        if problems:
+            return {
+                "ok": False,
+                "error": "invalid_blocks",
+                "errors": problems,
+                "response_metadata": {"messages": [f"[ERROR] {p}" for p in problems]},
+            }
         ts = self._ts_now()
         self.posted.append(call)
         return {
@@ -396,7 +425,7 @@ class FakeSlack(LoopbackServer):
             return {"ok": False, "error": "invalid_arguments"}
         file_id = f"F{secrets.token_hex(5).upper()}"
         alt = call.params.get("alt_txt") or call.params.get("alt_text")
-        self.files[file_id] = _Upload(str(filename), int(str(length)), alt)
+        self.files[file_id] = _Upload(str(filename), int(str(length)), alt, call.token)
         return {"ok": True, "upload_url": f"{self.url}/upload/v1/{file_id}", "file_id": file_id}
 
     async def _complete_upload(self, call: Call) -> JsonObject:
@@ -415,8 +444,9 @@ class FakeSlack(LoopbackServer):
         shared = []
         for entry in entries:
             upload = self.files.get(str(entry.get("id")))
-            if upload is None or upload.data is None:
+            if upload is None or upload.data is None or upload.token != call.token:
                 return {"ok": False, "error": "file_not_found"}
+            upload.completed = True
             shared.append(
                 {
                     "id": entry["id"],
@@ -428,6 +458,21 @@ class FakeSlack(LoopbackServer):
                 }
             )
         return {"ok": True, "files": shared}
+
+
+    def _visible(self, file_id: str, token: str | None) -> bool:
+        upload = self.files.get(file_id)
+        return upload is not None and upload.completed and upload.token == token
+
+
+def _json_field(value: object) -> object:
+    """A form-encoded call sends blocks as a JSON string; a JSON call, as the array."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
 
 
 async def _params(request: web.Request) -> dict[str, Any]:

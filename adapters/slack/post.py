@@ -1,0 +1,153 @@
+"""Posting a message to a channel: the chart in the same message, native blocks where the
+workspace takes them.
+
+The chart is a ``data_visualization`` block when the workspace takes that block and the
+chart's data fits it; otherwise its PNG is uploaded first, completed without a channel
+(so no separate file message appears), and shown by an ``image`` block that references
+the file. If Slack answers ``invalid_blocks`` because of a newer block type
+(``data_visualization``, ``data_table``), the fallback (the PNG, the ``table`` block) is
+posted at once and the refusal remembered for the workspace, in the Store's named state,
+so later posts go straight to the fallback. An upload is completed asynchronously on
+Slack's side: an image block naming a file not yet ready is refused, so it is tried once
+more after a moment, then posted without the image rather than not at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from adapters.slack.render import (
+    DATA_VISUALIZATION,
+    MAX_IMAGE_TEXT,
+    NATIVE_TYPES,
+    native_chart,
+    render,
+)
+from bot.core.message import Chart, Message
+from bot.core.store import Store
+
+log = logging.getLogger(__name__)
+
+_STATE_PREFIX = "slack.refused_blocks."
+_POINTER = re.compile(r"\[json-pointer:(/(?:attachments/(\d+)/)?blocks/(\d+))")
+# How long an image block waits for its file once Slack said it was not ready.
+FILE_READY_WAIT = 1.0
+
+
+class BlockSupport:
+    """Which newer block types each workspace refused, remembered in the Store."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._known: dict[str, frozenset[str]] = {}
+
+    async def refused(self, workspace: str) -> frozenset[str]:
+        if workspace not in self._known:
+            raw = await self._store.get_state(_STATE_PREFIX + workspace)
+            types = json.loads(raw) if raw else []
+            self._known[workspace] = frozenset(str(kind) for kind in types)
+        return self._known[workspace]
+
+    async def refuse(self, workspace: str, types: frozenset[str]) -> None:
+        known = await self.refused(workspace) | types
+        self._known[workspace] = known
+        await self._store.set_state(
+            _STATE_PREFIX + workspace, json.dumps(sorted(known)), datetime.now(UTC)
+        )
+        log.warning("Slack: workspace %s refused %s; using the fallback", workspace,
+                    ", ".join(sorted(types)))
+
+
+async def upload_chart(client: AsyncWebClient, chart: Chart) -> str:
+    """The file id of the chart's PNG, uploaded and completed without a channel: private
+    to the bot until a message shows it. (files.upload was retired in Nov 2025;
+    files_upload_v2 is getUploadURLExternal → upload → completeUploadExternal.)"""
+    response = await client.files_upload_v2(
+        file=chart.png,
+        filename=chart.filename,
+        title=chart.title or chart.filename,
+        alt_txt=chart.alt_text[:MAX_IMAGE_TEXT],
+    )
+    files = response.get("files") or [response.get("file")]
+    return str(files[0]["id"])
+
+
+async def post_message(
+    client: AsyncWebClient,
+    channel: str,
+    message: Message,
+    *,
+    workspace: str,
+    support: BlockSupport,
+) -> AsyncSlackResponse:
+    """``chat.postMessage`` of ``message``, with its chart, falling back as the module
+    says. Raises SlackApiError for every other refusal."""
+    native = NATIVE_TYPES - await support.refused(workspace)
+    file_id: str | None = None
+    image_waited = False
+    while True:
+        chart = message.chart
+        if chart is not None and file_id is None and not image_waited and not _drawn_natively(
+            chart, native
+        ):
+            file_id = await upload_chart(client, chart)
+        payload = render(message, native=native, chart_file=file_id).payload()
+        try:
+            return await client.chat_postMessage(channel=channel, **payload)
+        except SlackApiError as exc:
+            if exc.response.get("error") != "invalid_blocks":
+                raise
+            blamed = blamed_types(exc.response.get("errors"), payload)
+            used = {block["type"] for block in _all_blocks(payload)} & native
+            # Errors that point nowhere known are laid on every newer type used.
+            newer = frozenset(blamed & used if blamed else used)
+            if newer:
+                await support.refuse(workspace, newer)
+                native -= newer
+                continue
+            if "image" in blamed and file_id is not None:
+                if image_waited:
+                    log.warning("Slack: file %s still refused; posting without it", file_id)
+                    file_id = None
+                    continue
+                image_waited = True
+                await asyncio.sleep(FILE_READY_WAIT)
+                continue
+            raise
+
+
+def _drawn_natively(chart: Chart, native: frozenset[str]) -> bool:
+    return DATA_VISUALIZATION in native and native_chart(chart) is not None
+
+
+def blamed_types(errors: object, payload: dict[str, Any]) -> set[str]:
+    """The types of the blocks Slack's ``errors`` point at (``[json-pointer:/blocks/3…]``)."""
+    blamed: set[str] = set()
+    for error in errors if isinstance(errors, list) else []:
+        for match in _POINTER.finditer(str(error)):
+            attachment, number = match[2], int(match[3])
+            if attachment is None:
+                blocks = payload.get("blocks") or []
+            else:
+                attachments = payload.get("attachments") or []
+                index = int(attachment)
+                blocks = attachments[index].get("blocks", []) if index < len(attachments) else []
+            if number < len(blocks):
+                blamed.add(str(blocks[number]["type"]))
+    return blamed
+
+
+def _all_blocks(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        *(payload.get("blocks") or []),
+        *(b for a in payload.get("attachments") or [] for b in a.get("blocks", [])),
+    ]
