@@ -4,12 +4,10 @@ lines differ widely, a DEMO mark on demo data, readable 400 px wide, alt text on
 from __future__ import annotations
 
 import struct
-from datetime import UTC, date, datetime
+from datetime import date
 
 from adapters.markdown import render_markdown
 from adapters.text import render_text
-from bot.core.figures import Momentum
-from bot.core.repo_ref import RepoRef
 from bot.core.store import RepoEvent
 from bot.features.briefing.chart import (
     briefing_chart,
@@ -21,38 +19,7 @@ from bot.features.briefing.chart import (
     top_movers,
 )
 from bot.features.briefing.message import briefing_message
-from bot.features.briefing.model import Briefing, Coincidence, RepoFigures
-
-AS_OF = date(2026, 4, 13)  # windows: Apr 6-12 (current), Mar 30-Apr 5 (prior)
-RELEASE = RepoEvent("release", "v2.0", "Rocket 2.0 @everyone", datetime(2026, 4, 8, 15, tzinfo=UTC))
-
-
-def repo(name: str, prior: int, now: int, *, event: RepoEvent | None = None) -> RepoFigures:
-    # 14 days of daily stars: the prior week's total spread evenly, then the current one's.
-    daily = (prior // 7,) * 7 + (now // 7,) * 7
-    coincidence = (
-        Coincidence(event, stars_after=100, hours=48, baseline_per_day=10) if event else None
-    )
-    return RepoFigures(
-        ref=RepoRef.parse(name),
-        stars=1000,
-        figures=Momentum(window_days=7, stars=now, prior_stars=prior, missing_days=0),
-        exact=True,
-        recent_daily=daily,
-        coincidence=coincidence,
-    )
-
-
-def briefing(*repos: RepoFigures, synthetic: bool = False) -> Briefing:
-    return Briefing(
-        as_of=AS_OF,
-        window_days=7,
-        repos=repos,
-        accelerating=tuple(r for r in repos if (r.acceleration or 0) > 0),
-        decelerating=tuple(r for r in repos if (r.acceleration or 0) < 0),
-        themes=(),
-        synthetic=synthetic,
-    )
+from tests.briefing_support import RELEASE, briefing, repo
 
 
 def png_width(png: bytes) -> int:
