@@ -8,6 +8,8 @@ from typing import Any
 
 from adapters.discord.bot import DiscordAdapter
 from bot.core.settings import Settings
+from bot.testing.discord_components import IS_COMPONENTS_V2 as IS_COMPONENTS_V2
+from bot.testing.discord_components import MEDIA_GALLERY, TEXT_DISPLAY
 from bot.testing.fake_discord import Call, FakeDiscord
 
 EPHEMERAL = 64
@@ -45,3 +47,37 @@ def embeds_of(call: Call) -> list[dict[str, Any]]:
     body = call.body
     data = body.get("data", body)
     return list(data.get("embeds", []))
+
+
+def components_of(call: Call) -> list[dict[str, Any]]:
+    """Every Components V2 component of a message, nested ones included, in order."""
+    body = call.body
+    data = body.get("data", body)
+
+    def walk(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for component in components:
+            found += [component, *walk(component.get("components", []))]
+        return found
+
+    return walk(list(data.get("components", [])))
+
+
+def shown_text(call: Call) -> str:
+    """The text a message shows: its embeds' titles, descriptions and fields, or its
+    Components V2 text displays."""
+    parts: list[str] = []
+    for embed in embeds_of(call):
+        parts += [str(embed.get("title", "")), str(embed.get("description", ""))]
+        parts += [f"{field['name']}\n{field['value']}" for field in embed.get("fields", [])]
+    parts += [c["content"] for c in components_of(call) if c.get("type") == TEXT_DISPLAY]
+    return "\n".join(parts)
+
+
+def shown_images(call: Call) -> list[str]:
+    """The addresses of the images a message shows (embed images or gallery items)."""
+    urls = [e["image"]["url"] for e in embeds_of(call) if "image" in e]
+    for component in components_of(call):
+        if component.get("type") == MEDIA_GALLERY:
+            urls += [item["media"]["url"] for item in component["items"]]
+    return urls

@@ -29,7 +29,17 @@ from tests.discord_payloads import (
     MEMBER,
     command_interaction,
 )
-from tests.discord_support import EPHEMERAL, discord_settings, embeds_of, interact, settle
+from tests.discord_support import (
+    EPHEMERAL,
+    IS_COMPONENTS_V2,
+    components_of,
+    discord_settings,
+    embeds_of,
+    interact,
+    settle,
+    shown_images,
+    shown_text,
+)
 from tests.support import NOW, Clock
 
 CHANNEL = ChannelKey("discord", str(GUILD_ID), str(CHANNEL_ID))
@@ -207,26 +217,63 @@ async def test_commands_are_registered_only_when_they_change(
     assert guild_sync.path == f"/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands"
 
 
-async def test_send_posts_embeds_and_the_chart_to_the_channel(
+BRIEFING = Message(
+    title="Weekly briefing",
+    sections=(Section(text="Total velocity 41.0 stars/day"),),
+    chart=Chart(b"\x89PNG fake", "Daily stars of the watch list", "velocity.png"),
+    footnotes=("Days are UTC.",),
+    audience="channel",
+)
+
+
+async def test_send_posts_a_components_v2_layout_with_the_chart(
     adapter: DiscordAdapter, api: FakeDiscord
 ) -> None:
-    message = Message(
-        title="Weekly briefing",
-        sections=(Section(text="Total velocity 41.0 stars/day"),),
-        chart=Chart(b"\x89PNG fake", "Daily stars of the watch list", "velocity.png"),
-        audience="channel",
-    )
-    message_id = await adapter.send(CHANNEL, message)
+    message_id = await adapter.send(CHANNEL, BRIEFING)
 
     [post] = api.calls_of("channel_message")
+    assert post.status == 200  # the fake checked the layout against Discord's limits
     assert post.path == f"/channels/{CHANNEL_ID}/messages"
     assert message_id is not None
     assert message_id.isdigit()
     assert post.body["allowed_mentions"] == {"parse": []}
-    [embed] = post.body["embeds"]
-    assert embed["image"]["url"] == "attachment://velocity.png"
+    assert post.body["flags"] == IS_COMPONENTS_V2
+    assert "embeds" not in post.body
+    assert not post.body.get("content")  # null, as discord.py sends it
+    # One container: title, separator, text, separator, the chart, separator, footnote.
+    assert [c["type"] for c in components_of(post)] == [17, 10, 14, 10, 14, 12, 14, 10]
+    assert "Total velocity 41.0 stars/day" in shown_text(post)
+    assert shown_images(post) == ["attachment://velocity.png"]
+    [gallery] = [c for c in components_of(post) if c["type"] == 12]
+    assert gallery["items"][0]["description"] == "Daily stars of the watch list"
+    assert "Daily stars of the watch list" not in shown_text(post)
     [upload] = post.files
     assert (upload.filename, upload.data) == ("velocity.png", b"\x89PNG fake")
+
+
+async def test_a_refused_layout_falls_back_to_embeds_at_once(
+    adapter: DiscordAdapter, api: FakeDiscord
+) -> None:
+    api.refuse_components_v2()
+    assert await adapter.send(CHANNEL, BRIEFING)
+    refused, post = api.calls_of("channel_message")
+    assert (refused.status, post.status) == (400, 200)
+    assert refused.body["flags"] == IS_COMPONENTS_V2
+    assert "flags" not in post.body
+    [embed] = post.body["embeds"]
+    assert embed["image"]["url"] == "attachment://velocity.png"
+    assert post.body["allowed_mentions"] == {"parse": []}
+    [upload] = post.files
+    assert (upload.filename, upload.data) == ("velocity.png", b"\x89PNG fake")
+
+
+async def test_an_answer_for_the_requester_stays_in_embeds(
+    adapter: DiscordAdapter, api: FakeDiscord
+) -> None:
+    await adapter.send(CHANNEL, Message(title="Watch list", sections=(Section(text="a/b"),)))
+    [post] = api.calls_of("channel_message")
+    assert "flags" not in post.body
+    assert post.body["embeds"][0]["title"] == "Watch list"
 
 
 @pytest.mark.parametrize(("status", "reason"), [(403, "Missing Access"), (404, "Unknown Channel")])
@@ -271,19 +318,13 @@ async def test_briefing_is_posted_for_the_whole_channel(
     # Not ephemeral: everyone in the channel sees the briefing.
     assert deferral.body == {"type": DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE}
     assert edit.body["allowed_mentions"] == {"parse": []}
-    embeds = embeds_of(edit)
-    assert embeds
-    text = " ".join(
-        [e.get("title", "") + e.get("description", "") for e in embeds]
-        + [f["name"] + f["value"] for e in embeds for f in e.get("fields", [])]
-    )
-    assert "acme/rocket" in text
-    # The chart travels as an attachment that the embed shows.
+    assert edit.status == 200
+    assert edit.body["flags"] == IS_COMPONENTS_V2
+    assert "acme/rocket" in shown_text(edit)
+    # The chart travels as an attachment that the layout's gallery shows.
     [chart] = edit.files
     assert chart.data.startswith(b"\x89PNG")
-    assert [e["image"]["url"] for e in embeds if "image" in e] == [
-        f"attachment://{chart.filename}"
-    ]
+    assert shown_images(edit) == [f"attachment://{chart.filename}"]
 
 
 async def test_rest_and_gateway_urls_are_routed_while_running_and_restored_after(

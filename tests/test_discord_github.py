@@ -13,7 +13,15 @@ from bot.testing import FakeClock
 from bot.testing.fake_discord import FakeDiscord
 from storage.sqlite import SqliteStore
 from tests.discord_payloads import command_interaction
-from tests.discord_support import EPHEMERAL, discord_settings, embeds_of, interact, settle
+from tests.discord_support import (
+    EPHEMERAL,
+    IS_COMPONENTS_V2,
+    discord_settings,
+    embeds_of,
+    interact,
+    settle,
+    shown_text,
+)
 from tests.github_support import BIG, T1, github, scenario
 
 
@@ -56,8 +64,9 @@ async def test_watch_add_repo_and_briefing_with_github_behind(tmp_path: Path) ->
                 assert "A rocket <\u200b!channel>" in text
 
                 posted = await interact(adapter, api, command_interaction("briefing"))
-                assert "flags" not in posted.body["data"]  # for the whole channel
-                assert "big/rocket" in _texts(embeds_of(posted))
+                # For the whole channel (not ephemeral), as Components V2.
+                assert posted.body["data"]["flags"] == IS_COMPONENTS_V2
+                assert "big/rocket" in shown_text(posted)
                 assert posted.files
             finally:
                 await settle()

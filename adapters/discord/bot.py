@@ -29,8 +29,14 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from adapters.discord.commands import Choices, momentum_group
-from adapters.discord.render import render
-from adapters.discord.reply import ANSWER_WITHIN, NO_MENTIONS, answer, follow_up, reply_now
+from adapters.discord.reply import (
+    ANSWER_WITHIN,
+    NO_MENTIONS,
+    answer,
+    follow_up,
+    reply_now,
+    with_fallback,
+)
 from adapters.discord.shards import ShardPlan
 from adapters.discord.sync import sync_if_changed
 from adapters.discord.translate import DM_REFUSAL, channel_key, direct_message_command, to_command
@@ -104,11 +110,16 @@ class DiscordAdapter:
             await asyncio.wait_for(self._logged_in.wait(), LOGIN_WAIT)
         except TimeoutError:
             raise NotStarted("not logged in to Discord yet") from None
-        rendered = render(message)
         target = self.client.get_partial_messageable(int(channel.channel))
         try:
-            sent = await target.send(
-                embeds=rendered.embeds, files=rendered.files, allowed_mentions=NO_MENTIONS
+            sent = await with_fallback(
+                message,
+                lambda shown: target.send(
+                    view=shown.view, files=shown.files, allowed_mentions=NO_MENTIONS
+                ),
+                lambda rendered: target.send(
+                    embeds=rendered.embeds, files=rendered.files, allowed_mentions=NO_MENTIONS
+                ),
             )
         except (discord.Forbidden, discord.NotFound) as exc:
             raise ChannelUnavailable(channel, f"{exc.status} {exc.text} ({exc.code})") from exc

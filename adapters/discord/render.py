@@ -111,7 +111,7 @@ def render(message: Message) -> Rendered:
         embeds[-1].set_footer(text=footer)
     files: list[discord.File] = []
     if message.chart is not None:
-        chart = _chart_file(message.chart)
+        chart = chart_file(message.chart)
         embeds[-1].set_image(url=f"attachment://{chart.filename}")
         files.append(chart)
     return Rendered(embeds, files)
@@ -123,7 +123,7 @@ def _items(sections: tuple[Section, ...]) -> list[_Item]:
         if section.title:
             items.append(_Line(f"**{escape.trim(escape.inline(section.title), _WRAP)}**", "line"))
         if section.text:
-            text = render_spans(section.text, escape.inline, _link)
+            text = render_spans(section.text, escape.inline, link)
             items += [_Line(piece, "line") for piece in _wrap(text)]
         if section.fields:
             inline = all(len(f.value) <= _INLINE_VALUE for f in section.fields)
@@ -136,7 +136,7 @@ def _items(sections: tuple[Section, ...]) -> list[_Item]:
                 for f in section.fields
             ]
         if section.table is not None:
-            header, rows = _table_lines(section.table)
+            header, rows = table_lines(section.table)
             block = 2 * number
             items += [_Line(row, "row", block, header) for row in rows]
         if section.code:
@@ -203,9 +203,9 @@ def _embed(draft: _Draft, colour: discord.Colour) -> discord.Embed:
     return embed
 
 
-def _link(link: Link) -> str:
+def link(target: Link) -> str:
     # The address passed Link's check: nothing in it can end the masked link early.
-    return f"[{escape.inline(link.text)}]({link.url})"
+    return f"[{escape.inline(target.text)}]({target.url})"
 
 
 def _wrap(text: str) -> list[str]:
@@ -223,7 +223,7 @@ def _wrap(text: str) -> list[str]:
     return pieces
 
 
-def _table_lines(table: Table) -> tuple[tuple[str, ...], list[str]]:
+def table_lines(table: Table) -> tuple[tuple[str, ...], list[str]]:
     cells = [[escape.code(cell) for cell in row] for row in (table.columns, *table.rows)]
     widths = [min(max(len(row[i]) for row in cells), 40) for i in range(len(table.columns))]
 
@@ -244,7 +244,7 @@ def _notice(left_off: Counter[str]) -> str:
     return "…and " + ", ".join(parts)
 
 
-def _chart_file(chart: Chart) -> discord.File:
+def chart_file(chart: Chart) -> discord.File:
     name = _SAFE_FILENAME.sub("_", chart.filename).strip("._") or "chart"
     if not name.lower().endswith(".png"):
         name += ".png"

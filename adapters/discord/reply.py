@@ -1,14 +1,23 @@
-"""Answering an interaction: at once when the core is quick, else deferred then edited."""
+"""Answering an interaction: at once when the core is quick, else deferred then edited.
+
+Messages for the whole channel (briefings) go as Components V2 (``layout.py``) when they
+fit; Discord's 400 for the layout falls back to the embeds (``render.py``) at once."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import discord
 
-from adapters.discord.render import render
+from adapters.discord.layout import Layout, layout
+from adapters.discord.render import Rendered, render
 from bot.core.message import Audience, Message
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 NO_MENTIONS = discord.AllowedMentions.none()
 # Discord shows the user an error when an interaction is not answered within 3 seconds;
@@ -38,29 +47,63 @@ async def answer(
         message = await task
     finally:
         task.cancel()
-    rendered = render(message)
     # Interaction tokens last 15 minutes, so a slow answer still lands in the same reply.
-    await interaction.edit_original_response(
-        embeds=rendered.embeds, attachments=rendered.files, allowed_mentions=NO_MENTIONS
+    await with_fallback(
+        message,
+        lambda shown: interaction.edit_original_response(
+            view=shown.view, attachments=shown.files, allowed_mentions=NO_MENTIONS
+        ),
+        lambda rendered: interaction.edit_original_response(
+            embeds=rendered.embeds, attachments=rendered.files, allowed_mentions=NO_MENTIONS
+        ),
     )
 
 
 async def reply_now(interaction: discord.Interaction, message: Message) -> None:
-    rendered = render(message)
-    await interaction.response.send_message(
-        embeds=rendered.embeds,
-        files=rendered.files,
-        ephemeral=message.audience == "requester",
-        allowed_mentions=NO_MENTIONS,
+    ephemeral = message.audience == "requester"
+    await with_fallback(
+        message,
+        lambda shown: interaction.response.send_message(
+            view=shown.view, files=shown.files, ephemeral=ephemeral,
+            allowed_mentions=NO_MENTIONS,
+        ),
+        lambda rendered: interaction.response.send_message(
+            embeds=rendered.embeds, files=rendered.files, ephemeral=ephemeral,
+            allowed_mentions=NO_MENTIONS,
+        ),
     )
 
 
 async def follow_up(interaction: discord.Interaction, message: Message) -> None:
     """A second answer to the same interaction, seen by whoever saw the first."""
-    rendered = render(message)
-    await interaction.followup.send(
-        embeds=rendered.embeds,
-        files=rendered.files,
-        ephemeral=message.audience == "requester",
-        allowed_mentions=NO_MENTIONS,
+    ephemeral = message.audience == "requester"
+    await with_fallback(
+        message,
+        lambda shown: interaction.followup.send(
+            view=shown.view, files=shown.files, ephemeral=ephemeral,
+            allowed_mentions=NO_MENTIONS,
+        ),
+        lambda rendered: interaction.followup.send(
+            embeds=rendered.embeds, files=rendered.files, ephemeral=ephemeral,
+            allowed_mentions=NO_MENTIONS,
+        ),
     )
+
+
+async def with_fallback(
+    message: Message,
+    send_layout: Callable[[Layout], Awaitable[T]],
+    send_embeds: Callable[[Rendered], Awaitable[T]],
+) -> T:
+    """Sends a channel message as Components V2 when it fits, else (or when Discord
+    answers 400 for it) as embeds; a requester's answer as embeds."""
+    shown = layout(message) if message.audience == "channel" else None
+    if shown is not None:
+        try:
+            return await send_layout(shown)
+        except discord.HTTPException as exc:
+            if exc.status != 400:
+                raise
+            log.warning("Discord refused the Components V2 layout (%s); sending embeds", exc.text)
+    # Fresh files: a send closes the ones it was given.
+    return await send_embeds(render(message))

@@ -7,7 +7,10 @@ of the original response (``/webhooks/{app}/{token}…``) and channel posts
 (``POST /channels/{id}/messages``, JSON or multipart with files). Every call is recorded
 in :attr:`FakeDiscord.calls`, with its JSON body (a multipart's ``payload_json``) and
 files. A channel can be made to answer 403 Missing Access or 404 Unknown Channel, and
-any route to answer 429 with ``retry_after``, the way Discord does.
+any route to answer 429 with ``retry_after``, the way Discord does. A message flagged
+``IS_COMPONENTS_V2`` is checked as Discord checks it (:mod:`bot.testing.discord_components`)
+and answered 400 Invalid Form Body when it breaks a limit, or always after
+:meth:`FakeDiscord.refuse_components_v2`.
 
 A gateway socket at :attr:`FakeDiscord.socket_url` (for ``DISCORD_GATEWAY_URL``) says
 HELLO and records each IDENTIFY in :attr:`FakeDiscord.identified`: which shards connected.
@@ -32,6 +35,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, WSMsgType, web
 
+from bot.testing.discord_components import is_v2, v2_problems
 from bot.testing.loopback import LoopbackServer
 
 API_PREFIX = "/api/v10"
@@ -103,6 +107,7 @@ class FakeDiscord(LoopbackServer):
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
         self._closed_channels: dict[int, int] = {}
         self._rate_limits: list[RateLimit] = []
+        self._refuse_v2 = False
         self._ids = itertools.count(1400000000000000000)
         self._changed = asyncio.Condition()
 
@@ -132,6 +137,23 @@ class FakeDiscord(LoopbackServer):
         if status not in (403, 404):
             raise ValueError("a closed channel answers 403 or 404")
         self._closed_channels[channel_id] = status
+
+    def refuse_components_v2(self, refuse: bool = True) -> None:
+        """Every Components V2 message gets 400 (as from a Discord that rejects it)."""
+        self._refuse_v2 = refuse
+
+    def _v2_refusal(self, call: Call, body: Any) -> web.Response | None:
+        if not isinstance(body, dict) or not is_v2(body):
+            return None
+        problems = v2_problems(body, [upload.filename for upload in call.files])
+        if self._refuse_v2:
+            problems.append("components: Components V2 is not available here")
+        if not problems:
+            return None
+        return _json(
+            {"message": "Invalid Form Body", "code": 50035, "errors": {"_errors": problems}},
+            status=400,
+        )
 
     def rate_limit(self, *limits: RateLimit) -> None:
         self._rate_limits.extend(limits)
@@ -326,6 +348,8 @@ class FakeDiscord(LoopbackServer):
         body = call.body if isinstance(call.body, dict) else {}
         kind = int(body.get("type", 0))
         data = body.get("data") or {}
+        if (refused := self._v2_refusal(call, data)) is not None:
+            return refused
         if request.query.get("with_response") not in ("1", "true"):
             return web.Response(status=204)
         interaction: dict[str, Any] = {"id": call.params["interaction_id"], "type": 2}
@@ -342,11 +366,15 @@ class FakeDiscord(LoopbackServer):
         return _json({"interaction": interaction, "resource": resource})
 
     async def _followup(self, request: web.Request) -> web.Response:
+        if (refused := self._v2_refusal(request["call"], request["call"].body)) is not None:
+            return refused
         if request.query.get("wait") not in ("1", "true"):
             return web.Response(status=204)
         return _json(self._message(request["call"], "0"))
 
     async def _webhook_message(self, request: web.Request) -> web.Response:
+        if (refused := self._v2_refusal(request["call"], request["call"].body)) is not None:
+            return refused
         return _json(self._message(request["call"], "0"))
 
     async def _no_content(self, request: web.Request) -> web.Response:
@@ -359,6 +387,8 @@ class FakeDiscord(LoopbackServer):
             return _json(MISSING_ACCESS, status=403)
         if closed == 404:
             return _json(UNKNOWN_CHANNEL, status=404)
+        if (refused := self._v2_refusal(request["call"], request["call"].body)) is not None:
+            return refused
         return _json(self._message(request["call"], channel_id))
 
 
