@@ -7,17 +7,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackAdapter
+from adapters.slack.edge import HttpRequest
+from adapters.slack.post import BlockSupport, post_message
 from adapters.slack.render import NATIVE_TYPES, native_chart, render
 from bot.core.command import ChannelKey
 from bot.core.message import Chart, ChartSeries, Message, Section, Table
+from bot.core.repo_ref import RepoRef
 from bot.core.settings import Settings
-from bot.core.store import Store
+from bot.core.store import Snapshot, Store
 from bot.features.briefing.chart import briefing_chart
 from bot.features.briefing.message import briefing_message
 from bot.features.commands import Router
@@ -25,8 +30,8 @@ from bot.features.commands.context import Context
 from bot.testing.fake_slack import FakeSlack
 from bot.testing.slack_blocks import block_problems
 from tests.briefing_support import RELEASE, briefing, repo
-from tests.slack_support import SIGNING_SECRET
-from tests.support import Clock, open_test_store
+from tests.slack_support import SIGNING_SECRET, command_body, signed_headers
+from tests.support import NOW, Clock, open_test_store
 
 CHANNEL = ChannelKey("slack", "T_FAKE", "C_GENERAL")
 REFUSED_KEY = "slack.refused_blocks.T_FAKE"
@@ -129,7 +134,7 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 @pytest.fixture
 async def slack() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as fake:
+    async with FakeSlack(admins={"U_ADMIN"}) as fake:
         yield fake
 
 
@@ -208,3 +213,94 @@ async def test_only_the_refused_type_falls_back(slack: FakeSlack, store: Store) 
     assert post.params["attachments"][0]["blocks"][0]["type"] == "table"
     assert slack.calls_to("files.getUploadURLExternal") == []
     assert json.loads(await store.get_state(REFUSED_KEY) or "[]") == ["data_table"]
+
+
+async def test_a_briefing_asked_by_slash_command_comes_with_its_chart(
+    slack: FakeSlack, store: Store
+) -> None:
+    adapter = adapter_for(slack, store)
+    await adapter.start()
+    try:
+        await slash(adapter, slack, "watch add acme/rocket")
+        found = await store.find_repo(RepoRef.parse("acme/rocket"))
+        assert found is not None
+        today = NOW.date()
+        # 7 a day in the week before, 14 a day in this one: a mover, so a chart is drawn.
+        counts = {today - timedelta(days=n): 14 if n <= 7 else 7 for n in range(1, 29)}
+        await store.put_daily_stars(found.id, counts, NOW)
+        await store.add_snapshot(found.id, Snapshot(NOW, 1234, 56))
+        replies = await slash(adapter, slack, "briefing")
+    finally:
+        await adapter.close()
+    # The bot posts the briefing itself, chart included; the response_url gets nothing.
+    assert replies == []
+    [post] = slack.posted
+    assert post.params["channel"] == "C_GENERAL"
+    assert any(block["type"] == "data_visualization" for block in post.params["blocks"])
+
+
+async def test_a_slash_briefing_where_the_bot_cannot_post_answers_by_response_url(
+    slack: FakeSlack, store: Store
+) -> None:
+    adapter = adapter_for(slack, store)
+    await adapter.start()
+    try:
+        await slash(adapter, slack, "watch add acme/rocket")
+        found = await store.find_repo(RepoRef.parse("acme/rocket"))
+        assert found is not None
+        counts = {NOW.date() - timedelta(days=n): 14 if n <= 7 else 7 for n in range(1, 29)}
+        await store.put_daily_stars(found.id, counts, NOW)
+        slack.fail_channel("C_GENERAL", "not_in_channel")
+        [reply] = await slash(adapter, slack, "briefing")
+    finally:
+        await adapter.close()
+    assert reply["response_type"] == "in_channel"
+    assert slack.posted == []
+
+
+async def slash(adapter: SlackAdapter, slack: FakeSlack, text: str) -> list[dict[str, Any]]:
+    """Runs ``/momentum text`` as Slack would; what reached its response_url."""
+    url = slack.response_url()
+    body = command_body(text, response_url=url, user="U_ADMIN")
+    assert adapter.edge is not None
+    answer = await adapter.edge.answer(
+        HttpRequest("POST", "/slack/events", body, signed_headers(body), remote="127.0.0.1")
+    )
+    assert answer.status == 200
+    await adapter.drain()
+    return slack.replies_to(url)
+
+
+PNG_ONLY = Message(
+    title="Weekly briefing",
+    chart=Chart(b"\x89PNG\r\n\x1a\n0000", "Daily stars of a/b", filename="a.png"),
+    audience="channel",
+)
+
+
+async def test_an_image_refused_while_its_file_is_processed_is_tried_again(
+    slack: FakeSlack, store: Store
+) -> None:
+    slack.process_files(0.05)
+    client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+    await post_message(client, "C_GENERAL", PNG_ONLY, workspace="T_FAKE",
+                       support=BlockSupport(store), file_wait=0.2)
+    refused, accepted = slack.calls_to("chat.postMessage")
+    assert accepted.params["blocks"] == refused.params["blocks"]
+    [post] = slack.posted
+    assert any(block["type"] == "image" for block in post.params["blocks"])
+    # Nothing is remembered against the workspace: the image block is no newer type.
+    assert await store.get_state(REFUSED_KEY) is None
+
+
+async def test_an_image_whose_file_never_becomes_ready_is_left_out(
+    slack: FakeSlack, store: Store
+) -> None:
+    slack.process_files(60)
+    client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+    await post_message(client, "C_GENERAL", PNG_ONLY, workspace="T_FAKE",
+                       support=BlockSupport(store), file_wait=0.01)
+    # Refused, waited for once, refused again: posted without the image, not dropped.
+    assert len(slack.calls_to("chat.postMessage")) == 3
+    [post] = slack.posted
+    assert [block["type"] for block in post.params["blocks"]] == ["header"]

@@ -88,9 +88,11 @@ async def post_message(
     *,
     workspace: str,
     support: BlockSupport,
+    file_wait: float = FILE_READY_WAIT,
 ) -> AsyncSlackResponse:
     """``chat.postMessage`` of ``message``, with its chart, falling back as the module
-    says. Raises SlackApiError for every other refusal."""
+    says; ``file_wait``: how long a refused image's file is waited for. Raises
+    SlackApiError for every other refusal."""
     native = NATIVE_TYPES - await support.refused(workspace)
     file_id: str | None = None
     image_waited = False
@@ -120,7 +122,7 @@ async def post_message(
                     file_id = None
                     continue
                 image_waited = True
-                await asyncio.sleep(FILE_READY_WAIT)
+                await asyncio.sleep(file_wait)
                 continue
             raise
 

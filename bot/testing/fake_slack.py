@@ -109,6 +109,7 @@ class _Upload:
     token: str | None = None
     data: bytes | None = None
     completed: bool = False
+    ready_at: float = 0.0
 
 
 @dataclass
@@ -139,6 +140,7 @@ class FakeSlack(LoopbackServer):
         self._pace: _Pace | None = None
         self._oauth_codes: dict[str, Workspace] = {}
         self._refused: dict[str, frozenset[str]] = {}
+        self._processing = 0.0
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
         self._runner = None
@@ -189,6 +191,11 @@ class FakeSlack(LoopbackServer):
         """Posts in the workspace holding a block of these types get ``invalid_blocks``
         (a workspace where Slack has not rolled the block out); none: all taken again."""
         self._refused[team_id] = frozenset(types)
+
+    def process_files(self, seconds: float) -> None:
+        """A completed upload can be shown only ``seconds`` later (Slack completes uploads
+        asynchronously; until then an image block naming the file is refused)."""
+        self._processing = seconds
 
     def response_url(self, name: str = "") -> str:
         """A fresh URL to put in a slash command's ``response_url``."""
@@ -447,6 +454,7 @@ class FakeSlack(LoopbackServer):
             if upload is None or upload.data is None or upload.token != call.token:
                 return {"ok": False, "error": "file_not_found"}
             upload.completed = True
+            upload.ready_at = time.monotonic() + self._processing
             shared.append(
                 {
                     "id": entry["id"],
@@ -462,7 +470,12 @@ class FakeSlack(LoopbackServer):
 
     def _visible(self, file_id: str, token: str | None) -> bool:
         upload = self.files.get(file_id)
-        return upload is not None and upload.completed and upload.token == token
+        return (
+            upload is not None
+            and upload.completed
+            and upload.token == token
+            and time.monotonic() >= upload.ready_at
+        )
 
 
 def _json_field(value: object) -> object:
