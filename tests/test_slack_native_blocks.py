@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from adapters.slack.app import SlackAdapter
 from adapters.slack.edge import HttpRequest
 from adapters.slack.post import BlockSupport, post_message
 from adapters.slack.render import NATIVE_TYPES, native_chart, render
+from adapters.slack.translate import response_payload
 from bot.core.command import ChannelKey
 from bot.core.message import Chart, ChartSeries, Message, Section, Table
 from bot.core.repo_ref import RepoRef
@@ -27,6 +28,8 @@ from bot.features.briefing.chart import briefing_chart
 from bot.features.briefing.message import briefing_message
 from bot.features.commands import Router
 from bot.features.commands.context import Context
+from bot.features.compare.chart import compare_chart
+from bot.features.compare.figures import RepoHistory, compare_row
 from bot.testing.fake_slack import FakeSlack
 from bot.testing.slack_blocks import block_problems
 from tests.briefing_support import RELEASE, briefing, repo
@@ -304,3 +307,56 @@ async def test_an_image_whose_file_never_becomes_ready_is_left_out(
     assert len(slack.calls_to("chat.postMessage")) == 3
     [post] = slack.posted
     assert [block["type"] for block in post.params["blocks"]] == ["header"]
+
+
+def test_a_compare_chart_goes_native_at_twenty_shared_days() -> None:
+    # Two repos, 10 stars a day and 1 a day for 39 days from Mar 1 (complete histories).
+    start = date(2026, 3, 1)
+    daily_a = {start + timedelta(days=n): 10 for n in range(39)}
+    daily_b = {start + timedelta(days=n): 1 for n in range(39)}
+    rows = [
+        compare_row(RepoHistory("a/fast", daily_a, 390, start, True), date(2026, 4, 9), None),
+        compare_row(RepoHistory("b/slow", daily_b, 39, start, True), date(2026, 4, 9), None),
+    ]
+    chart = compare_chart(rows, log_scale=False, aligned=False)
+    assert chart is not None
+    # 39 days sampled every 38/19 = 2 days: Mar 1, Mar 3, ..., Apr 8 (20 points).
+    assert len(chart.categories) == 20
+    assert (chart.categories[0], chart.categories[-1]) == ("Mar 1", "Apr 8")
+    # Cumulative: a/fast has 10 by the end of Mar 1, 30 by Mar 3, 390 by Apr 8.
+    assert chart.series[0].values[:2] == (10.0, 30.0)
+    assert chart.series[0].values[-1] == 390.0
+    message = Message(title="Compare", chart=chart, audience="requester")
+    payload = response_payload(message, native=frozenset({"data_visualization"}))
+    assert problems(payload) == []
+    assert any(b["type"] == "data_visualization" for b in payload["blocks"])
+    # A log scale has no native form: the PNG's description stands in.
+    logarithmic = compare_chart(rows, log_scale=True, aligned=False)
+    assert logarithmic is not None
+    assert logarithmic.series == ()
+
+
+async def test_a_refused_native_chart_in_a_response_url_reply_falls_back_once(
+    slack: FakeSlack, store: Store
+) -> None:
+    adapter = adapter_for(slack, store)
+    await adapter.start()
+    try:
+        await slash(adapter, slack, "watch add acme/rocket")
+        found = await store.find_repo(RepoRef.parse("acme/rocket"))
+        assert found is not None
+        counts = {NOW.date() - timedelta(days=n): 14 if n <= 7 else 7 for n in range(1, 29)}
+        await store.put_daily_stars(found.id, counts, NOW)
+        # The bot is not in the channel, so the briefing goes back by response_url, where
+        # this workspace refuses Slack's own chart.
+        slack.fail_channel("C_GENERAL", "not_in_channel")
+        slack.refuse_blocks("T_FAKE", "data_visualization")
+        refused, reply = await slash(adapter, slack, "briefing")
+        assert any(b["type"] == "data_visualization" for b in refused["blocks"])
+        assert all(b["type"] != "data_visualization" for b in reply["blocks"])
+        assert json.loads(await store.get_state(REFUSED_KEY) or "[]") == ["data_visualization"]
+        # The next reply goes straight to the fallback.
+        [again] = await slash(adapter, slack, "briefing")
+        assert all(b["type"] != "data_visualization" for b in again["blocks"])
+    finally:
+        await adapter.close()

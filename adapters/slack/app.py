@@ -40,6 +40,7 @@ from adapters.slack.edge import EVENTS_PATH, SlackEdge, bolt_logger
 from adapters.slack.installations import SignedOAuthStates, StoreInstallationStore
 from adapters.slack.managers import ManagerCache
 from adapters.slack.post import BlockSupport, post_message
+from adapters.slack.render import DATA_VISUALIZATION
 from adapters.slack.translate import COMMAND_NAME, command_from, response_payload
 from bot.core.adapter import ChannelUnavailable, NotStarted, PostRateLimited
 from bot.core.command import ChannelKey, Platform
@@ -313,15 +314,16 @@ class SlackAdapter:
             command = command_from(body, can_manage=can_manage)
             answered = asyncio.Event()
             response_url = str(body["response_url"])
+            team = str(body["team_id"])
 
             async def reply_later(message: Message) -> None:
                 await answered.wait()  # a second answer never overtakes the first
-                await self._respond(response_url, message)
+                await self._respond(response_url, message, team)
 
             try:
                 message = await self._router.handle(replace(command, reply_later=reply_later))
                 if not await self._post_with_chart(client, body, message):
-                    await self._respond(response_url, message)
+                    await self._respond(response_url, message, team)
             finally:
                 answered.set()
         except Exception:
@@ -345,9 +347,16 @@ class SlackAdapter:
             return False
         return True
 
-    async def _respond(self, response_url: str, message: Message) -> None:
+    async def _respond(self, response_url: str, message: Message, workspace: str) -> None:
         hook = webhook_client(response_url, self._session)
-        response = await hook.send_dict(response_payload(message))
+        # Only the chart may be native here: answers' tables stay the table block.
+        native = frozenset({DATA_VISUALIZATION}) - await self._blocks.refused(workspace)
+        payload = response_payload(message, native=native)
+        response = await hook.send_dict(payload)
+        drawn = any(block["type"] == DATA_VISUALIZATION for block in payload["blocks"])
+        if drawn and response.status_code != 200 and "invalid_blocks" in response.body:
+            await self._blocks.refuse(workspace, frozenset({DATA_VISUALIZATION}))
+            response = await hook.send_dict(response_payload(message))
         if response.status_code != 200:
             log.warning(
                 "response_url answered %s: %s", response.status_code, response.body[:200]

@@ -27,10 +27,15 @@ def command_from(body: Mapping[str, Any], *, can_manage: bool) -> Command:
     )
 
 
-def response_payload(message: Message) -> dict[str, Any]:
+def response_payload(
+    message: Message, *, native: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """What goes to a slash command's ``response_url``: answers only the requester sees,
-    or a post the whole channel sees (briefings)."""
+    or a post the whole channel sees (briefings). ``native``: the newer block types the
+    workspace takes."""
     response_type = "in_channel" if message.audience == "channel" else "ephemeral"
-    # A response_url cannot carry a file, so the chart is described instead.
-    rendered = render(message, chart_note=True)
+    # A response_url cannot carry an uploaded file (an ephemeral message cannot show a
+    # private one): the chart is Slack's own data_visualization where it can be, else
+    # described in a context line.
+    rendered = render(message, chart_note=True, native=native)
     return {"response_type": response_type, **rendered.payload()}

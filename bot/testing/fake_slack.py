@@ -290,6 +290,14 @@ class FakeSlack(LoopbackServer):
         await self._record(Call("response_url", payload, None, body, request.path))
         if not isinstance(payload, dict) or not (payload.get("text") or payload.get("blocks")):
             return web.Response(status=400, text="no_text")
+        team = request.match_info["team"]
+        problems = block_problems(
+            payload.get("blocks"), payload.get("attachments"),
+            # A reply through response_url carries no token that could show a private file.
+            file_visible=lambda _: False, refused=self._refused.get(team, frozenset()),
+        )
+        if problems:
+            return web.Response(status=400, text="invalid_blocks")
         return web.Response(text="ok")
 
     async def _oauth_access(self, request: web.Request) -> web.StreamResponse:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.core.formatting import day as fmt_day
-from bot.core.message import Chart
+from bot.core.message import Chart, ChartSeries
 from bot.features.chart_style import (
     COLOURS,
     DPI,
@@ -22,6 +22,9 @@ from bot.features.chart_style import (
     demo_mark,
 )
 from bot.features.compare.figures import CompareRow
+
+# A native line chart takes 20 points a line (Slack's data_visualization).
+NATIVE_POINTS = 20
 
 
 def compare_chart(
@@ -71,9 +74,40 @@ def compare_chart(
             figure.savefig(buffer, format="png", transparent=True, bbox_inches="tight")
         finally:
             plt.close(figure)
+    categories, series = native_series(drawn, log_scale=log_scale, aligned=aligned)
     return Chart(
-        buffer.getvalue(), alt_text=alt_text(drawn, log_scale, aligned), filename="compare.png"
+        buffer.getvalue(),
+        alt_text=alt_text(drawn, log_scale, aligned),
+        filename="compare.png",
+        title="Cumulative stars",
+        categories=categories,
+        series=series,
+        y_label="stars",
     )
+
+
+def native_series(
+    rows: Sequence[CompareRow], *, log_scale: bool, aligned: bool
+) -> tuple[tuple[str, ...], tuple[ChartSeries, ...]]:
+    """The curves at up to :data:`NATIVE_POINTS` shared days, for a platform's own chart;
+    none (the PNG alone) when the curves do not span the same days, or for a log scale
+    or aligned starts, which a native line chart cannot draw."""
+    spans = {(row.curve[0][0], row.curve[-1][0]) for row in rows}
+    if log_scale or aligned or len(spans) != 1:
+        return (), ()
+    days = [day for day, _ in rows[0].curve]
+    step = (len(days) - 1) / (NATIVE_POINTS - 1) if len(days) > NATIVE_POINTS else 1.0
+    picked = sorted({days[round(n * step)] for n in range(min(len(days), NATIVE_POINTS))})
+    series = []
+    for row in rows:
+        totals = dict(row.curve)
+        series.append(ChartSeries(row.name, tuple(float(_at(totals, day)) for day in picked)))
+    return tuple(fmt_day(day) for day in picked), tuple(series)
+
+
+def _at(totals: dict[date, int], day: date) -> int:
+    """The total on ``day``, else on the last day before it that has one."""
+    return totals.get(day, max((total for d, total in totals.items() if d <= day), default=0))
 
 
 def _thousands(value: float, _position: float) -> str:
