@@ -141,6 +141,17 @@ async def slack() -> AsyncIterator[FakeSlack]:
         yield fake
 
 
+@pytest.fixture
+async def adapter(slack: FakeSlack, store: Store) -> AsyncIterator[SlackAdapter]:
+    """A started adapter (closing it again at the end is harmless)."""
+    started = adapter_for(slack, store)
+    await started.start()
+    try:
+        yield started
+    finally:
+        await started.close()
+
+
 def adapter_for(slack: FakeSlack, store: Store) -> SlackAdapter:
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET=SIGNING_SECRET,
@@ -151,14 +162,10 @@ def adapter_for(slack: FakeSlack, store: Store) -> SlackAdapter:
 
 
 async def test_a_workspace_that_takes_the_new_blocks_gets_them_without_an_upload(
-    slack: FakeSlack, store: Store
+    slack: FakeSlack, store: Store, adapter: SlackAdapter
 ) -> None:
-    adapter = adapter_for(slack, store)
-    await adapter.start()
-    try:
-        await adapter.send(CHANNEL, ten_repo_message())
-    finally:
-        await adapter.close()
+    await adapter.send(CHANNEL, ten_repo_message())
+    await adapter.close()
     [post] = slack.posted
     types = {block["type"] for block in post.params["blocks"]}
     assert {"data_visualization", "data_table"} <= types
@@ -219,22 +226,11 @@ async def test_only_the_refused_type_falls_back(slack: FakeSlack, store: Store) 
 
 
 async def test_a_briefing_asked_by_slash_command_comes_with_its_chart(
-    slack: FakeSlack, store: Store
+    slack: FakeSlack, store: Store, adapter: SlackAdapter
 ) -> None:
-    adapter = adapter_for(slack, store)
-    await adapter.start()
-    try:
-        await slash(adapter, slack, "watch add acme/rocket")
-        found = await store.find_repo(RepoRef.parse("acme/rocket"))
-        assert found is not None
-        today = NOW.date()
-        # 7 a day in the week before, 14 a day in this one: a mover, so a chart is drawn.
-        counts = {today - timedelta(days=n): 14 if n <= 7 else 7 for n in range(1, 29)}
-        await store.put_daily_stars(found.id, counts, NOW)
-        await store.add_snapshot(found.id, Snapshot(NOW, 1234, 56))
-        replies = await slash(adapter, slack, "briefing")
-    finally:
-        await adapter.close()
+    await watch_a_mover(adapter, slack, store)
+    replies = await slash(adapter, slack, "briefing")
+    await adapter.close()
     # The bot posts the briefing itself, chart included; the response_url gets nothing.
     assert replies == []
     [post] = slack.posted
@@ -243,22 +239,25 @@ async def test_a_briefing_asked_by_slash_command_comes_with_its_chart(
 
 
 async def test_a_slash_briefing_where_the_bot_cannot_post_answers_by_response_url(
-    slack: FakeSlack, store: Store
+    slack: FakeSlack, store: Store, adapter: SlackAdapter
 ) -> None:
-    adapter = adapter_for(slack, store)
-    await adapter.start()
-    try:
-        await slash(adapter, slack, "watch add acme/rocket")
-        found = await store.find_repo(RepoRef.parse("acme/rocket"))
-        assert found is not None
-        counts = {NOW.date() - timedelta(days=n): 14 if n <= 7 else 7 for n in range(1, 29)}
-        await store.put_daily_stars(found.id, counts, NOW)
-        slack.fail_channel("C_GENERAL", "not_in_channel")
-        [reply] = await slash(adapter, slack, "briefing")
-    finally:
-        await adapter.close()
+    await watch_a_mover(adapter, slack, store)
+    slack.fail_channel("C_GENERAL", "not_in_channel")
+    [reply] = await slash(adapter, slack, "briefing")
+    await adapter.close()
     assert reply["response_type"] == "in_channel"
     assert slack.posted == []
+
+
+async def watch_a_mover(adapter: SlackAdapter, slack: FakeSlack, store: Store) -> None:
+    """The channel watches acme/rocket: 7 stars a day in the week before, 14 a day in
+    this one, so it is a mover and its briefing has a chart."""
+    await slash(adapter, slack, "watch add acme/rocket")
+    found = await store.find_repo(RepoRef.parse("acme/rocket"))
+    assert found is not None
+    counts = {NOW.date() - timedelta(days=n): 14 if n <= 7 else 7 for n in range(1, 29)}
+    await store.put_daily_stars(found.id, counts, NOW)
+    await store.add_snapshot(found.id, Snapshot(NOW, 1234, 56))
 
 
 async def slash(adapter: SlackAdapter, slack: FakeSlack, text: str) -> list[dict[str, Any]]:
@@ -337,26 +336,18 @@ def test_a_compare_chart_goes_native_at_twenty_shared_days() -> None:
 
 
 async def test_a_refused_native_chart_in_a_response_url_reply_falls_back_once(
-    slack: FakeSlack, store: Store
+    slack: FakeSlack, store: Store, adapter: SlackAdapter
 ) -> None:
-    adapter = adapter_for(slack, store)
-    await adapter.start()
-    try:
-        await slash(adapter, slack, "watch add acme/rocket")
-        found = await store.find_repo(RepoRef.parse("acme/rocket"))
-        assert found is not None
-        counts = {NOW.date() - timedelta(days=n): 14 if n <= 7 else 7 for n in range(1, 29)}
-        await store.put_daily_stars(found.id, counts, NOW)
-        # The bot is not in the channel, so the briefing goes back by response_url, where
-        # this workspace refuses Slack's own chart.
-        slack.fail_channel("C_GENERAL", "not_in_channel")
-        slack.refuse_blocks("T_FAKE", "data_visualization")
-        refused, reply = await slash(adapter, slack, "briefing")
-        assert any(b["type"] == "data_visualization" for b in refused["blocks"])
-        assert all(b["type"] != "data_visualization" for b in reply["blocks"])
-        assert json.loads(await store.get_state(REFUSED_KEY) or "[]") == ["data_visualization"]
-        # The next reply goes straight to the fallback.
-        [again] = await slash(adapter, slack, "briefing")
-        assert all(b["type"] != "data_visualization" for b in again["blocks"])
-    finally:
-        await adapter.close()
+    await watch_a_mover(adapter, slack, store)
+    # The bot is not in the channel, so the briefing goes back by response_url, where
+    # this workspace refuses Slack's own chart.
+    slack.fail_channel("C_GENERAL", "not_in_channel")
+    slack.refuse_blocks("T_FAKE", "data_visualization")
+    refused, reply = await slash(adapter, slack, "briefing")
+    assert any(b["type"] == "data_visualization" for b in refused["blocks"])
+    assert all(b["type"] != "data_visualization" for b in reply["blocks"])
+    assert json.loads(await store.get_state(REFUSED_KEY) or "[]") == ["data_visualization"]
+    # The next reply goes straight to the fallback.
+    [again] = await slash(adapter, slack, "briefing")
+    assert all(b["type"] != "data_visualization" for b in again["blocks"])
+    await adapter.close()
