@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackAdapter
+from adapters.slack.client import web_client
 from adapters.slack.edge import HttpRequest
 from adapters.slack.post import BlockSupport, post_message
 from adapters.slack.render import NATIVE_TYPES, native_chart, render
@@ -284,7 +284,7 @@ async def test_an_image_refused_while_its_file_is_processed_is_tried_again(
     slack: FakeSlack, store: Store
 ) -> None:
     slack.process_files(0.05)
-    client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+    client = web_client(slack.api_url, slack.bot_token, None)
     await post_message(client, "C_GENERAL", PNG_ONLY, workspace="T_FAKE",
                        support=BlockSupport(store), file_wait=0.2)
     refused, accepted = slack.calls_to("chat.postMessage")
@@ -299,7 +299,7 @@ async def test_an_image_whose_file_never_becomes_ready_is_left_out(
     slack: FakeSlack, store: Store
 ) -> None:
     slack.process_files(60)
-    client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+    client = web_client(slack.api_url, slack.bot_token, None)
     await post_message(client, "C_GENERAL", PNG_ONLY, workspace="T_FAKE",
                        support=BlockSupport(store), file_wait=0.01)
     # Refused, waited for once, refused again: posted without the image, not dropped.
@@ -351,3 +351,16 @@ async def test_a_refused_native_chart_in_a_response_url_reply_falls_back_once(
     [again] = await slash(adapter, slack, "briefing")
     assert all(b["type"] != "data_visualization" for b in again["blocks"])
     await adapter.close()
+
+
+async def test_a_failed_upload_does_not_stop_the_briefing(
+    slack: FakeSlack, store: Store
+) -> None:
+    # More 429s than the client retries (3): the upload gives up after 4 calls.
+    slack.rate_limit("files.getUploadURLExternal", retry_after=0, times=10)
+    client = web_client(slack.api_url, slack.bot_token, None)
+    await post_message(client, "C_GENERAL", PNG_ONLY, workspace="T_FAKE",
+                       support=BlockSupport(store))
+    assert len(slack.calls_to("files.getUploadURLExternal")) == 4
+    [post] = slack.posted
+    assert [block["type"] for block in post.params["blocks"]] == ["header"]

@@ -9,7 +9,8 @@ the file. If Slack answers ``invalid_blocks`` because of a newer block type
 posted at once and the refusal remembered for the workspace, in the Store's named state,
 so later posts go straight to the fallback. An upload is completed asynchronously on
 Slack's side: an image block naming a file not yet ready is refused, so it is tried once
-more after a moment, then posted without the image rather than not at all.
+more after a moment, then posted without the image rather than not at all; so is a
+message whose upload failed.
 """
 
 from __future__ import annotations
@@ -101,7 +102,13 @@ async def post_message(
         if chart is not None and file_id is None and not image_waited and not _drawn_natively(
             chart, native
         ):
-            file_id = await upload_chart(client, chart)
+            try:
+                file_id = await upload_chart(client, chart)
+            except SlackApiError as exc:
+                # The briefing matters more than its picture: it goes without.
+                log.warning("Slack: the chart upload failed (%s); posting without it",
+                            exc.response.get("error"))
+                image_waited = True
         payload = render(message, native=native, chart_file=file_id).payload()
         try:
             return await client.chat_postMessage(channel=channel, **payload)
