@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -189,7 +189,7 @@ async def test_invalid_blocks_posts_the_fallback_once_and_remembers_it(
         [image] = [b for b in post.params["blocks"] if b["type"] == "image"]
         assert image["slack_file"] == {"id": file_id}
         assert post.params["attachments"][0]["blocks"][0]["type"] == "table"
-        assert json.loads(await store.get_state(REFUSED_KEY) or "[]") == [
+        assert sorted(json.loads(await store.get_state(REFUSED_KEY) or "{}")) == [
             "data_table", "data_visualization",
         ]
         # The second briefing goes straight to the fallback: one post, accepted.
@@ -222,7 +222,7 @@ async def test_only_the_refused_type_falls_back(slack: FakeSlack, store: Store) 
     assert any(b["type"] == "data_visualization" for b in post.params["blocks"])
     assert post.params["attachments"][0]["blocks"][0]["type"] == "table"
     assert slack.calls_to("files.getUploadURLExternal") == []
-    assert json.loads(await store.get_state(REFUSED_KEY) or "[]") == ["data_table"]
+    assert sorted(json.loads(await store.get_state(REFUSED_KEY) or "{}")) == ["data_table"]
 
 
 async def test_a_briefing_asked_by_slash_command_comes_with_its_chart(
@@ -346,7 +346,7 @@ async def test_a_refused_native_chart_in_a_response_url_reply_falls_back_once(
     refused, reply = await slash(adapter, slack, "briefing")
     assert any(b["type"] == "data_visualization" for b in refused["blocks"])
     assert all(b["type"] != "data_visualization" for b in reply["blocks"])
-    assert json.loads(await store.get_state(REFUSED_KEY) or "[]") == ["data_visualization"]
+    assert sorted(json.loads(await store.get_state(REFUSED_KEY) or "{}")) == ["data_visualization"]
     # The next reply goes straight to the fallback.
     [again] = await slash(adapter, slack, "briefing")
     assert all(b["type"] != "data_visualization" for b in again["blocks"])
@@ -364,3 +364,16 @@ async def test_a_failed_upload_does_not_stop_the_briefing(
     assert len(slack.calls_to("files.getUploadURLExternal")) == 4
     [post] = slack.posted
     assert [block["type"] for block in post.params["blocks"]] == ["header"]
+
+
+async def test_a_refusal_is_trusted_for_30_days_then_the_block_is_tried_again(
+    store: Store,
+) -> None:
+    now = [datetime(2026, 4, 13, 9, tzinfo=UTC)]
+    support = BlockSupport(store, clock=lambda: now[0])
+    await support.refuse("T_FAKE", frozenset({"data_table"}))
+    now[0] += timedelta(days=29)
+    assert await BlockSupport(store, clock=lambda: now[0]).refused("T_FAKE") == {"data_table"}
+    # 30 days after the refusal: tried again.
+    now[0] += timedelta(days=1)
+    assert await BlockSupport(store, clock=lambda: now[0]).refused("T_FAKE") == frozenset()

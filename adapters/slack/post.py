@@ -7,7 +7,8 @@ chart's data fits it; otherwise its PNG is uploaded first, completed without a c
 the file. If Slack answers ``invalid_blocks`` because of a newer block type
 (``data_visualization``, ``data_table``), the fallback (the PNG, the ``table`` block) is
 posted at once and the refusal remembered for the workspace, in the Store's named state,
-so later posts go straight to the fallback. An upload is completed asynchronously on
+so later posts go straight to the fallback (for 30 days, then the newer block is tried
+again). An upload is completed asynchronously on
 Slack's side: an image block naming a file not yet ready is refused, so it is tried once
 more after a moment, then posted without the image rather than not at all; so is a
 message whose upload failed.
@@ -19,7 +20,8 @@ import asyncio
 import json
 import logging
 import re
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -42,30 +44,45 @@ _STATE_PREFIX = "slack.refused_blocks."
 _POINTER = re.compile(r"\[json-pointer:(/(?:attachments/(\d+)/)?blocks/(\d+))")
 # How long an image block waits for its file once Slack said it was not ready.
 FILE_READY_WAIT = 1.0
+RETRY_AFTER = timedelta(days=30)
 
 
 class BlockSupport:
-    """Which newer block types each workspace refused, remembered in the Store."""
+    """Which newer block types each workspace refused, and when, kept in the Store. A
+    refusal is trusted for :data:`RETRY_AFTER`: Slack rolls blocks out a workspace at a
+    time, so after that the newer block is tried again (one refused post at most)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(
+        self, store: Store, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
         self._store = store
-        self._known: dict[str, frozenset[str]] = {}
+        self._clock = clock
+        self._known: dict[str, dict[str, datetime]] = {}
 
     async def refused(self, workspace: str) -> frozenset[str]:
-        if workspace not in self._known:
-            raw = await self._store.get_state(_STATE_PREFIX + workspace)
-            types = json.loads(raw) if raw else []
-            self._known[workspace] = frozenset(str(kind) for kind in types)
-        return self._known[workspace]
+        since = self._clock() - RETRY_AFTER
+        return frozenset(
+            kind for kind, when in (await self._refusals(workspace)).items() if when > since
+        )
 
     async def refuse(self, workspace: str, types: frozenset[str]) -> None:
-        known = await self.refused(workspace) | types
+        known = dict(await self._refusals(workspace))
+        now = self._clock()
+        known.update((kind, now) for kind in types)
         self._known[workspace] = known
-        await self._store.set_state(
-            _STATE_PREFIX + workspace, json.dumps(sorted(known)), datetime.now(UTC)
-        )
+        value = json.dumps({kind: when.isoformat() for kind, when in sorted(known.items())})
+        await self._store.set_state(_STATE_PREFIX + workspace, value, now)
         log.warning("Slack: workspace %s refused %s; using the fallback", workspace,
                     ", ".join(sorted(types)))
+
+    async def _refusals(self, workspace: str) -> dict[str, datetime]:
+        if workspace not in self._known:
+            raw = await self._store.get_state(_STATE_PREFIX + workspace)
+            stored = json.loads(raw) if raw else {}
+            self._known[workspace] = {
+                str(kind): datetime.fromisoformat(str(when)) for kind, when in stored.items()
+            }
+        return self._known[workspace]
 
 
 async def upload_chart(client: AsyncWebClient, chart: Chart) -> str:
