@@ -60,30 +60,24 @@ async def answer(
 
 
 async def reply_now(interaction: discord.Interaction, message: Message) -> None:
-    ephemeral = message.audience == "requester"
-    await with_fallback(
-        message,
-        lambda shown: interaction.response.send_message(
-            view=shown.view, files=shown.files, ephemeral=ephemeral,
-            allowed_mentions=NO_MENTIONS,
-        ),
-        lambda rendered: interaction.response.send_message(
-            embeds=rendered.embeds, files=rendered.files, ephemeral=ephemeral,
-            allowed_mentions=NO_MENTIONS,
-        ),
-    )
+    await _send(interaction.response.send_message, message)
 
 
 async def follow_up(interaction: discord.Interaction, message: Message) -> None:
     """A second answer to the same interaction, seen by whoever saw the first."""
+    await _send(interaction.followup.send, message)
+
+
+async def _send(send: Callable[..., Awaitable[object]], message: Message) -> None:
+    """Through an interaction's first response or a follow-up: both take the same form."""
     ephemeral = message.audience == "requester"
     await with_fallback(
         message,
-        lambda shown: interaction.followup.send(
+        lambda shown: send(
             view=shown.view, files=shown.files, ephemeral=ephemeral,
             allowed_mentions=NO_MENTIONS,
         ),
-        lambda rendered: interaction.followup.send(
+        lambda rendered: send(
             embeds=rendered.embeds, files=rendered.files, ephemeral=ephemeral,
             allowed_mentions=NO_MENTIONS,
         ),
