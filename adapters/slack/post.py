@@ -8,10 +8,9 @@ the file. If Slack answers ``invalid_blocks`` because of a newer block type
 (``data_visualization``, ``data_table``), the fallback (the PNG, the ``table`` block) is
 posted at once and the refusal remembered for the workspace, in the Store's named state,
 so later posts go straight to the fallback (for 30 days, then the newer block is tried
-again). An upload is completed asynchronously on
-Slack's side: an image block naming a file not yet ready is refused, so it is tried once
-more after a moment, then posted without the image rather than not at all; so is a
-message whose upload failed.
+again). Slack completes an upload asynchronously: an image block naming a file not yet
+ready is refused, so it is tried once more after a moment, then posted without the image
+rather than not at all; so is a message whose upload failed.
 """
 
 from __future__ import annotations

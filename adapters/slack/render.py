@@ -8,12 +8,12 @@ text (split without loss, header repeated). Where the workspace takes them (``na
 the one table is a sortable ``data_table`` and the chart a ``data_visualization`` line
 chart; else the chart is an ``image`` block showing the PNG uploaded beforehand
 (``chart_file``), so chart and text arrive as one message. The chart goes just before the
-section holding the table (the full table goes with the chart), else at the end. Anything
-that does not fit
-is cut with a visible "…and N more" rather than rejected by Slack. Every string in the
-message is a stranger's plain text until proven otherwise, so every one passes through
-:mod:`adapters.slack.escape`. A plain-text ``text`` fallback always goes with the blocks:
-Slack shows it in notifications and in clients that cannot draw the blocks.
+section holding the table (the full table goes with the chart), else at the end.
+Anything that does not fit is cut with a visible "…and N more" rather than rejected by
+Slack. Every string in the message is a stranger's plain text until proven otherwise, so
+every one passes through :mod:`adapters.slack.escape`. A plain-text ``text`` fallback
+always goes with the blocks: Slack shows it in notifications and in clients that cannot
+draw the blocks.
 """
 
 from __future__ import annotations
