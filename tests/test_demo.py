@@ -82,3 +82,14 @@ async def test_the_demo_shows_an_alert_a_radar_pick_and_a_scored_track_record(
         "\n5 coverage items about the list's repos this week (1 Hacker News story and 4 feed "
         "items)"
     )
+
+    # The command line on the demo's database says its figures are synthetic too, in the
+    # table's footnote and on the chart it writes.
+    compared = await momentum(
+        ["compare", "demo-labs/swiftinfer", "demo-labs/tensorkit", "--offline",
+         "--chart", "compare.png"],
+        "", tmp_path, github, DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}",
+    )
+    assert compared.returncode == 0, compared.stderr
+    assert DEMO_LABEL in compared.stdout
+    assert (tmp_path / "compare.png").read_bytes().startswith(b"\x89PNG")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+from functools import partial
 from pathlib import Path
 
 from adapters.markdown import render_markdown
@@ -62,15 +63,20 @@ async def compare_main(settings: Settings, args: argparse.Namespace) -> int:
     async with open_services(settings) as services:
         data = None if args.offline else services.data
         comparison = await compare(services.store, data, request, utc_now(), wait=True)
+        # The demo's database says its figures are synthetic; so must everything drawn from it.
+        synthetic = services.context.synthetic
     chart = None
     if args.chart is not None or args.format != "json":
         chart = await asyncio.to_thread(
-            compare_chart, comparison.rows, log_scale=request.log_scale, aligned=request.aligned
+            partial(compare_chart, log_scale=request.log_scale, aligned=request.aligned,
+                    synthetic=synthetic),
+            comparison.rows,
         )
     chart = write_chart(chart, args.chart, markdown=args.format == "markdown")
     if args.format == "json":
-        print(json.dumps(comparison_json(comparison), indent=2, ensure_ascii=False))
+        print(json.dumps({**comparison_json(comparison), "synthetic": synthetic}, indent=2,
+                         ensure_ascii=False))
         return 0
-    message = compare_message(comparison, chart, synthetic=False)
+    message = compare_message(comparison, chart, synthetic=synthetic)
     print(render_markdown(message) if args.format == "markdown" else render_text(message))
     return 0 if comparison.rows else 1
