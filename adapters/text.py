@@ -32,6 +32,10 @@ def clean(text: str) -> str:
     return text
 
 
+# The widest label that still leaves a field's value room beside it on an 80-column line.
+SIDE_BY_SIDE_LABEL = 30
+
+
 def render_text(message: Message) -> str:
     lines: list[str] = []
     title = clean(message.title)
@@ -56,6 +60,11 @@ def _section(section: Section) -> list[str]:
         width = max(_width(clean(field.label)) for field in section.fields)
         for field in section.fields:
             label = clean(field.label)
+            if width > SIDE_BY_SIDE_LABEL:
+                # Labels this long (help's command syntax) leave no room beside them on a
+                # terminal: the value goes under its label instead.
+                lines += [f"  {label}", f"      {clean(field.value)}"]
+                continue
             pad = " " * (width - _width(label))
             lines.append(f"  {label}{pad}  {clean(field.value)}")
     if section.table is not None:

@@ -75,3 +75,21 @@ def test_joiners_inside_emoji_and_scripts_beyond_ascii_stay() -> None:
     # Woman + ZWJ + laptop is one emoji; Persian "می‌خواهم" needs its non-joiner.
     words = "👩\u200d💻 \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
     assert words in render_text(Message(title="t", sections=(Section(text=words),)))
+
+
+def test_fields_with_long_labels_put_each_value_under_its_label() -> None:
+    # Help's labels are command syntax, up to 90 characters: beside them a value would
+    # start past column 90. Short labels (status) stay side by side.
+    long_label = "/momentum compare owner/name owner/name [… up to 10] [since 90d|1y|all]"
+    helpish = Message(title="t", sections=(Section(fields=(
+        Field(long_label, "Compare repos."), Field("/momentum help", "Show help."),
+    )),))
+    assert render_text(helpish).splitlines()[3:] == [
+        f"  {long_label}", "      Compare repos.", "  /momentum help", "      Show help.",
+    ]
+    status = Message(title="t", sections=(Section(fields=(
+        Field("Watch list", "3 repos"), Field("Prose", "off"),
+    )),))
+    assert render_text(status).splitlines()[3:] == [
+        "  Watch list  3 repos", "  Prose       off",
+    ]
