@@ -91,7 +91,28 @@ def test_facts_hold_the_hand_computed_figures(facts: ProseFacts) -> None:
         "prior_stars_per_day": 45.0,
         "change_per_day": -2.1,
         "change_pct": -5,
+        # The scenario holds no swings: the what-step has no "against the usual swing".
+        "usual_swing_pct": None,
+        "change_in_usual_swings": None,
+        "against_usual_swing": None,
     }
+    # Which: only acme/slowpoke moved with the fall: -15.0 of -2.143 is 700% of it, more
+    # than the whole list; the others moved -2.143 - (-15.0) = +12.857 -> 12.9.
+    assert data["which"] == {
+        "direction": "fall",
+        "repos": [{
+            "repo": "acme/slowpoke",
+            "change_per_day": -15.0,
+            "share_of_change_pct": 700,
+            "coincided_with": None,
+            "nothing_coincides": True,
+        }],
+        "share_of_change_pct": 700,
+        "named_moved_more_than_the_list": True,
+        "named_change_per_day": -15.0,
+        "others_change_per_day": 12.9,
+    }
+    assert (data["shared_theme"], data["coverage"]) == (None, None)
     movers = data["movers"]
     assert isinstance(movers, list)
     rocket = movers[0]
@@ -105,18 +126,37 @@ def test_facts_hold_the_hand_computed_figures(facts: ProseFacts) -> None:
         "key": "v2.0",
         "title": "v2.0",
         "date": "2026-04-08",
+        "timing": "during the rise",
         "lift": 4.0,
         "hours": 48,
+        "baseline_days": 28,
     }
+    assert rocket["nothing_coincides"] is False
     assert movers[1]["repo"] == "acme/slowpoke"
     assert movers[1]["change_per_day"] == -15.0
+    # Exact history and no event: the facts say nothing coincides, so prose may say so.
+    assert (movers[1]["coincided_with"], movers[1]["nothing_coincides"]) == (None, True)
 
 
 async def test_good_prose_is_used(server: FakeChatServer, facts: ProseFacts) -> None:
     prose = await prose_from(server, "good", facts)
     assert prose.source == "model", prose.reason
-    assert prose.lede.startswith("The 3 repos on this list gathered 42.9 stars/day this week")
-    assert "4.0× baseline" in prose.lines["acme/rocket"]
+    # What: 42.857 -> 42.9, down 2.143 -> 2.1, -4.76% -> -5%. Which: acme/slowpoke's -15.0
+    # is more than the list's -2.143; the others +12.857 -> 12.9. Why: it has no event.
+    assert prose.lede == (
+        "The list's 3 repos gained 42.9 stars/day this week, down 2.1 stars/day (-5%) from "
+        "the week before. acme/slowpoke fell by 15.0 stars/day, more than the whole list: "
+        "the others rose by 12.9 stars/day in sum. Nothing in the data coincides with it."
+    )
+    # 22.857 -> 22.9 from 10.0, +128.6% -> +129%; the release: (80/48)/(10/24) = 4.0x.
+    assert prose.lines["acme/rocket"] == (
+        "acme/rocket ran at 22.9 stars/day, up from 10.0 (+129%). It coincided with the "
+        "v2.0 release on Apr 8, after which stars ran 4.0× baseline for 48 h."
+    )
+    assert prose.lines["acme/slowpoke"] == (
+        "acme/slowpoke ran at 15.0 stars/day, down from 30.0 (-50%). Nothing in the data "
+        "coincides."
+    )
     assert set(prose.lines) == {"acme/rocket", "acme/slowpoke"}
     # The key went as a bearer token, and the model saw the facts as data.
     body = server.requests[-1]
@@ -133,6 +173,8 @@ async def test_good_prose_is_used(server: FakeChatServer, facts: ProseFacts) -> 
         ("mention", "contains a mention"),
         ("link", "contains a link"),
         ("garbage", "not the JSON asked for"),
+        # acme/slowpoke has no event: its line may not claim one.
+        ("invented_cause", "the line for acme/slowpoke claims a coincidence, but nothing"),
         ("error", "HTTP 500"),
     ],
 )

@@ -54,11 +54,18 @@ RELEASE = RepoEvent(
 )
 # The briefing's own lede: 37.857 from 40.0 a day, down 2.143 (-5.4%), at two figures.
 OWN_LEDE = "gained 38 stars/day this week, down 2.1 stars/day (-5%)"
-# The fake's good lede, from the facts rounded as they are given: 37.857 -> 37.9, 40.0,
-# |-5.36| -> 5; two repos.
+# The fake's good lede, the cascade from the facts rounded as they are given: 37.857 ->
+# 37.9, down 2.143 -> 2.1, -5.36% -> -5%; then the usual swing (the prediction model's,
+# the same figure as the briefing's own lede states). Which: only acme/slowpoke moved
+# with the fall, -15.0 of -2.143 (700%): more than the whole list, the others rose by
+# -2.143 - (-15.0) = 12.857 -> 12.9. Why: nothing coincides with acme/slowpoke.
 MODEL_LEDE = (
-    "The 2 repos on this list gathered 37.9 stars/day this week, against 40.0 before, "
-    "a change of 5%."
+    "The list's 2 repos gained 37.9 stars/day this week, down 2.1 stars/day (-5%) from "
+    "the week before, within its usual week-to-week swing of ±"
+)
+MODEL_WHICH_WHY = (
+    "acme/slowpoke fell by 15.0 stars/day, more than the whole list: the others rose by "
+    "12.9 stars/day in sum. Nothing in the data coincides with it."
 )
 
 
@@ -134,14 +141,23 @@ async def test_good_prose_is_posted_checked_escaped_and_counted(tmp_path: Path) 
     assert len(bot.model.requests) == 1
     text = posted.params["text"]
     assert MODEL_LEDE in text
+    assert MODEL_WHICH_WHY in text
     assert OWN_LEDE not in text
-    # One line per mover, the model's: 22.857 -> 22.9 from 10.0; 15.0 from 30.0.
-    assert "acme/rocket ran at 22.9 stars/day, against 10.0 the window before." in text
-    assert "acme/slowpoke ran at 15.0 stars/day, against 30.0 the window before." in text
+    # One line per mover, the model's, with its move and what coincided: acme/rocket
+    # 22.857 -> 22.9 from 10.0, +128.6% -> +129%; days 10, 10, 40, 40, 20, 20, 20 against
+    # 10/day before: 5 of 7 above 10 (more than half: sustained). acme/slowpoke 15.0 from
+    # 30.0 (-50%), 15 every day: 7 of 7 below 30; no event, and said so.
+    assert "acme/rocket ran at 22.9 stars/day, up from 10.0 (+129%, usual ±" in text
+    assert "sustained: 5 of 7 days above 10. It coincided with the v2.0 release" in text
+    assert "acme/slowpoke ran at 15.0 stars/day, down from 30.0 (-50%, usual ±" in text
+    assert "sustained: 7 of 7 days below 30. Nothing in the data coincides." in text
     # The release's title is a stranger's text quoted by the model: Slack gets it escaped,
     # and the repo's name is still its link.
     blocks = blocks_text(posted)
-    assert "“Fast &amp; small” on Apr 8, after which stars ran 4.0× baseline" in blocks
+    assert (
+        "the v2.0 release “Fast &amp; small” on Apr 8, after which stars ran 4.0× baseline "
+        "for 48 h." in blocks
+    )
     assert "Fast & small" not in blocks
     assert "<https://github.com/acme/rocket|acme/rocket> ran at 22.9" in blocks
     assert (delivery.text, delivery.text_note) == ("model", None)
@@ -157,6 +173,9 @@ async def test_good_prose_is_posted_checked_escaped_and_counted(tmp_path: Path) 
         ("link", "the lede contains a link"),
         ("mention", "the lede contains a mention"),
         ("garbage", "the model's answer was not the JSON asked for"),
+        # acme/slowpoke's facts hold no event (nothing within 48 h, none the window before).
+        ("invented_cause", "the line for acme/slowpoke claims a coincidence, but nothing in "
+         "the data coincides with acme/slowpoke"),
         ("error", "the model server answered HTTP 500"),
     ],
 )
@@ -169,7 +188,7 @@ async def test_a_bad_answer_falls_back_to_the_briefings_own_text(
     assert len(bot.model.requests) == 1
     text = posted.params["text"]
     assert OWN_LEDE in text
-    assert "The 2 repos on this list gathered" not in text
+    assert "The list's 2 repos gained 37.9" not in text
     assert "acme/rocket: 23 stars/day, up from 10 (+129%" in text
     assert delivery.text == "fallback"
     assert delivery.text_note is not None

@@ -18,7 +18,8 @@ from aiohttp import web
 from bot.testing.loopback import LoopbackServer
 
 Behaviour = Literal[
-    "good", "wrong_number", "invented_repo", "mention", "link", "garbage", "slow", "error"
+    "good", "wrong_number", "invented_repo", "invented_cause", "mention", "link", "garbage",
+    "slow", "error",
 ]
 
 
@@ -76,31 +77,25 @@ class FakeChatServer(LoopbackServer):
         )
 
     def _answer(self, facts: dict[str, Any]) -> dict[str, Any]:
-        listed = facts["list"]
-        days = facts["window"]["days"]
-        period = "this week" if days == 7 else f"in the last {days} days"
-        lede = (
-            f"The {listed['repos']} repos on this list gathered {listed['stars_per_day']} "
-            f"stars/day {period}, against {listed['prior_stars_per_day']} before."
+        """The lede's cascade (what, which, why, so what) and one line per mover, each
+        figure as the facts round it."""
+        lede = " ".join(
+            part for part in (_what(facts), _which(facts), _why(facts), _so_what(facts))
+            if part
         )
-        if listed["change_pct"] is not None:
-            lede = lede[:-1] + f", a change of {abs(listed['change_pct'])}%."
         movers: dict[str, str] = {}
+        invented = False
         for mover in facts["movers"]:
-            velocity = mover["stars_per_day"]
             if self.behaviour == "wrong_number":
-                velocity = round(velocity * 1.7 + 3, 1)
-            line = (
-                f"{mover['repo']} ran at {velocity} stars/day, "
-                f"against {mover['prior_stars_per_day']} the window before."
-            )
-            event = mover["coincided_with"]
-            if event is not None:
-                when = date.fromisoformat(event["date"])
-                line += (
-                    f" It coincided with “{event['title']}” on {when:%b} {when.day}, "
-                    f"after which stars ran {event['lift']}× baseline."
-                )
+                mover = {**mover, "stars_per_day": round(mover["stars_per_day"] * 1.7 + 3, 1)}
+            line = _mover_line(mover)
+            if self.behaviour == "invented_cause" and mover["coincided_with"] is None:
+                if not invented:
+                    line = line.replace(
+                        " Nothing in the data coincides.",
+                        " It coincided with a surge of attention online.",
+                    )
+                invented = True
             movers[mover["repo"]] = line
         if self.behaviour == "invented_repo":
             lede += " Much of it echoes interest in someone/madeup-runtime."
@@ -109,6 +104,149 @@ class FakeChatServer(LoopbackServer):
         elif self.behaviour == "link":
             lede += " More at https://example.com/momentum."
         return {"lede": lede, "movers": movers}
+
+
+def _what(facts: dict[str, Any]) -> str:
+    listed, days = facts["list"], facts["window"]["days"]
+    weekly = days == 7
+    period = "this week" if weekly else f"over the last {days} days"
+    before = "the week before" if weekly else f"the {days} days before"
+    who = "The list's one repo" if listed["repos"] == 1 else f"The list's {listed['repos']} repos"
+    text = f"{who} gained {listed['stars_per_day']} stars/day {period}, "
+    change = listed["change_per_day"]
+    if change == 0:
+        return text + f"level with {before}."
+    text += f"{'up' if change > 0 else 'down'} {abs(change)} stars/day"
+    if listed["change_pct"] is not None:
+        text += f" ({listed['change_pct']:+d}%)"
+    text += f" from {before}"
+    if listed["against_usual_swing"]:
+        text += f", {listed['against_usual_swing']}"
+    return text + "."
+
+
+def _which(facts: dict[str, Any]) -> str:
+    which = facts["which"]
+    if which is None or facts["list"]["repos"] == 1:
+        return ""
+    repos = which["repos"]
+    names = _and([repo["repo"] for repo in repos])
+    if which.get("named_moved_more_than_the_list"):
+        verb, back = ("rose", "fell") if which["direction"] == "rise" else ("fell", "rose")
+        return (
+            f"{names} {verb} by {abs(which['named_change_per_day'])} stars/day, more than "
+            f"the whole list: the others {back} by {abs(which['others_change_per_day'])} "
+            "stars/day in sum."
+        )
+    if len(repos) == 1:
+        return f"{names} alone accounts for {which['share_of_change_pct']}% of the " \
+            f"{which['direction']}."
+    each = _and([f"{repo['share_of_change_pct']}%" for repo in repos])
+    return (
+        f"{names} account for {which['share_of_change_pct']}% of the "
+        f"{which['direction']} ({each})."
+    )
+
+
+def _why(facts: dict[str, Any]) -> str:
+    which = facts["which"]
+    if which is None:
+        return ""
+    repos = which["repos"]
+    if all(repo["coincided_with"] is None for repo in repos):
+        return "Nothing in the data coincides with " + (
+            "it." if len(repos) == 1 else "these moves."
+        )
+    clauses = []
+    for repo in repos:
+        noun = "rise" if repo["change_per_day"] > 0 else "fall"
+        event = repo["coincided_with"]
+        if event is None:
+            clauses.append(f"nothing in the data coincides with {repo['repo']}'s {noun}")
+            continue
+        owner = "its" if len(repos) == 1 else f"{repo['repo']}'s"
+        link = "coincided with" if noun == "rise" else "follows"
+        where = "" if noun == "rise" else " in the window before"
+        clause = f"{owner} {noun} {link} {_event_words(event)}{where} on {_day(event['date'])}"
+        if event["lift"] is not None:
+            clause += (
+                f", after which stars ran {event['lift']}× their {event['baseline_days']}-day "
+                f"baseline for {event['hours']} h"
+            )
+        clauses.append(clause)
+    text = "; ".join(clauses)
+    return text[:1].upper() + text[1:] + "."
+
+
+def _so_what(facts: dict[str, Any]) -> str:
+    theme = facts["shared_theme"]
+    if theme is None:
+        return ""
+    what = f"the {theme['name']} topic" if theme["kind"] == "topic" else (
+        f"the language {theme['name']}"
+    )
+    moved = ""
+    if theme["change_pct"] is not None:
+        pct = theme["change_pct"]
+        moved = ", level" if pct == 0 else f", {'up' if pct > 0 else 'down'} {abs(pct)}%"
+    return (
+        f"{_and(theme['repos'])} share {what}: together {theme['stars_per_day']} "
+        f"stars/day{moved}."
+    )
+
+
+def _mover_line(mover: dict[str, Any]) -> str:
+    rising = mover["direction"] == "accelerating"
+    detail = [] if mover["change_pct"] is None else [f"{mover['change_pct']:+d}%"]
+    if mover["usual_swing_pct"] is not None:
+        detail.append(f"usual ±{mover['usual_swing_pct']}%")
+    line = (
+        f"{mover['repo']} ran at {mover['stars_per_day']} stars/day, "
+        f"{'up' if rising else 'down'} from {mover['prior_stars_per_day']}"
+        + (f" ({', '.join(detail)})" if detail else "")
+    )
+    move = mover["move"]
+    if move is not None and move["words"]:
+        line += f"; {move['words']}"
+    line += "."
+    event = mover["coincided_with"]
+    if event is not None:
+        named, when = _event_words(event), _day(event["date"])
+        line += (
+            f" It coincided with {named} on {when}" if rising
+            else f" The window before held {named} on {when}"
+        )
+        if event["lift"] is not None:
+            line += f", after which stars ran {event['lift']}× baseline for {event['hours']} h"
+        if event.get("others"):
+            line += f", with {event['others']} more events within 48 h of it"
+        line += "."
+    elif mover["nothing_coincides"]:
+        line += " Nothing in the data coincides."
+    return line
+
+
+def _event_words(event: dict[str, Any]) -> str:
+    title = f"“{event['title']}”"
+    if event["kind"] == "release":
+        named = "" if event["title"] == event["key"] else f" {title}"
+        return f"the {event['key']} release{named}"
+    if event["kind"] == "pull_request":
+        return f"PR #{event['key']} {title}"
+    if event["kind"] == "hn_story":
+        size = [f"{event[key]} {key}" for key in ("points", "comments") if key in event]
+        return "a Hacker News story" + (f" ({', '.join(size)})" if size else "") + f" {title}"
+    source = f" in {event['source']}" if event.get("source") else ""
+    return f"a feed item{source} {title}"
+
+
+def _day(iso: str) -> str:
+    when = date.fromisoformat(iso)
+    return f"{when:%b} {when.day}"
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _error(status: int, code: str, message: str) -> web.Response:

@@ -2,7 +2,8 @@
 
 Every number, percentage, date and ``owner/name`` in the text must be one of the facts, at
 the precision the text states it ("135" matches 134.6; "1.2k" matches 1,180 to 1,249).
-Anything that could act on a reader (a link, a mention, markup) is refused outright: the
+A cause may no more be invented than a number (:func:`verify_causes`). Anything that
+could act on a reader (a link, a mention, markup) is refused outright: the
 renderers escape text anyway, but a refused answer falls back to the deterministic text
 instead of posting something odd-looking.
 """
@@ -17,7 +18,9 @@ from functools import partial
 from bot.features.prose.facts import ProseFacts
 
 LEDE_MAX = 700
-LINE_MAX = 280
+# A mover line holds its figures, its move and an event with a quoted title (a Hacker
+# News title runs to 80 characters, a feed item's longer).
+LINE_MAX = 400
 
 _MONTHS = {
     name: number
@@ -142,3 +145,34 @@ def _check_number(match: re.Match[str], facts: ProseFacts) -> Verdict:
         return Verdict(True)
     stated = match.group(0).strip()
     return Verdict(False, f"states {stated}, which is not a figure in the data")
+
+
+# A sentence claims a coincidence when it says "coincide(s/d)" and no negation: "Nothing
+# in the data coincides" is the claim's absence, not a claim.
+_CLAIM = re.compile(r"coincid", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:nothing|no|not|none|without)\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"(?<=[.;!?])\s+")
+
+
+def verify_causes(text: str, facts: ProseFacts, *, repo: str | None = None) -> Verdict:
+    """Refuses a claimed coincidence that the facts do not hold.
+
+    Kept simple on purpose: each clause (split at ``.``, ``;``, ``!``, ``?``) that
+    contains "coincid" and no negation is a claim, and it must be about a repo whose
+    facts hold an event. A mover's line (``repo``, lower-cased) is about that repo; a
+    lede clause is about the repos it names, or, naming none ("Its rise coincides
+    with…"), the repos the lede's which-step names. Quoted titles are left out first, so
+    a story called "Coincidence engine" claims nothing."""
+    for clause in _CLAUSE.split(_without(text, facts.quoted)):
+        if not _CLAIM.search(clause) or _NEGATION.search(clause):
+            continue
+        lowered = clause.lower()
+        about = {repo} if repo is not None else (
+            {name for name in facts.names if name in lowered} or set(facts.named)
+        )
+        if not about & facts.with_events:
+            whom = ", ".join(sorted(about)) or "the list"
+            return Verdict(
+                False, f"claims a coincidence, but nothing in the data coincides with {whom}"
+            )
+    return Verdict(True)

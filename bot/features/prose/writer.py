@@ -11,7 +11,7 @@ from bot.clients.llm import ChatModel, ModelError
 from bot.features.briefing.model import Briefing
 from bot.features.prose import prompt
 from bot.features.prose.facts import ProseFacts, facts_from_briefing
-from bot.features.prose.verify import LEDE_MAX, LINE_MAX, verify_text
+from bot.features.prose.verify import LEDE_MAX, LINE_MAX, Verdict, verify_causes, verify_text
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ async def write_prose(model: ChatModel, facts: ProseFacts) -> Prose:
     movers = answer.get("movers", {})
     if not isinstance(lede, str) or not isinstance(movers, dict):
         return Prose("template", reason="the model's answer lacked a lede or mover lines")
-    verdict = verify_text(lede, facts, limit=LEDE_MAX)
+    verdict = _checked(verify_text(lede, facts, limit=LEDE_MAX), verify_causes(lede, facts))
     if not verdict.ok:
         return Prose("template", reason=f"the lede {verdict.reason}")
     given = {str(name).lower(): text for name, text in movers.items()}
@@ -47,13 +47,21 @@ async def write_prose(model: ChatModel, facts: ProseFacts) -> Prose:
         text = given.get(mover.ref.key)
         if not isinstance(text, str):
             return Prose("template", reason=f"no line for {mover.ref}")
-        verdict = verify_text(text, facts, limit=LINE_MAX)
+        verdict = _checked(
+            verify_text(text, facts, limit=LINE_MAX),
+            verify_causes(text, facts, repo=mover.ref.key),
+        )
         if not verdict.ok:
             return Prose("template", reason=f"the line for {mover.ref} {verdict.reason}")
         lines[mover.ref.key] = text.strip()
     if set(given) - set(lines):
         return Prose("template", reason="the model wrote lines for repos that did not move")
     return Prose("model", lede=lede.strip(), lines=lines)
+
+
+def _checked(*verdicts: Verdict) -> Verdict:
+    """The first refusal, or the pass."""
+    return next((verdict for verdict in verdicts if not verdict.ok), Verdict(True))
 
 
 async def word_briefing(model: ChatModel, briefing: Briefing) -> Prose | None:
