@@ -158,5 +158,5 @@ def _model(settings: Settings) -> ChatModel | None:
     key = settings.llm_api_key
     return ChatModel(ModelSettings(
         settings.llm_url, settings.llm_model, None if key is None else key.get_secret_value(),
-        settings.llm_timeout,
+        settings.llm_timeout, settings.llm_concurrency,
     ))

@@ -2,13 +2,17 @@
 vLLM, LM Studio all serve one), used only to word a briefing's facts.
 
 One request per briefing, no retries: a model that is down or slow costs one timeout, and
-the briefing goes out with its deterministic text on time.
+the briefing goes out with its deterministic text on time. At most ``concurrency``
+requests are in flight (a local server answers one or two at a time, the rest would queue
+there unseen); a briefing's wait for a free slot counts against its own timeout, so many
+briefings due in the same minute still each fall back and post on time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +32,7 @@ class ModelSettings:
     model: str
     api_key: str | None = None
     timeout: float = 20.0
+    concurrency: int = 2
 
 
 class ChatModel:
@@ -43,6 +48,7 @@ class ChatModel:
             transport=transport,
             follow_redirects=False,  # the key goes to the configured host and no other
         )
+        self._slots = asyncio.Semaphore(settings.concurrency)
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -55,14 +61,22 @@ class ChatModel:
             "response_format": {"type": "json_object"},
             "stream": False,
         }
+        asked = time.monotonic()
+        waited: float | None = None  # until a slot is free
         try:
             # httpx's timeout bounds each read, not the whole answer: a server trickling
-            # bytes would hold the briefing past it.
+            # bytes would hold the briefing past it. The wait for a slot is inside it.
             async with asyncio.timeout(self.settings.timeout):
-                response = await self._http.post("chat/completions", json=body)
+                async with self._slots:
+                    waited = time.monotonic() - asked
+                    response = await self._http.post("chat/completions", json=body)
         except (httpx.TimeoutException, TimeoutError):
+            queued = waited if waited is not None else time.monotonic() - asked
+            behind = (
+                f", {queued:.1f} s of it waiting behind other briefings" if queued >= 0.05 else ""
+            )
             raise ModelError(
-                f"the model did not answer within {self.settings.timeout:g} s"
+                f"the model did not answer within {self.settings.timeout:g} s{behind}"
             ) from None
         except httpx.HTTPError as exc:
             raise ModelError(

@@ -122,6 +122,8 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, min_length=1, validation_alias="MOMENTUM_LLM_MODEL")
     llm_api_key: SecretStr | None = Field(None, validation_alias="MOMENTUM_LLM_API_KEY")
     llm_timeout: float = Field(20.0, gt=0, le=300, validation_alias="MOMENTUM_LLM_TIMEOUT")
+    # Requests in flight at once: a local server answers one or two at a time.
+    llm_concurrency: int = Field(2, ge=1, le=64, validation_alias="MOMENTUM_LLM_CONCURRENCY")
     log_level: Annotated[str, AfterValidator(_log_level)] = Field(
         "INFO", validation_alias="LOG_LEVEL"
     )

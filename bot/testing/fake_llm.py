@@ -2,7 +2,9 @@
 
 Its good answer is written from the facts in the request, as a model would; the other
 behaviours are the ways a real model or server goes wrong. ``behaviour`` may be changed
-between requests; ``requests`` records every body received.
+between requests; ``requests`` records every body received. ``one_at_a_time`` answers
+as a local server on one GPU does, queueing the rest; ``most_in_flight`` is the most
+requests it held at once.
 """
 
 from __future__ import annotations
@@ -28,7 +30,11 @@ class FakeChatServer(LoopbackServer):
         self.behaviour: Behaviour = behaviour
         self.api_key = api_key
         self.slow_seconds = 5.0
+        self.one_at_a_time = False
         self.requests: list[dict[str, Any]] = []
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self._turn = asyncio.Lock()
 
     @property
     def base_url(self) -> str:
@@ -50,6 +56,17 @@ class FakeChatServer(LoopbackServer):
         except (ValueError, KeyError, IndexError, TypeError):
             return _error(400, "invalid_request_error", "Could not parse the request.")
         self.requests.append(body)
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            if self.one_at_a_time:
+                async with self._turn:
+                    return await self._reply(body, facts)
+            return await self._reply(body, facts)
+        finally:
+            self.in_flight -= 1
+
+    async def _reply(self, body: dict[str, Any], facts: dict[str, Any]) -> web.Response:
         if self.behaviour == "error":
             return _error(500, "server_error", "The server had an error.")
         if self.behaviour == "slow":
