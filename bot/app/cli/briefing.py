@@ -16,13 +16,14 @@ from bot.app.cli.chart_file import check_chart_path, write_chart
 from bot.app.cli.dates import day_option
 from bot.app.progress import ProgressCallback as Progress
 from bot.app.runtime import Services
+from bot.clients.llm import ChatModel
 from bot.collection.collector import CollectSummary
 from bot.core.command import ChannelKey
 from bot.core.figures import MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
 from bot.core.repo_ref import InvalidRepoRef, RepoRef, split_repo_words
 from bot.core.store import RepoRecord, Store
 from bot.features.briefing import compose
-from bot.features.briefing.channel import ChannelBriefing, channel_briefing_parts
+from bot.features.briefing.channel import ChannelBriefing, channel_briefing_parts, prose_model
 from bot.features.briefing.chart import briefing_chart
 from bot.features.briefing.lift import BASELINE_DAYS
 
@@ -152,10 +153,13 @@ async def print_briefing(
     now: datetime,
     default_window: int,
     synthetic: bool = False,
+    model: ChatModel | None = None,
 ) -> str:
     """The briefing in the requested format (and the chart written, when asked). A
     channel's is the one its chat gets: the same sections, predictions and radar included
-    (for today's briefing; a past week shows its figures only)."""
+    (for today's briefing; a past week shows its figures only), worded by ``model`` when
+    the channel has prose on, checked and falling back as a scheduled one does. Which text
+    was used is in the JSON's ``text_source`` and, with prose on, a footnote."""
     as_of = request.as_of or today
     if request.channel is not None:
         record = await store.get_channel(request.channel)
@@ -165,6 +169,8 @@ async def print_briefing(
         )
         if found is None:
             raise BriefingRequestError(f"{request.channel} watches no repos")
+        assert record is not None
+        found = await found.worded(prose_model(record, model))
     else:
         briefing = await compose(
             store, await list_for(store, request), as_of, request.window_days or default_window,
@@ -174,6 +180,22 @@ async def print_briefing(
         found = ChannelBriefing(briefing, chart, None, None)
     chart = write_chart(found.chart, request.chart, markdown=request.format == "markdown")
     if request.format == "json":
-        return json.dumps(found.json(), indent=2, ensure_ascii=False)
+        data = found.json()
+        reason = found.prose.reason if found.prose is not None else ""
+        data["text_source"] = {"text": found.text, "reason": reason or None}
+        return json.dumps(data, indent=2, ensure_ascii=False)
     message = replace(found, chart=chart).message()
+    if (said := _text_source(found)) is not None:
+        message = replace(message, footnotes=(*message.footnotes[:1], said,
+                                              *message.footnotes[1:]))
     return render_markdown(message) if request.format == "markdown" else render_text(message)
+
+
+def _text_source(found: ChannelBriefing) -> str | None:
+    """Which text the lede and movers' lines are, when the channel has prose on."""
+    if found.prose is None:
+        return None
+    if found.text == "model":
+        return ("The lede and movers' lines are the channel's model's, every figure, name "
+                "and date in them checked against the data.")
+    return f"The briefing's own text: the channel's model's was not used ({found.prose.reason})."

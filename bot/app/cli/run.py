@@ -193,6 +193,7 @@ async def _briefing(settings: Settings, request: BriefingRequest) -> int:
             now=now,
             default_window=settings.window_days,
             synthetic=services.context.synthetic,
+            model=services.context.model,
         )
     print(output)
     return 0
