@@ -192,7 +192,9 @@ def _why(facts: dict[str, Any]) -> str:
             )
         clauses.append(clause)
     text = "; ".join(clauses)
-    return text[:1].upper() + text[1:] + "."
+    if text.startswith(("its ", "nothing ")):  # a repo's name keeps its case
+        text = text[:1].upper() + text[1:]
+    return text + "."
 
 
 def _so_what(facts: dict[str, Any]) -> str:
