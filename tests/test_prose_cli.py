@@ -67,7 +67,12 @@ async def test_prose_on_uses_the_model_and_says_so(tmp_path: Path) -> None:
     # The fake's lede: 37.857 -> 37.9 stars/day, down 2.143 -> 2.1 (-5.36% -> -5%).
     assert "The list's 2 repos gained 37.9 stars/day this week, down 2.1 stars/day (-5%)" in text
     assert "The lede and movers' lines are the channel's model's" in text
-    assert data["text_source"] == {"text": "model", "reason": None}
+    source = data["text_source"]
+    assert (source["text"], source["reason"]) == ("model", None)
+    assert source["lede"].startswith("The list's 2 repos gained 37.9 stars/day this week")
+    assert set(source["mover_lines"]) == {"acme/rocket", "acme/slowpoke"}
+    # The JSON's own lede is the briefing's: 37.857 -> 38 stars/day.
+    assert "gained 38 stars/day this week" in data["lede"]
 
 
 @pytest.mark.parametrize(

@@ -183,6 +183,9 @@ async def print_briefing(
         data = found.json()
         reason = found.prose.reason if found.prose is not None else ""
         data["text_source"] = {"text": found.text, "reason": reason or None}
+        if found.prose is not None and found.text == "model":
+            # ``lede`` stays the briefing's own: the figures' text, whichever was posted.
+            data["text_source"] |= {"lede": found.prose.lede, "mover_lines": found.prose.lines}
         return json.dumps(data, indent=2, ensure_ascii=False)
     message = replace(found, chart=chart).message()
     if (said := _text_source(found)) is not None:
