@@ -13,6 +13,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,12 +58,21 @@ async def briefing(database: Path, model: FakeChatServer, *args: str) -> str:
     return out.decode()
 
 
-async def test_prose_on_uses_the_model_and_says_so(tmp_path: Path) -> None:
+async def text_and_json(
+    tmp_path: Path, behaviour: Behaviour, *, prose: bool
+) -> tuple[str, dict[str, Any], FakeChatServer]:
+    """The channel's briefing as text and as JSON, and the model that was (or was not)
+    asked."""
     database = tmp_path / "m.db"
-    await seeded(database, prose=True)
-    async with FakeChatServer() as model:
+    await seeded(database, prose=prose)
+    async with FakeChatServer(behaviour) as model:
         text = await briefing(database, model)
         data = json.loads(await briefing(database, model, "--format", "json"))
+    return text, data, model
+
+
+async def test_prose_on_uses_the_model_and_says_so(tmp_path: Path) -> None:
+    text, data, model = await text_and_json(tmp_path, "good", prose=True)
     assert len(model.requests) == 2
     # The fake's lede: 37.857 -> 37.9 stars/day, down 2.143 -> 2.1 (-5.36% -> -5%).
     assert "The list's 2 repos gained 37.9 stars/day this week, down 2.1 stars/day (-5%)" in text
@@ -86,11 +96,7 @@ async def test_prose_on_uses_the_model_and_says_so(tmp_path: Path) -> None:
 async def test_a_refused_answer_falls_back_and_says_why(
     tmp_path: Path, behaviour: Behaviour, reason: str
 ) -> None:
-    database = tmp_path / "m.db"
-    await seeded(database, prose=True)
-    async with FakeChatServer(behaviour) as model:
-        text = await briefing(database, model)
-        data = json.loads(await briefing(database, model, "--format", "json"))
+    text, data, _ = await text_and_json(tmp_path, behaviour, prose=True)
     # The briefing's own lede: 37.857 -> 38 stars/day, down 2.1 (-5%).
     assert "gained 38 stars/day this week, down 2.1 stars/day (-5%)" in text
     assert f"The briefing's own text: the channel's model's was not used ({reason})." in text
@@ -98,11 +104,7 @@ async def test_a_refused_answer_falls_back_and_says_why(
 
 
 async def test_prose_off_asks_no_model(tmp_path: Path) -> None:
-    database = tmp_path / "m.db"
-    await seeded(database, prose=False)
-    async with FakeChatServer() as model:
-        text = await briefing(database, model)
-        data = json.loads(await briefing(database, model, "--format", "json"))
+    text, data, model = await text_and_json(tmp_path, "good", prose=False)
     assert model.requests == []
     assert "gained 38 stars/day this week" in text
     assert "model's" not in text
