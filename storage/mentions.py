@@ -27,6 +27,19 @@ SELECT_MENTIONS = (
     " FROM repo_mentions WHERE repo_id = ? AND occurred_at >= ? AND occurred_at < ?"
     " ORDER BY occurred_at, id"
 )
+
+
+def select_mentions_of(repos: int) -> str:
+    """:data:`SELECT_MENTIONS` for ``repos`` repositories at once, each row led by its
+    repository's id."""
+    marks = ", ".join("?" for _ in range(repos))
+    return (
+        "SELECT repo_id, kind, event_key, title, occurred_at, url, points, comments, source"
+        f" FROM repo_mentions WHERE repo_id IN ({marks}) AND occurred_at >= ?"
+        " AND occurred_at < ? ORDER BY occurred_at, id"
+    )
+
+
 _CHANNEL_IS = "channels.platform = ? AND channels.workspace = ? AND channels.channel = ?"
 _FEED_COLUMNS = (
     "channel_feeds.id, channel_feeds.url, channel_feeds.title, channel_feeds.added_by,"

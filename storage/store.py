@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Self, cast
 
@@ -55,6 +55,9 @@ _DELIVERY_COLUMNS = (
 )
 _CHANNEL_IS = "channels.platform = ? AND channels.workspace = ? AND channels.channel = ?"
 _CHANNEL_ID = f"(SELECT id FROM channels WHERE {_CHANNEL_IS})"
+# Ids per IN list of a bulk read: far below either backend's limit on parameters
+# (SQLite 32,766, PostgreSQL 32,767), and a handful of statement shapes to prepare.
+_IDS_PER_READ = 1000
 
 
 class SqlStore:
@@ -145,6 +148,15 @@ class SqlStore:
         )
         return [_repo(row) for row in rows]
 
+    async def repos_by_id(self, repo_ids: Sequence[int]) -> dict[int, RepoRecord]:
+        found: dict[int, RepoRecord] = {}
+        for chunk in _chunks(repo_ids):
+            rows = await self.driver.fetch(
+                f"SELECT {_REPO_COLUMNS} FROM repos WHERE id IN {_marks(chunk)}", *chunk
+            )
+            found.update((row[0], _repo(row)) for row in rows)
+        return found
+
     # -- star counts and events -----------------------------------------------------------
 
     async def add_snapshot(self, repo_id: int, snapshot: Snapshot) -> None:
@@ -163,6 +175,21 @@ class SqlStore:
             repo_id, *([] if at is None else [at]),
         )
         return Snapshot(_dt(row[0]), row[1], row[2]) if row else None
+
+    async def latest_snapshots(
+        self, repo_ids: Sequence[int], at: datetime
+    ) -> dict[int, Snapshot]:
+        found: dict[int, Snapshot] = {}
+        for chunk in _chunks(repo_ids):
+            rows = await self.driver.fetch(
+                "SELECT s.repo_id, s.taken_at, s.stars, s.forks FROM star_snapshots s JOIN"
+                " (SELECT repo_id, MAX(taken_at) AS newest FROM star_snapshots"
+                f" WHERE repo_id IN {_marks(chunk)} AND taken_at <= ? GROUP BY repo_id) m"
+                " ON m.repo_id = s.repo_id AND m.newest = s.taken_at",
+                *chunk, at,
+            )
+            found.update((row[0], Snapshot(_dt(row[1]), row[2], row[3])) for row in rows)
+        return found
 
     async def put_daily_stars(
         self, repo_id: int, counts: Mapping[date, int], reported_at: datetime
@@ -187,6 +214,25 @@ class SqlStore:
             repo_id, start, end,
         )
         return {_day(row[0]): row[1] for row in rows}
+
+    async def daily_stars_many(
+        self, repo_ids: Sequence[int], start: date, end: date
+    ) -> dict[int, dict[date, int]]:
+        found: dict[int, dict[date, int]] = {repo_id: {} for repo_id in repo_ids}
+        days: dict[Any, date] = {}  # each day's text parsed once, not once per repo
+        for chunk in _chunks(repo_ids):
+            rows = await self.driver.fetch(
+                "SELECT repo_id, day, stars FROM daily_stars"
+                f" WHERE repo_id IN {_marks(chunk)} AND day >= ? AND day < ?"
+                " ORDER BY repo_id, day",
+                *chunk, start, end,
+            )
+            for repo_id, stored, stars in rows:
+                day = days.get(stored)
+                if day is None:
+                    day = days[stored] = _day(stored)
+                found[repo_id][day] = stars
+        return found
 
     async def put_hourly_stars(
         self, repo_id: int, counts: Mapping[datetime, int], reported_at: datetime
@@ -249,6 +295,21 @@ class SqlStore:
             repo_id, since, until,
         )
         return [RepoEvent(row[0], row[1], row[2], _dt(row[3]), row[4]) for row in rows]
+
+    async def events_many(
+        self, repo_ids: Sequence[int], since: datetime, until: datetime
+    ) -> dict[int, list[RepoEvent]]:
+        found: dict[int, list[RepoEvent]] = {repo_id: [] for repo_id in repo_ids}
+        for chunk in _chunks(repo_ids):
+            rows = await self.driver.fetch(
+                "SELECT repo_id, kind, event_key, title, occurred_at, url FROM repo_events"
+                f" WHERE repo_id IN {_marks(chunk)} AND occurred_at >= ? AND occurred_at < ?"
+                " ORDER BY occurred_at, id",
+                *chunk, since, until,
+            )
+            for row in rows:
+                found[row[0]].append(RepoEvent(row[1], row[2], row[3], _dt(row[4]), row[5]))
+        return found
 
     # -- channels and watch lists ---------------------------------------------------------
 
@@ -518,6 +579,18 @@ class SqlStore:
         rows = await self.driver.fetch(mention_sql.SELECT_MENTIONS, repo_id, since, until)
         return [mention_sql.mention(row, _dt) for row in rows]
 
+    async def mentions_many(
+        self, repo_ids: Sequence[int], since: datetime, until: datetime
+    ) -> dict[int, list[RepoEvent]]:
+        found: dict[int, list[RepoEvent]] = {repo_id: [] for repo_id in repo_ids}
+        for chunk in _chunks(repo_ids):
+            rows = await self.driver.fetch(
+                mention_sql.select_mentions_of(len(chunk)), *chunk, since, until
+            )
+            for row in rows:
+                found[row[0]].append(mention_sql.mention(row[1:], _dt))
+        return found
+
     async def add_feed(
         self, key: ChannelKey, url: str, title: str, user: str, at: datetime, cap: int
     ) -> FeedRecord | None:
@@ -720,6 +793,16 @@ async def _audit(
         "INSERT INTO watch_audit (channel_id, repo_id, action, user_id, at) VALUES (?, ?, ?, ?, ?)",
         channel_id, repo_id, action, user, at,
     )
+
+
+def _chunks(repo_ids: Sequence[int]) -> Iterator[list[int]]:
+    unique = list(dict.fromkeys(repo_ids))
+    for start in range(0, len(unique), _IDS_PER_READ):
+        yield unique[start:start + _IDS_PER_READ]
+
+
+def _marks(ids: Sequence[int]) -> str:
+    return f"({', '.join('?' for _ in ids)})"
 
 
 def _channel_params(key: ChannelKey) -> tuple[str, str, str]:

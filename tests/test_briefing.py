@@ -48,6 +48,7 @@ from bot.features.briefing.chart import briefing_chart
 from bot.features.briefing.export import briefing_json
 from bot.features.briefing.message import briefing_message
 from storage.sqlite import SqliteStore
+from storage.store import SqlStore
 
 AS_OF = date(2026, 4, 13)
 NOW = datetime(2026, 4, 13, 6, tzinfo=UTC)
@@ -153,6 +154,35 @@ async def test_figures_match_the_hand_computed_scenario(store: Store) -> None:
     assert net["usual_swing_pct"] is None
     assert data["usual_swing_pct"] is None
     json.dumps(data)  # plain JSON, nothing exotic
+
+
+async def test_a_list_gives_each_repo_the_figures_it_has_alone(store: Store) -> None:
+    """Read in bulk, no repo's rows reach another's line."""
+    listed = await seed(store)
+    together = await compose(store, listed, AS_OF, 7)
+    for repo, line in zip(listed, together.repos, strict=True):
+        alone = await compose(store, [repo], AS_OF, 7)
+        assert alone.repos == (line,)
+
+
+async def test_a_list_is_read_in_a_few_queries_whatever_its_size(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Daily stars, the star totals, the events and the mentions: one query each; net/only,
+    with no daily history, adds one per window edge (3); the last HN outage is one more.
+    The ghost is never read: 1 + 1 + 1 + 1 + 3 + 1 = 8."""
+    assert isinstance(store, SqlStore)
+    listed = await seed(store)
+    queries: list[str] = []
+    fetch = store.driver.fetch
+
+    async def counted(sql: str, *params: object) -> list[tuple[object, ...]]:
+        queries.append(sql)
+        return await fetch(sql, *params)
+
+    monkeypatch.setattr(store.driver, "fetch", counted)
+    await compose(store, listed, AS_OF, 7)
+    assert len(queries) == 8
 
 
 async def test_text_figures_are_the_json_figures_rounded_for_reading(store: Store) -> None:

@@ -33,6 +33,7 @@ from bot.features.predictions import briefing_predictions, resolve_due, track_re
 from bot.features.predictions.model import FEATURES
 from bot.features.predictions.propose import likelihood
 from bot.features.predictions.service import make_predictions
+from storage.store import SqlStore
 from tests.support import CHANNEL, Chat
 
 AS_OF = date(2026, 4, 13)
@@ -155,6 +156,33 @@ async def test_predictions_follow_the_scenario_and_settle_by_hand(store: Store) 
     assert record.count == 3
     assert record.brier == pytest.approx(brier)
     assert record.skill == pytest.approx(10 * (1 - brier / (2 / 3 * 1 / 3)))
+
+
+async def test_settling_reads_the_channels_repos_not_the_install(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Other channels watch 20 repos; settling this channel's 3 predictions reads its 3
+    open predictions, its 2 repos' records and their 7 days each: 3 + 2 + 14 = 19 rows,
+    none of the others'."""
+    assert isinstance(store, SqlStore)
+    ids = await seed(store)
+    await briefing_predictions(store, CHANNEL, as_of=AS_OF, now=NOW)
+    others = [RepoRef("other", f"repo{n}") for n in range(20)]
+    await store.add_to_watch_list(OTHER, others, "U_BOB", NOW, cap=20)
+    await next_week(store, ids, datetime(2026, 4, 20, 6, tzinfo=UTC))
+    rows: list[tuple[object, ...]] = []
+    fetch = store.driver.fetch
+
+    async def counted(sql: str, *params: object) -> list[tuple[object, ...]]:
+        found = await fetch(sql, *params)
+        rows.extend(found)
+        return found
+
+    monkeypatch.setattr(store.driver, "fetch", counted)
+    later = datetime(2026, 4, 20, 9, tzinfo=UTC)
+    settled = await resolve_due(store, CHANNEL, as_of=NEXT, now=later)
+    assert len(settled) == 3
+    assert len(rows) == 19
 
 
 async def test_never_settled_before_the_weeks_data_is_in(store: Store) -> None:

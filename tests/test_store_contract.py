@@ -85,6 +85,49 @@ async def test_latest_snapshot(store: Store) -> None:
     assert await store.latest_snapshot(repo.id, T0 - timedelta(days=2)) is None
 
 
+async def test_bulk_reads_agree_with_reads_one_repo_at_a_time(store: Store) -> None:
+    """A thousand ids the store lacks come first, so the real ones fall in a second batch
+    of ids (1,000 a query) and the lacking ones are keys with nothing in them."""
+    one = await store.add_repo(VLLM, T0)
+    two = await store.add_repo(OLLAMA, T0)
+    await store.put_daily_stars(one.id, {date(2026, 4, 1): 5, date(2026, 4, 2): 7}, T0)
+    await store.put_daily_stars(two.id, {date(2026, 4, 2): 9, date(2026, 4, 3): 11}, T0)
+    for hours, stars in ((48, 100), (24, 110), (0, 120)):
+        await store.add_snapshot(one.id, Snapshot(T0 - timedelta(hours=hours), stars))
+    await store.add_snapshot(two.id, Snapshot(T0, 300))
+    await store.add_events(one.id, [
+        RepoEvent("release", "v1", "v1", T0 - timedelta(days=3)),
+        RepoEvent("release", "v2", "v2", T0 - timedelta(days=1)),
+    ])
+    await store.add_events(two.id, [RepoEvent("pull_request", "4", "Fix", T0 - timedelta(2))])
+    await store.add_mentions(two.id, [RepoEvent("hn_story", "9", "Show HN", T0 - timedelta(1))])
+    absent = [10_000 + n for n in range(1000)]
+    ids = [*absent, one.id, two.id]
+    start, end = date(2026, 4, 2), date(2026, 4, 4)
+    daily = await store.daily_stars_many(ids, start, end)
+    assert daily[one.id] == {date(2026, 4, 2): 7}
+    assert daily[two.id] == {date(2026, 4, 2): 9, date(2026, 4, 3): 11}
+    assert all(daily[n] == {} for n in absent)
+    # One day back: one's snapshot of 110 (24 h before T0); two has none that old.
+    assert await store.latest_snapshots(ids, T0 - timedelta(days=1)) == {
+        one.id: Snapshot(T0 - timedelta(hours=24), 110)
+    }
+    newest = await store.latest_snapshots(ids, T0)
+    assert newest == {one.id: Snapshot(T0, 120), two.id: Snapshot(T0, 300)}
+    since, until = T0 - timedelta(days=2), T0
+    events = await store.events_many(ids, since, until)
+    assert events[one.id] == await store.events(one.id, since, until)
+    assert [e.key for e in events[one.id]] == ["v2"]
+    assert [e.key for e in events[two.id]] == ["4"]
+    mentions = await store.mentions_many(ids, since, until)
+    assert mentions[two.id] == await store.mentions(two.id, since, until)
+    assert [m.key for m in mentions[two.id]] == ["9"]
+    assert mentions[one.id] == []
+    found = await store.repos_by_id(ids)
+    assert set(found) == {one.id, two.id}
+    assert found[two.id] == await store.find_repo(OLLAMA)
+
+
 async def test_events_are_upserted_and_read_by_time(store: Store) -> None:
     repo = await store.add_repo(VLLM, T0)
     release = RepoEvent("release", "v0.9.0", "v0.9.0", T0 - timedelta(days=5))

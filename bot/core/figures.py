@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -34,8 +35,14 @@ class Window:
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day < self.end
 
-    def dates(self) -> list[date]:
-        return [self.start + timedelta(days=offset) for offset in range(self.days)]
+    def dates(self) -> tuple[date, ...]:
+        return _dates(self.start, self.end)
+
+
+@lru_cache(maxsize=512)
+def _dates(start: date, end: date) -> tuple[date, ...]:
+    # Every repo of a list asks for the same few spans: each is counted out once.
+    return tuple(date.fromordinal(n) for n in range(start.toordinal(), end.toordinal()))
 
 
 def window(as_of: date, days: int) -> Window:

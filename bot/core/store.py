@@ -275,6 +275,10 @@ class Store(Protocol):
         """Every repository on at least one watch list."""
         ...
 
+    async def repos_by_id(self, repo_ids: Sequence[int]) -> dict[int, RepoRecord]:
+        """The records of those of ``repo_ids`` the store has."""
+        ...
+
     # Star counts and events
     async def add_snapshot(self, repo_id: int, snapshot: Snapshot) -> None: ...
 
@@ -282,6 +286,12 @@ class Store(Protocol):
         self, repo_id: int, at: datetime | None = None
     ) -> Snapshot | None:
         """The newest snapshot, or the newest taken at or before ``at``."""
+        ...
+
+    async def latest_snapshots(
+        self, repo_ids: Sequence[int], at: datetime
+    ) -> dict[int, Snapshot]:
+        """Each repository's newest snapshot taken at or before ``at`` (none: left out)."""
         ...
 
     async def put_daily_stars(
@@ -293,6 +303,12 @@ class Store(Protocol):
 
     async def daily_stars(self, repo_id: int, start: date, end: date) -> dict[date, int]:
         """Counts for the days ``start`` (inclusive) to ``end`` (exclusive) that are stored."""
+        ...
+
+    async def daily_stars_many(
+        self, repo_ids: Sequence[int], start: date, end: date
+    ) -> dict[int, dict[date, int]]:
+        """:meth:`daily_stars` of each of ``repo_ids`` in one read (every id is a key)."""
         ...
 
     async def put_hourly_stars(
@@ -325,6 +341,12 @@ class Store(Protocol):
         """Events with ``since <= occurred_at < until``, oldest first."""
         ...
 
+    async def events_many(
+        self, repo_ids: Sequence[int], since: datetime, until: datetime
+    ) -> dict[int, list[RepoEvent]]:
+        """:meth:`events` of each of ``repo_ids`` in one read (every id is a key)."""
+        ...
+
     # Mentions (HN stories, feed items) and the feeds channels follow
     async def add_mentions(
         self, repo_id: int, mentions: Iterable[RepoEvent], feed_id: int | None = None
@@ -335,6 +357,12 @@ class Store(Protocol):
 
     async def mentions(self, repo_id: int, since: datetime, until: datetime) -> list[RepoEvent]:
         """Mentions with ``since <= occurred_at < until``, oldest first."""
+        ...
+
+    async def mentions_many(
+        self, repo_ids: Sequence[int], since: datetime, until: datetime
+    ) -> dict[int, list[RepoEvent]]:
+        """:meth:`mentions` of each of ``repo_ids`` in one read (every id is a key)."""
         ...
 
     async def add_feed(

@@ -17,11 +17,19 @@ from bot.core.figures import (
 from bot.core.repo_ref import RepoRef
 from bot.core.store import RepoRecord, Store
 from bot.features.briefing.coverage import find_coverage
-from bot.features.briefing.lift import AFTER, BASELINE_DAYS, candidates, midnight, strongest
+from bot.features.briefing.lift import AFTER, candidates, midnight, strongest
 from bot.features.briefing.model import Briefing, RepoFigures
 from bot.features.briefing.move import classify
+from bot.features.briefing.reads import (
+    ListReads,
+    both_windows,
+    covered,
+    created_day,
+    edge_times,
+    read_list,
+)
 from bot.features.briefing.themes import find_themes
-from bot.features.predictions.model import HISTORY_WEEKS, WEEK, swing, weekly_stars
+from bot.features.predictions.model import WEEK, swing, weekly_stars
 
 SPARKLINE_DAYS = 14
 # A snapshot this far from a window's edge no longer measures that window.
@@ -41,7 +49,9 @@ async def compose(
     A ``RepoRef`` stands for a repo the store has never seen; it gets a line saying so.
     """
     check_window_days(window_days)
-    lines = [await _repo_figures(store, repo, as_of, window_days) for repo in repos]
+    records = [repo for repo in repos if isinstance(repo, RepoRecord)]
+    reads = await read_list(store, records, as_of, window_days)
+    lines = [_repo_figures(reads, repo, as_of, window_days) for repo in repos]
     measured = {line.ref: line.figures for line in lines if line.figures is not None}
     movers = rank_movers(measured)
     by_ref = {line.ref: line for line in lines}
@@ -83,21 +93,20 @@ def _list_swing(lines: Sequence[RepoFigures]) -> float | None:
     return swing(totals)
 
 
-async def _repo_figures(
-    store: Store, repo: RepoRecord | RepoRef, as_of: date, days: int
+def _repo_figures(
+    reads: ListReads, repo: RepoRecord | RepoRef, as_of: date, days: int
 ) -> RepoFigures:
     if isinstance(repo, RepoRef):
         return RepoFigures(repo, None, None, exact=False, note="no data yet: not collected")
-    first_needed = as_of - timedelta(
-        days=max(2 * days + BASELINE_DAYS, days + HISTORY_WEEKS * WEEK)
-    )
-    daily = await store.daily_stars(repo.id, first_needed, as_of)
-    created = repo.metadata.created_at.date() if repo.metadata.created_at else None
-    snapshot = await store.latest_snapshot(repo.id, midnight(as_of + timedelta(days=1)))
-    figures, exact, note = _from_history(daily, as_of, days, created)
-    if figures is None:
-        figures, note = await _from_snapshots(store, repo.id, as_of, days)
-        exact = False
+    daily = reads.daily[repo.id]
+    snapshot = reads.snapshots.get(repo.id)
+    exact = covered(daily, both_windows(as_of, days), created_day(repo))
+    figures: Momentum | None
+    note: str | None = None
+    if exact:
+        figures = momentum(daily, as_of, days)
+    else:
+        figures, note = _from_snapshots(reads, repo.id, as_of, days)
     # A slowdown is often the fading of an earlier lift, so for one look in the prior
     # window; for a rise, in the current one. An event just before the window (its 48
     # hours reaching into it) counts too.
@@ -105,10 +114,8 @@ async def _repo_figures(
     current = window(as_of, days)
     span = prior_window(as_of, days) if slowed else current
     start, end = midnight(span.start) - AFTER, midnight(span.end)
-    # One read of each kind over both windows, shared by the causes and the coverage.
-    first, last = midnight(prior_window(as_of, days).start) - AFTER, midnight(as_of)
-    events = await store.events(repo.id, first, last) if exact else []
-    mentions = await store.mentions(repo.id, first, last)
+    # The list's reads cover both windows, shared by the causes and the coverage.
+    events, mentions = reads.events[repo.id], reads.mentions[repo.id]
     causes = candidates(
         (event for event in events if start <= event.occurred_at < end),
         (mention for mention in mentions if start <= mention.occurred_at < end),
@@ -117,7 +124,7 @@ async def _repo_figures(
         mention for mention in mentions
         if midnight(current.start) <= mention.occurred_at < midnight(current.end)
     )
-    recent = [as_of - timedelta(days=n) for n in range(SPARKLINE_DAYS, 0, -1)]
+    recent = window(as_of, SPARKLINE_DAYS).dates()
     # The model is weekly: a usual swing is known for 7-day windows only, from the weeks
     # before the current one (a spike must not widen the spread it is judged by).
     weeks = weekly_stars(daily, as_of - timedelta(days=days)) if exact and days == WEEK else ()
@@ -140,36 +147,14 @@ async def _repo_figures(
     )
 
 
-def _from_history(
-    daily: dict[date, int], as_of: date, days: int, created: date | None
-) -> tuple[Momentum | None, bool, str | None]:
-    """Exact figures from GitHub's daily counts, when they cover both windows.
-
-    Days before the repo was created had no stars to give, so they need no data.
-    """
-    if not daily:
-        return None, False, None
-    both = (prior_window(as_of, days).start, as_of)
-    needed = [
-        both[0] + timedelta(days=n)
-        for n in range((both[1] - both[0]).days)
-        if created is None or both[0] + timedelta(days=n) >= created
-    ]
-    missing = sum(1 for day in needed if day not in daily)
-    if missing:
-        return None, False, None
-    return momentum(daily, as_of, days), True, None
-
-
-async def _from_snapshots(
-    store: Store, repo_id: int, as_of: date, days: int
+def _from_snapshots(
+    reads: ListReads, repo_id: int, as_of: date, days: int
 ) -> tuple[Momentum | None, str]:
     """Net figures from star totals read at the windows' edges (they count unstars)."""
-    edges = [midnight(as_of - timedelta(days=days * n)) for n in range(3)]
     totals = []
-    for edge in edges:
-        snapshot = await store.latest_snapshot(repo_id, edge)
-        if snapshot is None or edge - snapshot.taken_at > SNAPSHOT_SLACK:
+    for edge, found in zip(edge_times(as_of, days), reads.edges, strict=True):
+        snapshot = found.get(repo_id)
+        if snapshot is None or midnight(edge) - snapshot.taken_at > SNAPSHOT_SLACK:
             return None, "no data yet for these windows"
         totals.append(snapshot.stars)
     now_total, then_total, before_total = totals

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
+from bot.core.figures import Window
 from bot.core.store import RepoEvent
 from bot.features.briefing.model import Coincidence
 
@@ -42,7 +43,8 @@ def measure(event: RepoEvent, daily: Mapping[date, int], as_of: date) -> Coincid
         overlap = min(end, midnight(day + timedelta(days=1))) - max(start, midnight(day))
         stars_after += daily.get(day, 0) * overlap.total_seconds() / 86400
         day += timedelta(days=1)
-    before = [start.date() - timedelta(days=n) for n in range(1, BASELINE_DAYS + 1)]
+    first = start.date()
+    before = Window(first - timedelta(days=BASELINE_DAYS), first).dates()
     known = [daily[d] for d in before if d in daily]
     if not known:
         return None

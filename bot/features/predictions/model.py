@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 
+from bot.core.figures import Window
 from bot.features.predictions.claims import Kind
 
 WEEK = 7
@@ -60,10 +61,10 @@ def weekly_stars(
     found: list[int] = []
     end = as_of
     for _ in range(weeks):
-        days = [end - timedelta(days=n) for n in range(1, WEEK + 1)]
-        if any(day not in daily for day in days):
+        days = Window(end - timedelta(days=WEEK), end).dates()
+        if not daily.keys() >= set(days):
             break
-        found.append(sum(daily[day] for day in days))
+        found.append(sum(map(daily.__getitem__, days)))
         end -= timedelta(days=WEEK)
     return tuple(reversed(found))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -71,14 +71,20 @@ async def resolve_due(
     due = [p for p in await store.predictions(key, open_only=True) if p.due < as_of]
     if not due:
         return []
-    reported = {repo.id: repo.stars_fetched_at for repo in await store.watched_repos()}
+    # Read for these claims' repos only: a channel's briefing must not cost more as the
+    # install grows.
+    claims = {prediction.id: Claim.from_inputs(prediction.inputs) for prediction in due}
+    repo_ids = list(dict.fromkeys(n for claim in claims.values() for n in claim.repo_ids()))
+    records = await store.repos_by_id(repo_ids)
+    reported = {repo_id: repo.stars_fetched_at for repo_id, repo in records.items()}
+    daily = await store.daily_stars_many(
+        repo_ids,
+        min(claim.start for claim in claims.values()),
+        max(claim.due for claim in claims.values()) + timedelta(days=1),
+    )
     settled = []
     for prediction in due:
-        claim = Claim.from_inputs(prediction.inputs)
-        daily = {
-            repo_id: await store.daily_stars(repo_id, claim.start, claim.due + timedelta(days=1))
-            for repo_id in claim.repo_ids()
-        }
+        claim = claims[prediction.id]
         outcome = settle(claim, daily, reported, as_of)
         if outcome is None:
             continue
@@ -97,7 +103,11 @@ async def make_predictions(
     sets = await store.prediction_sets(key)
     if not any(s.week == week for s in sets):
         repos = [item.repo for item in await store.watch_list(key)]
-        series = [await _series(store, repo, as_of) for repo in repos]
+        readable = [repo.id for repo in repos if _weeks_final(repo, as_of)]
+        daily = await store.daily_stars_many(
+            readable, as_of - timedelta(days=HISTORY_WEEKS * WEEK), as_of
+        )
+        series = [_series(repo, daily.get(repo.id), as_of) for repo in repos]
         drafts = [
             PredictionDraft(p.kind, p.statement, p.inputs, p.probability, p.due)
             for p in propose(series, as_of, len(repos))
@@ -118,12 +128,17 @@ async def attach_message(store: Store, key: ChannelKey, as_of: date, message_id:
     await store.set_prediction_message(key, week_of(as_of), message_id)
 
 
-async def _series(store: Store, repo: RepoRecord, as_of: date) -> Series:
-    """The repo's whole weeks before ``as_of``; none when its last day is not final yet
-    (a week read mid-day would look slow) or the repo is gone."""
+def _weeks_final(repo: RepoRecord, as_of: date) -> bool:
+    """Whether the repo's weeks before ``as_of`` can be read: its last day is final (a
+    week read mid-day would look slow) and the repo is not gone."""
     fetched = repo.stars_fetched_at
-    if repo.status != "active" or fetched is None or fetched < final_after(as_of - timedelta(1)):
-        return Series(repo.id, str(repo.ref), (), ())
-    daily = await store.daily_stars(repo.id, as_of - timedelta(days=HISTORY_WEEKS * WEEK), as_of)
-    return Series.of(repo.id, str(repo.ref), daily, as_of)
+    return repo.status == "active" and fetched is not None and (
+        fetched >= final_after(as_of - timedelta(1))
+    )
 
+
+def _series(repo: RepoRecord, daily: Mapping[date, int] | None, as_of: date) -> Series:
+    """The repo's whole weeks before ``as_of``; none when they cannot be read yet."""
+    if daily is None:
+        return Series(repo.id, str(repo.ref), (), ())
+    return Series.of(repo.id, str(repo.ref), daily, as_of)
