@@ -41,9 +41,11 @@ import pytest
 
 from adapters.markdown import render_markdown
 from adapters.text import render_text
+from bot.core.command import ChannelKey
 from bot.core.repo_ref import RepoRef
 from bot.core.store import RepoEvent, RepoMetadata, RepoRecord, Snapshot, Store
 from bot.features.briefing import compose
+from bot.features.briefing.channel import channel_briefing_parts
 from bot.features.briefing.chart import briefing_chart
 from bot.features.briefing.export import briefing_json
 from bot.features.briefing.message import briefing_message
@@ -183,6 +185,30 @@ async def test_a_list_is_read_in_a_few_queries_whatever_its_size(
     monkeypatch.setattr(store.driver, "fetch", counted)
     await compose(store, listed, AS_OF, 7)
     assert len(queries) == 8
+
+
+async def test_channels_watching_the_same_list_share_one_drawn_chart(store: Store) -> None:
+    listed = await seed(store)
+    keys = [ChannelKey("slack", "T1", name) for name in ("C1", "C2")]
+    charts = []
+    for key in keys:
+        refs = [repo if isinstance(repo, RepoRef) else repo.ref for repo in listed]
+        await store.add_to_watch_list(key, refs, "U1", NOW, cap=10)
+        channel = await store.get_channel(key)
+        assert channel is not None
+        parts = await channel_briefing_parts(
+            store, channel, as_of=AS_OF, default_window=7, now=NOW, current=False
+        )
+        assert parts is not None
+        charts.append(parts.chart)
+    assert charts[0] is not None
+    assert charts[1] is charts[0]  # the same drawing, not a second one
+    # Another window is another briefing: drawn for itself.
+    other = await channel_briefing_parts(
+        store, channel, as_of=AS_OF, default_window=7, now=NOW, current=False, window_days=6
+    )
+    assert other is not None
+    assert other.chart is not charts[0]
 
 
 async def test_text_figures_are_the_json_figures_rounded_for_reading(store: Store) -> None:

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from adapters.slack.app import SlackAdapter
 from bot.core.command import ChannelKey
 from bot.core.message import Message
+from bot.core.pacing import Pacer
 from bot.core.repo_ref import RepoRef
 from bot.core.settings import Settings
 from bot.core.store import ChannelRecord, Store
@@ -27,15 +28,15 @@ async def compose(channel: ChannelRecord, as_of: date) -> Message:
 
 async def test_a_burst_of_due_channels_is_paced_not_lost(store: Store) -> None:
     async with FakeSlack() as slack:
-        # 24 channels against 10 messages a second: at least 14 posts must be refused
-        # with a 429 and retried.
+        # 24 channels against 10 messages a second, the app's pacer set far above that:
+        # at least 14 posts must be refused with a 429 and retried.
         slack.pace_posts(per_channel_seconds=1.0, workspace_per_second=10)
         keys = [ChannelKey("slack", slack.team_id, f"C{n:02d}") for n in range(24)]
         for key in keys:
             await store.add_to_watch_list(key, [RepoRef("a", "b")], "U1", ADDED, cap=10)
         settings = Settings(
             _env_file=None, SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET="s",
-            SLACK_API_URL=slack.api_url, PORT=0,
+            SLACK_API_URL=slack.api_url, PORT=0, SLACK_POSTS_PER_SECOND=1000,
         )
         adapter = SlackAdapter(settings, Router(Context(store, settings)), store, host="127.0.0.1")
         await adapter.start()
@@ -54,3 +55,32 @@ async def test_a_burst_of_due_channels_is_paced_not_lost(store: Store) -> None:
         delivery = await store.get_delivery(key, "2026-W16")
         assert delivery is not None
         assert delivery.status == "done"
+
+
+class Sleeps:
+    """A clock that stands still but for the pacer's own sleeps, which it records."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+
+
+async def test_the_pacer_spaces_a_workspaces_posts_and_a_channels() -> None:
+    time = Sleeps()
+    pacer = Pacer(4, channel_seconds=1.0, clock=time.clock, sleep=time.sleep)
+    # 4 a second: 0.25 s apart. Three channels of T1 at once start at +0, +0.25, +0.5; T2
+    # has a pace of its own and starts at once; C1 again waits out its second (+1.0).
+    for workspace, channel in (("T1", "C1"), ("T1", "C2"), ("T1", "C3"), ("T2", "C1"),
+                               ("T1", "C1")):
+        await pacer.wait(workspace, channel)
+    assert time.slept == [0.25, 0.5, 1.0]
+    # 2 s later every spacing has run out: the next post goes at once.
+    time.now += 2
+    await pacer.wait("T1", "C1")
+    assert time.slept == [0.25, 0.5, 1.0]

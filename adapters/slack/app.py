@@ -24,6 +24,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -45,6 +46,7 @@ from adapters.slack.translate import COMMAND_NAME, command_from, response_payloa
 from bot.core.adapter import ChannelUnavailable, NotStarted, PostRateLimited
 from bot.core.command import ChannelKey, Platform
 from bot.core.message import Message
+from bot.core.pacing import Pacer
 from bot.core.settings import Settings, SettingsError
 from bot.core.store import Store
 from bot.features.commands import Router
@@ -59,6 +61,9 @@ BOT_SCOPES = ("commands", "chat:write", "users:read", "files:write")
 CHANNEL_GONE = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 # How long close() lets in-flight answers finish before cancelling them.
 DRAIN_SECONDS = 5.0
+# Posts are spaced a little under SLACK_POSTS_PER_SECOND: a post that reaches Slack late
+# would otherwise arrive with the next one inside the same second.
+PACE_HEADROOM = 0.95
 # Answers running at once. Against a real Slack each answer mostly waits on the network
 # (users.info, the response_url POST), so enough must run to keep answers flowing; with
 # no limit a burst puts hundreds of answers' callbacks between the loop and the next ack
@@ -122,6 +127,7 @@ class SlackAdapter:
                 "SLACK_CLIENT_SECRET each workspace's token comes from its installation"
             )
         self._host = host
+        self._pacer = Pacer(settings.slack_posts_per_second * PACE_HEADROOM)
         self._managers = ManagerCache()
         self._blocks = BlockSupport(store)
         self._answer_workers = answer_workers
@@ -399,6 +405,7 @@ class SlackAdapter:
             posted = await post_message(
                 client, channel.channel, message, workspace=channel.workspace,
                 support=self._blocks,
+                pace=partial(self._pacer.wait, channel.workspace, channel.channel),
             )
         except SlackApiError as exc:
             error = str(exc.response.get("error"))

@@ -19,7 +19,7 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -106,10 +106,12 @@ async def post_message(
     workspace: str,
     support: BlockSupport,
     file_wait: float = FILE_READY_WAIT,
+    pace: Callable[[], Awaitable[None]] | None = None,
 ) -> AsyncSlackResponse:
     """``chat.postMessage`` of ``message``, with its chart, falling back as the module
-    says; ``file_wait``: how long a refused image's file is waited for. Raises
-    SlackApiError for every other refusal."""
+    says; ``file_wait``: how long a refused image's file is waited for; ``pace``: awaited
+    before each ``chat.postMessage`` (a scheduled post's turn in the workspace's rate).
+    Raises SlackApiError for every other refusal."""
     native = NATIVE_TYPES - await support.refused(workspace)
     file_id: str | None = None
     image_waited = False
@@ -127,6 +129,8 @@ async def post_message(
                 image_waited = True
         payload = render(message, native=native, chart_file=file_id).payload()
         try:
+            if pace is not None:
+                await pace()
             return await client.chat_postMessage(channel=channel, **payload)
         except SlackApiError as exc:
             if exc.response.get("error") != "invalid_blocks":

@@ -99,6 +99,13 @@ class Settings(BaseSettings):
     )
     slack_client_id: str | None = Field(None, validation_alias="SLACK_CLIENT_ID")
     slack_client_secret: SecretStr | None = Field(None, validation_alias="SLACK_CLIENT_SECRET")
+    # chat.postMessage across one workspace: Slack publishes no figure for its workspace-wide
+    # limit, so the pace is a setting; posts are spaced to it (and 1 s apart in a channel),
+    # and a 429 past it is still waited out, as it was before there was a pace: so a pace
+    # set too high costs what no pace did, and one set too low would slow every fan-out.
+    slack_posts_per_second: float = Field(
+        50.0, gt=0, le=1000, validation_alias="SLACK_POSTS_PER_SECOND"
+    )
     # 0 asks the system for a free port (tests and benchmarks).
     port: int = Field(3000, ge=0, le=65535, validation_alias="PORT")
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")

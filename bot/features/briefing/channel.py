@@ -7,6 +7,7 @@ import asyncio
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from bot.clients.llm import ChatModel
@@ -23,6 +24,11 @@ from bot.features.predictions import PredictionNews, briefing_predictions
 from bot.features.prose import Prose, word_briefing
 from bot.features.radar import radar_picks
 from bot.features.radar.picks import Radar
+
+# Channels watching the same list at the same window get equal briefings: each chart is
+# drawn once for all of them. The briefing itself is the key, so a chart is reused only
+# for the very figures it shows; a few are kept, a few hundred kilobytes.
+_drawn = lru_cache(maxsize=32)(briefing_chart)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +135,7 @@ async def channel_briefing_parts(
         synthetic=synthetic,
     )
     # Drawing takes a few hundred milliseconds: keep it off the event loop.
-    chart = await asyncio.to_thread(briefing_chart, briefing)
+    chart = await asyncio.to_thread(_drawn, briefing)
     if not current:
         return ChannelBriefing(briefing, chart, None, None)
     predictions = await briefing_predictions(store, channel.key, as_of=as_of, now=now)
