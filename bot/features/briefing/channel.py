@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -29,6 +30,9 @@ from bot.features.radar.picks import Radar
 # drawn once for all of them. The briefing itself is the key, so a chart is reused only
 # for the very figures it shows; a few are kept, a few hundred kilobytes.
 _drawn = lru_cache(maxsize=32)(briefing_chart)
+# One thread draws them all, one at a time: matplotlib's shared state is not made for
+# threads, and each thread that draws keeps a memory arena of its own (tens of MB).
+_DRAWER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chart")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +139,7 @@ async def channel_briefing_parts(
         synthetic=synthetic,
     )
     # Drawing takes a few hundred milliseconds: keep it off the event loop.
-    chart = await asyncio.to_thread(_drawn, briefing)
+    chart = await asyncio.get_running_loop().run_in_executor(_DRAWER, _drawn, briefing)
     if not current:
         return ChannelBriefing(briefing, chart, None, None)
     predictions = await briefing_predictions(store, channel.key, as_of=as_of, now=now)
