@@ -61,10 +61,11 @@ def weekly_stars(
     found: list[int] = []
     end = as_of
     for _ in range(weeks):
-        days = Window(end - timedelta(days=WEEK), end).dates()
-        if not daily.keys() >= set(days):
+        week = Window(end - timedelta(days=WEEK), end).dates()
+        try:
+            found.append(sum(map(daily.__getitem__, week)))
+        except KeyError:  # a day the store lacks ends the weeks
             break
-        found.append(sum(map(daily.__getitem__, days)))
         end -= timedelta(days=WEEK)
     return tuple(reversed(found))
 
