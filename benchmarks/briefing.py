@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.core.repo_ref import RepoRef
-from bot.core.store import RepoEvent, RepoMetadata, RepoRecord
+from bot.core.store import RepoEvent, RepoMetadata, RepoRecord, Snapshot
 from bot.features.briefing import compose
 from bot.features.briefing.chart import briefing_chart
 from bot.features.briefing.message import briefing_message
@@ -34,22 +34,28 @@ TOPICS = ("llm", "inference", "agents", "database", "web", "cli", "vision", "aud
 LANGUAGES = ("Python", "Rust", "Go", "C++", "TypeScript")
 
 
-async def seed(store: SqliteStore, count: int, days: int, rng: random.Random) -> list[RepoRecord]:
+async def seed(
+    store: SqliteStore, count: int, days: int, rng: random.Random, *,
+    as_of: date = AS_OF, at: datetime = NOW,
+) -> list[RepoRecord]:
+    """``count`` repos with ``days`` days of daily stars before ``as_of``, a snapshot and
+    three releases, all stored at ``at``."""
     repos = []
     for n in range(count):
         ref = RepoRef("bench", f"repo{n}")
-        record = await store.add_repo(ref, NOW)
+        record = await store.add_repo(ref, at)
         metadata = RepoMetadata(
             ref, topics=tuple(rng.sample(TOPICS, 2)), primary_language=rng.choice(LANGUAGES),
             created_at=datetime(2024, 1, 1, tzinfo=UTC),
         )
-        await store.save_repo_metadata(record.id, metadata, NOW)
+        await store.save_repo_metadata(record.id, metadata, at)
         level = rng.uniform(1, 300)
-        counts = {AS_OF - timedelta(days=d): max(0, round(rng.gauss(level, level / 4)))
+        counts = {as_of - timedelta(days=d): max(0, round(rng.gauss(level, level / 4)))
                   for d in range(1, days + 1)}
-        await store.put_daily_stars(record.id, counts, NOW)
+        await store.put_daily_stars(record.id, counts, at)
+        await store.add_snapshot(record.id, Snapshot(at, sum(counts.values())))
         await store.add_events(record.id, [
-            RepoEvent("release", f"v{k}", f"v{k}", NOW - timedelta(days=rng.randint(1, 30)))
+            RepoEvent("release", f"v{k}", f"v{k}", at - timedelta(days=rng.randint(1, 30)))
             for k in range(3)
         ])
         saved = await store.find_repo(ref)

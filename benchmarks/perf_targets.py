@@ -41,9 +41,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from briefing import seed
+
 from bot.core.command import ChannelKey
 from bot.core.repo_ref import RepoRef
-from bot.core.store import ChannelSettings, RepoEvent, RepoMetadata, RepoRecord, Snapshot
+from bot.core.store import ChannelSettings
 from bot.features.briefing.chart import briefing_chart
 from bot.features.briefing.compose import compose
 from bot.features.briefing.reads import read_list
@@ -59,10 +61,8 @@ from tests.restart_support import (
 )
 
 AS_OF = date(2026, 4, 13)
-NOW = datetime(2026, 4, 13, 6, tzinfo=UTC)
 WORKSPACE_PER_SECOND = 50.0
 LISTS, LIST_SIZE = 20, 10
-TOPICS = ("llm", "inference", "agents", "database", "web", "cli", "vision", "audio")
 ROWS: list[tuple[str, str, str, str]] = []
 
 
@@ -70,33 +70,6 @@ def row(figure: str, measured: str, target: str, verdict: bool | None) -> None:
     mark = "" if verdict is None else ("ok" if verdict else "MISSED")
     ROWS.append((figure, measured, target, mark))
     print(f"  {figure}: {measured} (target {target}) {mark}", flush=True)
-
-
-async def seed_repos(
-    store: SqliteStore, count: int, as_of: date, reported: datetime, days: int = 365
-) -> list[RepoRecord]:
-    rng = random.Random(5)
-    repos = []
-    for n in range(count):
-        ref = RepoRef(f"bench{n % 97}", f"repo{n}")
-        record = await store.add_repo(ref, reported)
-        metadata = RepoMetadata(ref, topics=tuple(rng.sample(TOPICS, 2)),
-                                primary_language="Python",
-                                created_at=datetime(2024, 1, 1, tzinfo=UTC))
-        await store.save_repo_metadata(record.id, metadata, reported)
-        level = rng.uniform(1, 300)
-        counts = {as_of - timedelta(days=d): max(0, round(rng.gauss(level, level / 4)))
-                  for d in range(1, days + 1)}
-        await store.put_daily_stars(record.id, counts, reported)
-        await store.add_snapshot(record.id, Snapshot(reported, sum(counts.values())))
-        await store.add_events(record.id, [
-            RepoEvent("release", f"v{k}", f"v{k}", reported - timedelta(days=rng.randint(1, 30)))
-            for k in range(3)
-        ])
-        found = await store.find_repo(ref)
-        assert found is not None
-        repos.append(found)
-    return repos
 
 
 async def median_seconds(run: Callable[[], Awaitable[object]], runs: int) -> float:
@@ -113,7 +86,7 @@ async def compose_part(sizes: list[int]) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         store = await SqliteStore.open(Path(scratch) / "compose.db")
         started = time.perf_counter()
-        repos = await seed_repos(store, max(sizes), AS_OF, NOW)
+        repos = await seed(store, max(sizes), 365, random.Random(5))
         print(f"  seeded {max(sizes):,} repos in {time.perf_counter() - started:.0f} s")
         for size in sizes:
             chosen = repos[:size]
@@ -152,8 +125,8 @@ async def seed_fanout(database: Path, keys: list[ChannelKey], now: datetime) -> 
     store = await SqliteStore.open(database)
     try:
         as_of = now.date()
-        repos = await seed_repos(store, LISTS * LIST_SIZE, as_of, now - timedelta(hours=1),
-                                 days=130)
+        repos = await seed(store, LISTS * LIST_SIZE, 130, random.Random(5), as_of=as_of,
+                           at=now - timedelta(hours=1))
         due = (now - timedelta(minutes=1)).astimezone(UTC)
         daily = ChannelSettings(timezone="UTC", schedule="daily", schedule_time=f"{due:%H:%M}")
         since = now - timedelta(days=1)
