@@ -265,6 +265,20 @@ async def test_the_chart_is_a_png_with_alt_text(store: Store) -> None:
     assert "other/steady" not in chart.alt_text
 
 
+async def test_a_28_day_window_draws_both_of_its_windows(store: Store) -> None:
+    # Windows of 28 days before Apr 13: current Mar 16-Apr 12, prior Feb 16-Mar 15, so the
+    # lines run over the 56 days Feb 16 … Apr 12. acme/rocket's last 8 days: 10 on Apr 5-7,
+    # 40 on Apr 8-9, 20 on Apr 10-12.
+    briefing = await compose(store, await seed(store), AS_OF, 28)
+    chart = briefing_chart(briefing)
+    assert chart is not None
+    assert len(chart.categories) == 56
+    assert (chart.categories[0], chart.categories[-1]) == ("Feb 16", "Apr 12")
+    rocket = next(series for series in chart.series if series.name == "acme/rocket")
+    assert rocket.values[-8:] == (10, 10, 10, 40, 40, 20, 20, 20)
+    assert chart.title == "Stars/day; this window from Mar 16"
+
+
 async def test_an_empty_list_says_so(store: Store) -> None:
     briefing = await compose(store, [GHOST], AS_OF, 7)
     assert "No repo on this list has data" in render_text(briefing_message(briefing))

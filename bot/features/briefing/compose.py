@@ -31,7 +31,6 @@ from bot.features.briefing.reads import (
 from bot.features.briefing.themes import find_themes
 from bot.features.predictions.model import WEEK, swing, weekly_stars
 
-SPARKLINE_DAYS = 14
 # A snapshot this far from a window's edge no longer measures that window.
 SNAPSHOT_SLACK = timedelta(hours=36)
 
@@ -124,7 +123,8 @@ def _repo_figures(
         mention for mention in mentions
         if midnight(current.start) <= mention.occurred_at < midnight(current.end)
     )
-    recent = window(as_of, SPARKLINE_DAYS).dates()
+    # The chart draws both windows, the prior and the current, whatever their length.
+    recent = window(as_of, 2 * days).dates()
     # The model is weekly: a usual swing is known for 7-day windows only, from the weeks
     # before the current one (a spike must not widen the spread it is judged by).
     weeks = weekly_stars(daily, as_of - timedelta(days=days)) if exact and days == WEEK else ()

@@ -69,7 +69,7 @@ class RepoFigures:
     figures: Momentum | None
     exact: bool
     note: str | None = None
-    recent_daily: tuple[int, ...] = ()  # the last days before as_of, oldest first
+    recent_daily: tuple[int, ...] = ()  # both windows' days before as_of, oldest first
     topics: tuple[str, ...] = ()
     language: str | None = None
     data_through: date | None = None  # the last day with stored data
