@@ -42,6 +42,13 @@ from tests.test_slack_app import Workspace, slack_settings
 CREATED = datetime.combine(T1.date() - timedelta(days=400), time(), UTC)
 
 
+def two_repos() -> Scenario:
+    return Scenario([
+        ScenarioRepo.with_daily("a/one", 1, CREATED, [5] * 401),
+        ScenarioRepo.with_daily("b/two", 2, CREATED, [10] * 401),
+    ])
+
+
 class World:
     def __init__(self, slack: FakeSlack, github: FakeGitHub, workspace: Workspace,
                  data: DataService) -> None:
@@ -68,11 +75,7 @@ class World:
 
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[World]:
-    scenario = Scenario([
-        ScenarioRepo.with_daily("a/one", 1, CREATED, [5] * 401),
-        ScenarioRepo.with_daily("b/two", 2, CREATED, [10] * 401),
-    ])
-    clock = FakeClock(T1)
+    scenario, clock = two_repos(), FakeClock(T1)
     store = await SqliteStore.open(tmp_path / "m.db")
     try:
         async with FakeSlack() as slack, github_at(scenario, clock, token=None) as (fake, client):
@@ -127,11 +130,7 @@ async def test_when_github_fails_the_follow_up_says_so(world: World) -> None:
 
 
 async def test_on_discord_the_full_comparison_is_a_follow_up(tmp_path: Path) -> None:
-    scenario = Scenario([
-        ScenarioRepo.with_daily("a/one", 1, CREATED, [5] * 401),
-        ScenarioRepo.with_daily("b/two", 2, CREATED, [10] * 401),
-    ])
-    clock = FakeClock(T1)
+    scenario, clock = two_repos(), FakeClock(T1)
     store = await SqliteStore.open(tmp_path / "m.db")
     try:
         async with FakeDiscord() as api, github_at(scenario, clock, token=None) as (_, client):
