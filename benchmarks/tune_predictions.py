@@ -28,7 +28,7 @@ from __future__ import annotations
 import argparse
 import math
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -41,6 +41,7 @@ from bot.features.predictions.claims import KINDS
 from bot.features.predictions.model import (
     FEATURES,
     LEVEL_WEEKS,
+    MIN_WEEKS,
     SCALED,
     WEEK,
     above_features,
@@ -64,14 +65,20 @@ class Row:
     block: int
     group: int  # the first repo's
     groups: frozenset[int]  # every repo's
+    # Context for the cross-sectional candidates (tune_boost.py): the weekly stars of the
+    # list's repos that have enough history, and the median over every repo of the
+    # sample of last week's log ratio to its 4-week mean (the universe's common move).
+    members: tuple[tuple[int, ...], ...] = ()
+    common: float = 0.0
 
 
 def rows(folder: Path) -> list[Row]:
     found: list[tuple[str, tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...], float,
-                      bool, bool, date, list[str]]] = []
+                      bool, bool, date, list[str], tuple[tuple[int, ...], ...], float]] = []
     for seed in SHUFFLES:
         sample = tuning_block(folder, seed)
         made = replay(sample.histories, sample.lists, sample.start, sample.end, UNFITTED).made
+        common: dict[date, float] = {}
         for item in made:
             if item.outcome is None:
                 continue
@@ -87,10 +94,17 @@ def rows(folder: Path) -> list[Row]:
             below = claim.direction == "below"
             above = item.outcome != below
             names = [h.name for h in histories]
-            found.append(
-                (claim.kind, tuple(weeks), tuple(days), cut, below, above, item.as_of, names)
+            members = tuple(
+                w for w in (weekly_stars(sample.histories[i].daily, item.as_of)
+                            for i in sample.lists[item.list_number - 1])
+                if len(w) >= MIN_WEEKS
             )
-    dates = sorted({as_of for *_, as_of, _ in found})
+            if item.as_of not in common:
+                common[item.as_of] = _common_move(
+                    [weekly_stars(h.daily, item.as_of) for h in sample.histories.values()])
+            found.append((claim.kind, tuple(weeks), tuple(days), cut, below, above, item.as_of,
+                          names, members, common[item.as_of]))
+    dates = sorted({found_row[6] for found_row in found})
     block = {day: n * FOLDS // len(dates) for n, day in enumerate(dates)}
 
     def group(name: str) -> int:
@@ -98,9 +112,15 @@ def rows(folder: Path) -> list[Row]:
 
     return [
         Row(kind, weeks, days, cut, below, above, block[as_of], group(names[0]),
-            frozenset(group(n) for n in names))
-        for kind, weeks, days, cut, below, above, as_of, names in found
+            frozenset(group(n) for n in names), members, move)
+        for kind, weeks, days, cut, below, above, as_of, names, members, move in found
     ]
+
+
+def _common_move(series: Sequence[Sequence[int]]) -> float:
+    moves = [math.log1p(w[-1]) - math.log1p(float(np.mean(w[-4:])))
+             for w in series if len(w) >= MIN_WEEKS]
+    return float(np.median(moves)) if moves else 0.0
 
 
 def last_days(daily: Mapping[date, int], as_of: date) -> tuple[int, ...]:
@@ -308,20 +328,26 @@ def out_of_fold(data: list[Row], features: Callable[[Row], list[float]], ridge: 
         x = np.array([features(r) for r in mine])
         y = np.array([r.above for r in mine], dtype=float)
         block = np.array([r.block for r in mine])
-        group = np.array([r.group for r in mine])
-        touches = np.array([[g in r.groups for g in range(FOLDS)] for r in mine])
-        for b in range(FOLDS):
-            for g in range(FOLDS):
-                test = (block == b) & (group == g)
-                train = (block != b) & ~touches[:, g]
-                if not test.any():
-                    continue
-                w = fit(x[train], y[train], ridge)
-                scores = predict(w, x[test])
-                if platt:
-                    scores = _platt(x[train], y[train], block[train], ridge, scores)
-                p[index[test]] = scores
+        for train, test in folds(mine):
+            w = fit(x[train], y[train], ridge)
+            scores = predict(w, x[test])
+            if platt:
+                scores = _platt(x[train], y[train], block[train], ridge, scores)
+            p[index[test]] = scores
     return p
+
+
+def folds(mine: Sequence[Row]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(train, test) masks over ``mine``: each week block crossed with each repo group;
+    training leaves out the block and every question that involves a repo of the group."""
+    block = np.array([r.block for r in mine])
+    group = np.array([r.group for r in mine])
+    touches = np.array([[g in r.groups for g in range(FOLDS)] for r in mine])
+    for b in range(FOLDS):
+        for g in range(FOLDS):
+            test = (block == b) & (group == g)
+            if test.any():
+                yield (block != b) & ~touches[:, g], test
 
 
 def _platt(x: np.ndarray, y: np.ndarray, block: np.ndarray, ridge: float,
