@@ -2,7 +2,8 @@
 cross-validation inside the tuning period only (evanli, briefings 2025-11-21 to
 2026-08-14); the held-out sets are never read here.
 
-    python benchmarks/tune_boost.py [--data DIR]
+    python benchmarks/tune_boost.py [--data DIR] [--features NAME] [--learners 0,1]
+        [--every-week]
 
 The questions, folds and scores are ``tune_predictions``' (5 week blocks crossed with 5
 repo groups, no test repo and no test week seen in fitting; 10 × (1 − Brier / Brier of
@@ -26,15 +27,21 @@ from __future__ import annotations
 
 import argparse
 import math
+import zlib
 from collections.abc import Callable, Sequence
+from datetime import timedelta
+from pathlib import Path
 
+import boost
 import numpy as np
-from stardata import data_dir
-from tune_predictions import Row, folds, rows, scores, shipped
+from fit_predictions import SHUFFLES
+from stardata import data_dir, tuning_block
+from tune_predictions import FOLDS, Row, folds, rows, scores, shipped
 from tune_predictions import fit as fit_logistic
 
-from bot.features.predictions import boost
 from bot.features.predictions.claims import KINDS
+from bot.features.predictions.model import MIN_WEEKS, WEEK
+from bot.features.predictions.propose import Series, _continues
 
 RIDGE = 10.0
 
@@ -79,22 +86,57 @@ LEARNERS: list[tuple[str, boost.Settings | None, tuple[int, ...]]] = [
 ]
 
 
+def every_week(folder: Path, data: Sequence[Row]) -> list[Row]:
+    """A *continues* question for every repo with enough history at every briefing of the
+    tuning period, not only the ones a list asks about (the shuffles only regroup the same
+    repos, so one suffices), in the week blocks of ``data``'s questions."""
+    sample = tuning_block(folder, SHUFFLES[0])
+    blocks = {r.as_of: r.block for r in data}
+    found = []
+    for as_of, block in sorted(blocks.items()):
+        assert as_of is not None
+        for repo_id, history in sample.histories.items():
+            after = [history.daily.get(as_of + timedelta(days=n)) for n in range(WEEK)]
+            series = Series.of(repo_id, history.name, history.daily, as_of)
+            if None in after or len(series.weeks) < MIN_WEEKS:
+                continue
+            claim = _continues(series, as_of, as_of + timedelta(days=WEEK - 1)).claim
+            assert claim.threshold is not None
+            pace = sum(n or 0 for n in after) / WEEK
+            # As ``claims.settle``: "above" holds past the threshold, "below" short of it.
+            above = pace > claim.threshold if claim.direction == "above" else (
+                pace >= claim.threshold)
+            group = zlib.crc32(history.name.encode()) % FOLDS
+            found.append(Row(
+                "continues", (series.weeks,), (series.days,), math.log1p(WEEK * claim.threshold),
+                claim.direction == "below", above, block, group, frozenset({group}),
+            ))
+    return found
+
+
 def out_of_fold(
     data: Sequence[Row], features: Callable[[Row], list[float]], start: str,
-    settings: boost.Settings | None, counts: Sequence[int],
+    settings: boost.Settings | None, counts: Sequence[int], extra: Sequence[Row] = (),
 ) -> dict[int, np.ndarray]:
     """P(above) for each row after each of ``counts`` trees, from models that never saw
-    its block or its group."""
+    its block or its group. ``extra``: *continues* questions to fit on instead of
+    ``data``'s own (``every_week``)."""
     found = {count: np.zeros(len(data)) for count in counts}
     for kind in KINDS:
         index = np.array([n for n, r in enumerate(data) if r.kind == kind])
         mine = [data[n] for n in index]
-        x = np.array([features(r) for r in mine])
-        y = np.array([r.above for r in mine], dtype=float)
+        x_test = np.array([features(r) for r in mine])
+        fitted = list(extra) if extra and kind == "continues" else mine
+        x = np.array([features(r) for r in fitted])
+        y = np.array([r.above for r in fitted], dtype=float)
         for train, test in folds(mine):
+            if fitted is not mine:
+                first = mine[int(np.flatnonzero(test)[0])]
+                train = np.array([r.block != first.block and first.group not in r.groups
+                                  for r in fitted])
             if start == "logit":
                 w = fit_logistic(x[train], y[train], RIDGE)
-                z_train, z_test = w[0] + x[train] @ w[1:], w[0] + x[test] @ w[1:]
+                z_train, z_test = w[0] + x[train] @ w[1:], w[0] + x_test[test] @ w[1:]
             else:
                 rate = y[train].mean()
                 z_train = np.full(train.sum(), math.log(rate / (1 - rate)))
@@ -102,7 +144,7 @@ def out_of_fold(
             trees = boost.fit(x[train], y[train], z_train, settings) if settings else []
             done = 0
             for count in sorted(counts):
-                z_test = z_test + boost.predict_margin(trees[done:count], x[test])
+                z_test = z_test + boost.predict_margin(trees[done:count], x_test[test])
                 done = count
                 found[count][index[test]] = 1 / (1 + np.exp(-z_test))
     return found
@@ -114,16 +156,24 @@ def main() -> None:
                         "../shared/stardata)")
     parser.add_argument("--features", choices=list(FEATURE_SETS), action="append",
                         help="only these feature sets (default: all)")
+    parser.add_argument("--every-week", action="store_true",
+                        help="fit continues on every repo's every week (``every_week``)")
+    parser.add_argument("--learners", help="only these of LEARNERS, by position: 0,1")
     options = parser.parse_args()
-    data = rows(data_dir(options.data))
+    folder = data_dir(options.data)
+    data = rows(folder)
+    extra = every_week(folder, data) if options.every_week else []
+    if extra:
+        print(f"continues fitted on {len(extra)} repo-weeks")
+    chosen = [int(n) for n in options.learners.split(",")] if options.learners else None
     print(f"{'features':<16} {'learner':<34} {'pooled':>7} {'within':>7} {'list':>6} "
           f"{'cont.':>6} {'overt.':>6} {'gap':>5} {'>10/90':>6}")
     tried: dict[str, np.ndarray] = {}
     for name in options.features or list(FEATURE_SETS):
-        for start, settings, counts in LEARNERS:
-            if settings is not None and name != "shipped 28" and settings.depth == 3:
-                continue  # the deeper trees did no better on the shipped features
-            found = out_of_fold(data, FEATURE_SETS[name], start, settings, counts)
+        for number, (start, settings, counts) in enumerate(LEARNERS):
+            if chosen is not None and number not in chosen:
+                continue
+            found = out_of_fold(data, FEATURE_SETS[name], start, settings, counts, extra)
             for count in counts:
                 label = f"{name:<16} {_learner(start, settings, count):<34}"
                 tried[label] = found[count]

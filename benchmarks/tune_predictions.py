@@ -70,6 +70,7 @@ class Row:
     # sample of last week's log ratio to its 4-week mean (the universe's common move).
     members: tuple[tuple[int, ...], ...] = ()
     common: float = 0.0
+    as_of: date | None = None
 
 
 def rows(folder: Path) -> list[Row]:
@@ -112,7 +113,7 @@ def rows(folder: Path) -> list[Row]:
 
     return [
         Row(kind, weeks, days, cut, below, above, block[as_of], group(names[0]),
-            frozenset(group(n) for n in names), members, move)
+            frozenset(group(n) for n in names), members, move, as_of)
         for kind, weeks, days, cut, below, above, as_of, names, members, move in found
     ]
 

@@ -1,12 +1,17 @@
-"""The boosted trees: a split and its leaves worked out by hand, and scoring a stored
-tree row by row and in bulk."""
+"""The boosted trees tried for the predictions (``benchmarks/boost.py``): a split and its
+leaves worked out by hand, and scoring a stored tree row by row and in bulk."""
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bot.features.predictions.boost import NO_SPLIT, Settings, Tree, fit, margin, predict_margin
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+from boost import NO_SPLIT, Settings, Tree, fit, margin, predict_margin
 
 
 def test_one_split_and_its_newton_leaves_by_hand() -> None:

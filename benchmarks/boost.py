@@ -1,5 +1,6 @@
-"""Gradient-boosted shallow trees on the logistic loss: fitting (numpy, used by the
-benchmark scripts) and scoring (plain Python, used by the bot).
+"""Gradient-boosted shallow trees on the logistic loss, tried for the predictions by
+``tune_boost.py``: fitting and bulk scoring (numpy) and scoring one row (plain Python,
+what the bot would need: a few hundred trees of depth 2 score in well under a millisecond).
 
 A tree of depth d is stored in heap order: ``splits[i]`` is internal node i's (feature,
 threshold), its children are 2i + 1 and 2i + 2, and a row goes left when its feature is
