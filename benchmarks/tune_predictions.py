@@ -19,8 +19,8 @@ The shipped model (``model.FEATURES``, ridge 10 in ``fit_predictions``) is the c
 "... + days + size × 4": within kind 1.04 against 0.73 for the first model, the best
 calibration gap of its ridges. Platt recalibration, size times every log ratio, hinges at
 the threshold and a 16-week slope each moved within kind by 0.02 or less, as did (tried
-outside this script) the list's common move, days 8-14 and twice the shuffles, so they
-were left out.
+outside this script) the list's common move (``tune_boost.py``), days 8-14 and twice the
+shuffles, so they were left out.
 """
 
 from __future__ import annotations
