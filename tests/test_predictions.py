@@ -77,10 +77,10 @@ def test_track_record_by_hand() -> None:
         "Track record: 6.3/10 pooled, 6.3/10 within kind across 4 scored predictions "
         "(Brier 0.09)."
     )
-    # Worse than always saying the base rate (0.5, Brier 0.25): shown floored at 0.
+    # Worse than always saying the base rate (0.5, Brier 0.25): said so, not shown as 0.
     worse = track_record([("k", 0.9, False), ("k", 0.1, True)])
     assert worse.skill == pytest.approx(10 * (1 - 0.81 / 0.25))
-    assert worse.figures() == "0.0/10 pooled, 0.0/10 within kind"
+    assert worse.figures() == "below 0/10 pooled, below 0/10 within kind"
     assert track_record([]).text() == "Track record: no prediction has been scored yet."
 
 
@@ -246,7 +246,7 @@ async def test_briefing_and_command_show_predictions(store: Store, chat: Chat) -
     second = await chat.say_text("/momentum briefing")
     stored = [p for p in await store.predictions(CHANNEL) if p.outcome is not None]
     brier = sum((p.probability - o) ** 2 for p, o in zip(stored, (1, 1, 0), strict=True)) / 3
-    skill = max(0.0, 10 * (1 - brier / (2 / 9)))
+    skill = shown(10 * (1 - brier / (2 / 9)))
     # Last week's outcomes first (1, 1, 0: two of three came true), then the new set.
     assert "Predictions\nLast week: 2 of 3 came true.\n✓ came true" in second
     assert second.index("came true:") < second.index("New, due Apr 26:")
@@ -254,11 +254,11 @@ async def test_briefing_and_command_show_predictions(store: Store, chat: Chat) -
     assert f"✗ did not: {stored[2].statement}" in second
     # One kind of question (continues) holds both judged-within-kind predictions: base
     # rate 1/2, reference 2 x 1/4; the list's (the only one of its kind) cannot be judged.
-    within = max(0.0, 10 * (1 - sum(
+    within = shown(10 * (1 - sum(
         (p.probability - o) ** 2 for p, o in zip(stored[1:], (1, 0), strict=True)
     ) / 0.5))
     record = (
-        f"Track record: {skill:.1f}/10 pooled, {within:.1f}/10 within kind across 3 scored "
+        f"Track record: {skill} pooled, {within} within kind across 3 scored "
         f"predictions (Brier {brier:.2f})."
     )
     assert record in second
@@ -273,8 +273,13 @@ async def test_briefing_and_command_show_predictions(store: Store, chat: Chat) -
     assert "(due Apr 26)" in listing
     assert "Scored, newest first" in listing
     assert f"✗ did not: {stored[2].statement}" in listing
-    assert f"Track record: {skill:.1f}/10 pooled" in listing
+    assert f"Track record: {skill} pooled" in listing
     assert "takes no arguments" in await chat.say_text("/momentum predictions all")
+
+
+def shown(skill: float) -> str:
+    """Skill as the track record words it: worse than the base rate is "below 0/10"."""
+    return "below 0/10" if round(skill, 1) < 0 else f"{skill:.1f}/10"
 
 
 async def test_ad_hoc_briefings_have_no_predictions_section(store: Store) -> None:

@@ -37,13 +37,18 @@ class TrackRecord:
         if self.skill is None:
             outcome = "every one came true" if self.base_rate == 1 else "none came true"
             return f"skill n/a ({outcome})"
-        within = "n/a" if self.within_kind is None else f"{max(0.0, self.within_kind):.1f}/10"
-        return f"{max(0.0, self.skill):.1f}/10 pooled, {within} within kind"
+        within = "n/a" if self.within_kind is None else _shown(self.within_kind)
+        return f"{_shown(self.skill)} pooled, {within} within kind"
+
+
+def _shown(skill: float) -> str:
+    # Worse than always saying the base rate is said so, not dressed up as a zero score.
+    return "below 0/10" if round(skill, 1) < 0 else f"{skill:.1f}/10"
 
 
 def track_record(scored: Iterable[tuple[str, float, bool]]) -> TrackRecord:
-    """From (kind, probability, outcome) triples; skills are not floored here (the
-    wording floors them at 0, benchmarks print them as they are)."""
+    """From (kind, probability, outcome) triples; skills are kept as they are (the
+    wording says "below 0/10" for a negative one, benchmarks print the figure)."""
     triples = list(scored)
     if not triples:
         return TrackRecord(0, None, None, None, None)
