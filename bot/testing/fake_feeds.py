@@ -9,7 +9,6 @@ a 500, an endless body, a slow answer).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 from collections import Counter
@@ -131,8 +130,7 @@ class FakeFeeds(LoopbackServer):
         return response
 
     async def _slow(self, request: web.Request) -> web.Response:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._closing.wait(), self.slow_seconds)
+        await self.answer_after(self.slow_seconds)
         return web.Response(text="<rss version='2.0'><channel></channel></rss>")
 
     async def _moved(self, request: web.Request) -> web.Response:

@@ -18,8 +18,6 @@ call is counted in :attr:`FakeGitHub.stats` so tests can assert what a run cost.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import fnmatch
 import hashlib
 import json
@@ -216,8 +214,7 @@ class FakeGitHub(LoopbackServer):
         if fault is not None:
             fault.times -= 1
             if fault.delay:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._closing.wait(), fault.delay)
+                await self.answer_after(fault.delay)
             if fault.status is not None:
                 self.stats.faults += 1
                 refusal = _fault_response(fault)

@@ -16,8 +16,6 @@ misses than the real one: the client must filter what it gets either way.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import math
 import operator
 import re
@@ -157,8 +155,7 @@ class FakeHackerNews(LoopbackServer):
         if fault is not None:
             fault.times -= 1
             if fault.delay:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._closing.wait(), fault.delay)
+                await self.answer_after(fault.delay)
             if fault.status is not None:
                 headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
                 return _error(fault.status, _REASONS.get(fault.status, "error"), headers)

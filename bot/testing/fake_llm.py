@@ -70,7 +70,7 @@ class FakeChatServer(LoopbackServer):
         if self.behaviour == "error":
             return _error(500, "server_error", "The server had an error.")
         if self.behaviour == "slow":
-            await asyncio.sleep(self.slow_seconds)
+            await self.answer_after(self.slow_seconds)
         content = (
             "here is your summary: {lede"
             if self.behaviour == "garbage"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 from types import TracebackType
 from typing import Self
@@ -33,6 +34,11 @@ class LoopbackServer:
         await web.SockSite(runner, sock).start()
         self._runner = runner
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+    async def answer_after(self, seconds: float) -> None:
+        """Wait ``seconds`` before answering (a slow server), or less if the server stops."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._closing.wait(), seconds)
 
     async def stop(self) -> None:
         if self._runner is not None:
