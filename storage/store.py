@@ -379,6 +379,18 @@ class SqlStore:
         )
         return [WatchedRepo(_repo(row), row[-2], _dt(row[-1])) for row in rows]
 
+    async def watch_list_ids(self) -> dict[ChannelKey, tuple[int, ...]]:
+        rows = await self.driver.fetch(
+            "SELECT channels.platform, channels.workspace, channels.channel,"
+            " watch_list.repo_id FROM watch_list"
+            " JOIN channels ON channels.id = watch_list.channel_id"
+            " ORDER BY watch_list.channel_id, watch_list.position"
+        )
+        lists: dict[ChannelKey, list[int]] = {}
+        for row in rows:
+            lists.setdefault(_channel_key(row), []).append(row[3])
+        return {key: tuple(ids) for key, ids in lists.items()}
+
     async def add_to_watch_list(
         self, key: ChannelKey, refs: Sequence[RepoRef], user: str, at: datetime, cap: int
     ) -> WatchChange:

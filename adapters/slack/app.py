@@ -63,7 +63,7 @@ CHANNEL_GONE = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 DRAIN_SECONDS = 5.0
 # Posts are spaced a little under SLACK_POSTS_PER_SECOND: a post that reaches Slack late
 # would otherwise arrive with the next one inside the same second.
-PACE_HEADROOM = 0.95
+PACE_HEADROOM = 0.98
 # Answers running at once. Against a real Slack each answer mostly waits on the network
 # (users.info, the response_url POST), so enough must run to keep answers flowing; with
 # no limit a burst puts hundreds of answers' callbacks between the loop and the next ack

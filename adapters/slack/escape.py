@@ -20,6 +20,7 @@ span, so it is left alone and names stay copyable.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from adapters.text import clean
 
@@ -33,6 +34,12 @@ _BROADCAST = re.compile(r"(?i)([@!])(?=(channel|here|everyone|subteam)\b)")
 _EMPHASIS = re.compile(r"(?<![A-Za-z0-9])[*_~]|[*_~](?![A-Za-z0-9])")
 _LOOKALIKE = {"*": "\u2217", "_": "\uff3f", "~": "\u223c"}
 _QUOTE = re.compile(r"(?m)^(\s*)>")
+
+
+# Escaped texts remembered: a fan-out renders the same list's names, figures and titles
+# for every channel watching it, and escaping was a tenth of rendering a post there. A
+# few thousand short strings are some hundreds of kilobytes.
+_REMEMBERED = 4096
 
 
 def escape_entities(text: str) -> str:
@@ -55,6 +62,7 @@ def defuse(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=_REMEMBERED)
 def mrkdwn(text: str) -> str:
     """A stranger's text as inert mrkdwn: shows as written, pings nobody, links nothing."""
     text = clean(text).replace("`", "\u02cb")
@@ -65,12 +73,14 @@ def mrkdwn(text: str) -> str:
     return escape_entities(defuse(text))
 
 
+@lru_cache(maxsize=_REMEMBERED)
 def code(text: str) -> str:
     """Text for inside a ``` block: no formatting applies there, but entities, links and
     mentions are still parsed, and a backtick run would end the block early."""
     return escape_entities(defuse(clean(text).replace("`", "\u02cb")))
 
 
+@lru_cache(maxsize=_REMEMBERED)
 def plain(text: str) -> str:
     """Text for a ``plain_text`` object (headers): no formatting, but the same control
     characters and auto-linking."""

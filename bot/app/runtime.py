@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
 
@@ -18,7 +18,7 @@ from bot.collection.service import DataService
 from bot.core.adapter import Adapter
 from bot.core.settings import Settings
 from bot.core.store import ChannelRecord, Store
-from bot.features.briefing.channel import channel_briefing_parts, prose_model
+from bot.features.briefing.channel import SharedLists, channel_briefing_parts, prose_model
 from bot.features.commands import Router
 from bot.features.commands.context import Context, utc_now
 from bot.jobs.delivery import Composed, Deliverer
@@ -42,6 +42,8 @@ class Services:
     data: DataService
     context: Context
     router: Router
+    # Scheduled briefings of one list, due together, are composed once for all channels.
+    shared: SharedLists = field(default_factory=SharedLists.recent)
 
     def scheduler(self, adapters: Sequence[Adapter]) -> BriefingScheduler:
         """Scheduled briefings posted through ``adapters``, and data refreshed ahead; told
@@ -82,6 +84,7 @@ class Services:
             default_window=self.settings.window_days,
             synthetic=self.context.synthetic,
             now=now or self.context.now(),
+            shared=self.shared,
         )
         if found is None:
             return None

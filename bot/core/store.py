@@ -421,6 +421,11 @@ class Store(Protocol):
         """The channel's repositories in the order they were added."""
         ...
 
+    async def watch_list_ids(self) -> dict[ChannelKey, tuple[int, ...]]:
+        """Every channel's watch list as repository ids in list order (channels with an
+        empty list are left out): which channels watch the same list."""
+        ...
+
     async def add_to_watch_list(
         self, key: ChannelKey, refs: Sequence[RepoRef], user: str, at: datetime, cap: int
     ) -> WatchChange:

@@ -184,7 +184,7 @@ class Deliverer:
         command's ack waits behind whatever is queued there)."""
         orphans = await self._orphaned_claims()
         outcomes: dict[ChannelKey, Outcome] = {}
-        queue = list(reversed(channels))
+        queue = list(reversed(await self._by_list(channels)))
 
         async def worker() -> None:
             while queue:
@@ -201,6 +201,19 @@ class Deliverer:
         workers = min(self._policy.concurrency, len(channels))
         await asyncio.gather(*(worker() for _ in range(workers)))
         return {channel.key: outcomes[channel.key] for channel in channels}
+
+    async def _by_list(self, channels: Sequence[ChannelRecord]) -> list[ChannelRecord]:
+        """``channels`` with those watching the same list one after another, in the order
+        the lists first come: a list's briefing is composed and drawn once (see
+        ``SharedLists``), and its posts keep the platform busy while the next list's
+        briefing is drawn, rather than every slot waiting on a different chart at once."""
+        if len(channels) < 2:
+            return list(channels)
+        lists = await self._store.watch_list_ids()
+        first: dict[tuple[int, ...], int] = {}
+        for channel in channels:
+            first.setdefault(lists.get(channel.key, ()), len(first))
+        return sorted(channels, key=lambda channel: first[lists.get(channel.key, ())])
 
     async def deliver_due(self, channel: ChannelRecord) -> Outcome:
         return await self._deliver(channel, {})

@@ -14,14 +14,16 @@ from typing import Any
 from bot.clients.llm import ChatModel
 from bot.core.links import repo_link
 from bot.core.message import Chart, Message, Span
+from bot.core.recent import Recent
 from bot.core.repo_ref import RepoRef
-from bot.core.store import BriefingText, ChannelRecord, Store
+from bot.core.store import BriefingText, ChannelRecord, RepoRecord, Store
 from bot.features.briefing.chart import briefing_chart
 from bot.features.briefing.compose import compose
 from bot.features.briefing.export import briefing_json
 from bot.features.briefing.message import briefing_message
 from bot.features.briefing.model import Briefing
 from bot.features.predictions import PredictionNews, briefing_predictions
+from bot.features.predictions.service import Proposals
 from bot.features.prose import Prose, word_briefing
 from bot.features.radar import radar_picks
 from bot.features.radar.picks import Radar
@@ -33,6 +35,27 @@ _drawn = lru_cache(maxsize=32)(briefing_chart)
 # One thread draws them all, one at a time: matplotlib's shared state is not made for
 # threads, and each thread that draws keeps a memory arena of its own (tens of MB).
 _DRAWER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chart")
+# How long a scheduled list's briefing is reused: long enough for every channel of a
+# fan-out due the same minute, short enough that none shows figures much older than the
+# data (a repo's new report changes its record, and so the key, at once).
+SHARED_SECONDS = 300.0
+SHARED_LISTS = 64
+
+ListKey = tuple[tuple[RepoRecord, ...], date, int, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class SharedLists:
+    """Work that is the same for every channel watching the same list: its briefing and
+    chart, and the model's proposals, done once for all of them (see
+    :mod:`bot.core.recent`). The scheduled path uses one; a command composes afresh."""
+
+    briefings: Recent[ListKey, tuple[Briefing, Chart | None]]
+    proposals: Proposals
+
+    @classmethod
+    def recent(cls) -> SharedLists:
+        return cls(Recent(SHARED_LISTS, SHARED_SECONDS), Recent(SHARED_LISTS, SHARED_SECONDS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,24 +147,32 @@ async def channel_briefing_parts(
     synthetic: bool = False,
     window_days: int | None = None,
     current: bool = True,
+    shared: SharedLists | None = None,
 ) -> ChannelBriefing | None:
     """``window_days`` overrides the channel's window. ``current`` False (a past week)
     leaves predictions and the radar out: a set made for a past date would be scored at
-    once, and the radar knows only today."""
+    once, and the radar knows only today. ``shared``: the lists' work done for other
+    channels, reused."""
     watched = await store.watch_list(channel.key)
     if not watched:
         return None
-    briefing = await compose(
-        store,
-        [item.repo for item in watched],
-        as_of,
-        window_days or channel.settings.window_days or default_window,
-        synthetic=synthetic,
+    repos = tuple(item.repo for item in watched)
+    days = window_days or channel.settings.window_days or default_window
+
+    async def drawn() -> tuple[Briefing, Chart | None]:
+        briefing = await compose(store, repos, as_of, days, synthetic=synthetic)
+        # Drawing takes a few hundred milliseconds: keep it off the event loop.
+        chart = await asyncio.get_running_loop().run_in_executor(_DRAWER, _drawn, briefing)
+        return briefing, chart
+
+    briefing, chart = await (
+        drawn() if shared is None else shared.briefings.get((repos, as_of, days, synthetic), drawn)
     )
-    # Drawing takes a few hundred milliseconds: keep it off the event loop.
-    chart = await asyncio.get_running_loop().run_in_executor(_DRAWER, _drawn, briefing)
     if not current:
         return ChannelBriefing(briefing, chart, None, None)
-    predictions = await briefing_predictions(store, channel.key, as_of=as_of, now=now)
-    radar = await radar_picks(store, channel.key, now)
+    predictions = await briefing_predictions(
+        store, channel.key, as_of=as_of, now=now,
+        shared=None if shared is None else shared.proposals, watched=repos,
+    )
+    radar = await radar_picks(store, channel.key, now, watched=repos)
     return ChannelBriefing(briefing, chart, predictions, radar)

@@ -8,10 +8,11 @@ from datetime import date, datetime, timedelta
 
 from bot.core import formatting as fmt
 from bot.core.command import ChannelKey
+from bot.core.recent import Recent
 from bot.core.store import Prediction, PredictionDraft, RepoRecord, Store
 from bot.features.predictions.claims import Claim, final_after, settle
 from bot.features.predictions.model import HISTORY_WEEKS, WEEK
-from bot.features.predictions.propose import Series, propose
+from bot.features.predictions.propose import Proposal, Series, propose
 from bot.features.predictions.receipts import digest, week_of
 from bot.features.predictions.score import TrackRecord, track_record
 
@@ -27,10 +28,19 @@ class PredictionNews:
 
 
 async def briefing_predictions(
-    store: Store, key: ChannelKey, *, as_of: date, now: datetime
+    store: Store,
+    key: ChannelKey,
+    *,
+    as_of: date,
+    now: datetime,
+    shared: Proposals | None = None,
+    watched: Sequence[RepoRecord] | None = None,
 ) -> PredictionNews:
+    """``watched``: the channel's list, when the caller has read it already."""
     await resolve_due(store, key, as_of=as_of, now=now)
-    new = await make_predictions(store, key, as_of=as_of, now=now)
+    new = await make_predictions(
+        store, key, as_of=as_of, now=now, shared=shared, watched=watched
+    )
     every = await store.predictions(key)
     mine = {p.id for p in new}
     since = max((p.made_at for p in every if p.id not in mine), default=None)
@@ -93,24 +103,39 @@ async def resolve_due(
     return settled
 
 
+# A list's proposals as of a day, kept for the channels that watch the same list: the
+# repos' records (their report times among them) are the key, so new data makes new ones.
+Proposals = Recent[tuple[date, tuple[RepoRecord, ...]], tuple[Proposal, ...]]
+
+
 async def make_predictions(
-    store: Store, key: ChannelKey, *, as_of: date, now: datetime
+    store: Store,
+    key: ChannelKey,
+    *,
+    as_of: date,
+    now: datetime,
+    shared: Proposals | None = None,
+    watched: Sequence[RepoRecord] | None = None,
 ) -> list[Prediction]:
     """The channel's set for the week of ``as_of``: made once, so a briefing asked for
     twice in a week shows the same predictions rather than counting a second,
-    overlapping set; and stored as a receipt chained to the channel's previous set."""
+    overlapping set; and stored as a receipt chained to the channel's previous set.
+    ``shared``: proposals made for other channels watching the same list, reused;
+    ``watched``: the channel's list, when the caller has read it already."""
     week = week_of(as_of)
     sets = await store.prediction_sets(key)
     if not any(s.week == week for s in sets):
-        repos = [item.repo for item in await store.watch_list(key)]
-        readable = [repo.id for repo in repos if _weeks_final(repo, as_of)]
-        daily = await store.daily_stars_many(
-            readable, as_of - timedelta(days=HISTORY_WEEKS * WEEK), as_of
+        repos = tuple(
+            watched if watched is not None
+            else (item.repo for item in await store.watch_list(key))
         )
-        series = [_series(repo, daily.get(repo.id), as_of) for repo in repos]
+        proposals = await (
+            list_proposals(store, repos, as_of) if shared is None
+            else shared.get((as_of, repos), lambda: list_proposals(store, repos, as_of))
+        )
         drafts = [
             PredictionDraft(p.kind, p.statement, p.inputs, p.probability, p.due)
-            for p in propose(series, as_of, len(repos))
+            for p in proposals
         ]
         if drafts:
             previous = sets[-1].digest if sets else None
@@ -121,6 +146,18 @@ async def make_predictions(
             sets = await store.prediction_sets(key)
     made = next((s.id for s in sets if s.week == week), None)
     return [p for p in await store.predictions(key) if made is not None and p.set_id == made]
+
+
+async def list_proposals(
+    store: Store, repos: Sequence[RepoRecord], as_of: date
+) -> tuple[Proposal, ...]:
+    """What the model proposes for a watch list of ``repos`` as of ``as_of``."""
+    readable = [repo.id for repo in repos if _weeks_final(repo, as_of)]
+    daily = await store.daily_stars_many(
+        readable, as_of - timedelta(days=HISTORY_WEEKS * WEEK), as_of
+    )
+    series = [_series(repo, daily.get(repo.id), as_of) for repo in repos]
+    return tuple(propose(series, as_of, len(repos)))
 
 
 async def attach_message(store: Store, key: ChannelKey, as_of: date, message_id: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -40,9 +41,16 @@ class Radar:
 
 
 async def radar_picks(
-    store: Store, key: ChannelKey, now: datetime, *, limit: int = SHOWN
+    store: Store,
+    key: ChannelKey,
+    now: datetime,
+    *,
+    limit: int = SHOWN,
+    watched: Sequence[RepoRecord] | None = None,
 ) -> Radar:
-    watched = [item.repo for item in await store.watch_list(key)]
+    """``watched``: the channel's list, when the caller has read it already."""
+    if watched is None:
+        watched = [item.repo for item in await store.watch_list(key)]
     themes = list_themes(watched)
     listed = {repo.id for repo in watched}
     oldest = now - timedelta(days=MAX_AGE_DAYS)
