@@ -15,7 +15,7 @@ from bot.core.settings import Settings
 from bot.core.store import ChannelRecord, Store
 from bot.features.commands import Router
 from bot.features.commands.context import Context
-from bot.jobs.delivery import Deliverer
+from bot.jobs.delivery import Deliverer, DeliveryPolicy
 from bot.testing.fake_slack import FakeSlack
 
 DUE = datetime(2026, 4, 13, 9, 0, 30, tzinfo=UTC)  # just after Monday 09:00 UTC
@@ -84,3 +84,33 @@ async def test_the_pacer_spaces_a_workspaces_posts_and_a_channels() -> None:
     time.now += 2
     await pacer.wait("T1", "C1")
     assert time.slept == [0.25, 0.5, 1.0]
+
+
+async def test_channels_watching_the_same_list_are_posted_one_after_another(
+    store: Store,
+) -> None:
+    """Six channels alternate between two lists (C0 A, C1 B, C2 A, ...); posted one at a
+    time, the three of list A come first in their own order, then the three of B, so a
+    list's briefing is composed once and its posts follow each other."""
+    async with FakeSlack() as slack:
+        keys = [ChannelKey("slack", slack.team_id, f"C{n}") for n in range(6)]
+        for n, key in enumerate(keys):
+            repo = RepoRef("org", "a" if n % 2 == 0 else "b")
+            await store.add_to_watch_list(key, [repo], "U1", ADDED, cap=10)
+        settings = Settings(
+            _env_file=None, SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET="s",
+            SLACK_API_URL=slack.api_url, PORT=0, SLACK_POSTS_PER_SECOND=1000,
+        )
+        adapter = SlackAdapter(settings, Router(Context(store, settings)), store, host="127.0.0.1")
+        await adapter.start()
+        try:
+            deliverer = Deliverer(store, {"slack": adapter}, compose, default_timezone="UTC",
+                                  instance="t", clock=lambda: DUE,
+                                  policy=DeliveryPolicy(concurrency=1, composing=1))
+            outcomes = await deliverer.deliver_all(await store.scheduled_channels())
+        finally:
+            await adapter.close()
+    assert set(outcomes.values()) == {"done"}
+    assert [call.params["channel"] for call in slack.posted] == [
+        "C0", "C2", "C4", "C1", "C3", "C5",
+    ]
