@@ -3,6 +3,7 @@ lines differ widely, a DEMO mark on demo data, readable 400 px wide, alt text on
 
 from __future__ import annotations
 
+import gc
 import struct
 from datetime import date
 
@@ -96,3 +97,21 @@ def test_alt_text_is_not_printed_into_the_body() -> None:
     assert "[chart:" not in render_text(message)
     # Markdown keeps it where it belongs: the image's alt field.
     assert render_markdown(message).count(chart.alt_text) == 1
+
+
+def test_a_drawn_chart_leaves_no_figure_behind() -> None:
+    # matplotlib's figures hold reference cycles: left to Python's rare full collections,
+    # a fan-out's charts pile up (a megabyte or so each) until one comes.
+    from matplotlib.figure import Figure
+
+    gc.collect()
+    before = sum(isinstance(thing, Figure) for thing in gc.get_objects())
+    gc.disable()
+    try:
+        for now in (300, 400, 500):
+            assert briefing_chart(briefing(repo("acme/rocket", prior=70, now=now))) is not None
+        alive = sum(isinstance(thing, Figure) for thing in gc.get_objects())
+    finally:
+        gc.enable()
+    # The last figure's emptied shell may remain until the next chart collects it.
+    assert alive - before <= 1

@@ -7,6 +7,10 @@ transparent background read on Slack's and Discord's dark and light themes alike
 
 from __future__ import annotations
 
+import gc
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,6 +31,35 @@ COLOURS = (
     "#bab0ac",
 )
 INK = "#8a8f98"
+
+
+@contextmanager
+def new_figure(height_inches: float = HEIGHT_INCHES) -> Iterator[Figure]:
+    """A figure at the shared width and text size, to fill and pass to :func:`png`.
+
+    A bare ``Figure``, not pyplot's: pyplot keeps every figure in a process-wide registry
+    that is not made for threads. On leaving, the figure's artists are cleared and their
+    reference cycles collected at once; left to Python's rare full collections, each
+    chart's megabyte or so lingers (a bot that drew 40 charts held 136 MiB, 113 MiB
+    with this).
+    """
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    with rc_context({"font.size": FONT_POINTS}):
+        figure = Figure(figsize=(WIDTH_INCHES, height_inches), dpi=DPI)
+        try:
+            yield figure
+        finally:
+            figure.clear()
+            gc.collect()
+
+
+def png(figure: Figure) -> bytes:
+    """The figure as a PNG with a transparent background, cropped to what is drawn."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", transparent=True, bbox_inches="tight")
+    return buffer.getvalue()
 
 
 def demo_mark(figure: Figure) -> None:

@@ -10,7 +10,6 @@ the axis. Size, type and colours: :mod:`bot.features.chart_style`.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,12 +21,11 @@ from bot.core.store import RepoEvent
 from bot.features.briefing.model import Briefing, RepoFigures
 from bot.features.chart_style import (
     COLOURS,
-    DPI,
     FONT_POINTS,
-    HEIGHT_INCHES,
     INK,
-    WIDTH_INCHES,
     demo_mark,
+    new_figure,
+    png,
     smallest_text_points,
 )
 
@@ -123,58 +121,48 @@ def draw(briefing: Briefing) -> Drawn:
     repos = top_movers(briefing)
     days = chart_days(briefing, repos)
     logarithmic = log_scale(repos)
-    import matplotlib
-
-    matplotlib.use("Agg")
     from matplotlib import dates as mdates
-    from matplotlib import pyplot as plt
 
     def x(moment: date | datetime) -> float:
         return float(mdates.date2num(moment))  # type: ignore[no-untyped-call]
 
-    with plt.rc_context({"font.size": FONT_POINTS}):
-        figure, axes = plt.subplots(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI)
-        try:
-            xs = [x(day) for day in days]
-            for colour, repo in zip(COLOURS, repos, strict=False):
-                axes.plot(xs, repo.recent_daily, label=str(repo.ref), color=colour, linewidth=2.2)
-            if logarithmic:
-                axes.set_yscale("symlog", linthresh=1)
-            _mark_windows(axes, briefing, days, x)
-            for number, event in marked_events(repos, days):
-                colour = COLOURS[number % len(COLOURS)]
-                at = x(event.occurred_at)
-                height = _height_at(repos[number].recent_daily, days, event.occurred_at.date())
-                axes.plot([at], [height], marker="v", markersize=10, color=colour)
-                axes.annotate(
-                    event_label(event), (at, height), xytext=(0, 8),
-                    textcoords="offset points", ha="center", va="bottom", color=colour,
-                )
-            ticks = _ticks(briefing, days)
-            axes.set_xticks([x(day) for day in ticks], [fmt.day(day) for day in ticks])
-            axes.set_title(
-                "Stars per day, top movers" + (" (log scale)" if logarithmic else ""),
-                color=INK, pad=FONT_POINTS * 2,
+    with new_figure() as figure:
+        axes = figure.subplots()
+        xs = [x(day) for day in days]
+        for colour, repo in zip(COLOURS, repos, strict=False):
+            axes.plot(xs, repo.recent_daily, label=str(repo.ref), color=colour, linewidth=2.2)
+        if logarithmic:
+            axes.set_yscale("symlog", linthresh=1)
+        _mark_windows(axes, briefing, days, x)
+        for number, event in marked_events(repos, days):
+            colour = COLOURS[number % len(COLOURS)]
+            at = x(event.occurred_at)
+            height = _height_at(repos[number].recent_daily, days, event.occurred_at.date())
+            axes.plot([at], [height], marker="v", markersize=10, color=colour)
+            axes.annotate(
+                event_label(event), (at, height), xytext=(0, 8),
+                textcoords="offset points", ha="center", va="bottom", color=colour,
             )
-            axes.set_ylabel("stars / day", color=INK)
-            axes.tick_params(colors=INK)
-            for spine in axes.spines.values():
-                spine.set_color(INK)
-            axes.grid(alpha=0.25, color=INK)
-            # Below the plot, two to a row: long repo names never cover a line.
-            axes.legend(
-                frameon=False, labelcolor=INK, loc="upper center",
-                bbox_to_anchor=(0.5, -0.14), ncol=2,
-            )
-            axes.margins(y=0.18)
-            if briefing.synthetic:
-                demo_mark(figure)
-            smallest = smallest_text_points(figure)
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png", transparent=True, bbox_inches="tight")
-        finally:
-            plt.close(figure)
-    return Drawn(buffer.getvalue(), smallest)
+        ticks = _ticks(briefing, days)
+        axes.set_xticks([x(day) for day in ticks], [fmt.day(day) for day in ticks])
+        axes.set_title(
+            "Stars per day, top movers" + (" (log scale)" if logarithmic else ""),
+            color=INK, pad=FONT_POINTS * 2,
+        )
+        axes.set_ylabel("stars / day", color=INK)
+        axes.tick_params(colors=INK)
+        for spine in axes.spines.values():
+            spine.set_color(INK)
+        axes.grid(alpha=0.25, color=INK)
+        # Below the plot, two to a row: long repo names never cover a line.
+        axes.legend(
+            frameon=False, labelcolor=INK, loc="upper center",
+            bbox_to_anchor=(0.5, -0.14), ncol=2,
+        )
+        axes.margins(y=0.18)
+        if briefing.synthetic:
+            demo_mark(figure)
+        return Drawn(png(figure), smallest_text_points(figure))
 
 
 def _mark_windows(

@@ -6,7 +6,6 @@ Size, type and colours: :mod:`bot.features.chart_style`.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from datetime import date
 
@@ -14,12 +13,12 @@ from bot.core.formatting import day as fmt_day
 from bot.core.message import Chart, ChartSeries
 from bot.features.chart_style import (
     COLOURS,
-    DPI,
     FONT_POINTS,
     HEIGHT_INCHES,
     INK,
-    WIDTH_INCHES,
     demo_mark,
+    new_figure,
+    png,
 )
 from bot.features.compare.figures import CompareRow
 
@@ -34,49 +33,41 @@ def compare_chart(
     drawn = [row for row in rows if len(row.curve) >= 2 and (not aligned or row.start)]
     if not drawn:
         return None
-    import matplotlib
-
-    matplotlib.use("Agg")
     from matplotlib import dates as mdates
-    from matplotlib import pyplot as plt
 
-    with plt.rc_context({"font.size": FONT_POINTS}):
-        figure, axes = plt.subplots(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI)
-        try:
-            for colour, row in zip(COLOURS, drawn, strict=False):
-                points = [(day, total) for day, total in row.curve if total > 0 or not log_scale]
-                if aligned:
-                    xs: list[float] = [float(row.offset(day) or 0) for day, _ in points]
-                else:
-                    xs = list(mdates.date2num([day for day, _ in points]))  # type: ignore[no-untyped-call]
-                axes.plot(
-                    xs, [total for _, total in points], color=colour, linewidth=2.2, label=row.name
-                )
+    with new_figure() as figure:
+        axes = figure.subplots()
+        for colour, row in zip(COLOURS, drawn, strict=False):
+            points = [(day, total) for day, total in row.curve if total > 0 or not log_scale]
             if aligned:
-                axes.set_xlabel("days since the repo began", color=INK)
+                xs: list[float] = [float(row.offset(day) or 0) for day, _ in points]
             else:
-                axes.xaxis_date()
-                locator = mdates.AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
-                axes.xaxis.set_major_locator(locator)
-                axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-            if log_scale:
-                axes.set_yscale("log")
-            axes.yaxis.set_major_formatter(_thousands)
-            axes.set_title("Stars" + (" (log scale)" if log_scale else ""), color=INK)
-            axes.tick_params(colors=INK)
-            for spine in axes.spines.values():
-                spine.set_color(INK)
-            axes.grid(alpha=0.25, color=INK)
-            axes.legend(frameon=False, labelcolor=INK, loc="best")
-            if synthetic:
-                demo_mark(figure)
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png", transparent=True, bbox_inches="tight")
-        finally:
-            plt.close(figure)
+                xs = list(mdates.date2num([day for day, _ in points]))  # type: ignore[no-untyped-call]
+            axes.plot(
+                xs, [total for _, total in points], color=colour, linewidth=2.2, label=row.name
+            )
+        if aligned:
+            axes.set_xlabel("days since the repo began", color=INK)
+        else:
+            axes.xaxis_date()
+            locator = mdates.AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
+            axes.xaxis.set_major_locator(locator)
+            axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+        if log_scale:
+            axes.set_yscale("log")
+        axes.yaxis.set_major_formatter(_thousands)
+        axes.set_title("Stars" + (" (log scale)" if log_scale else ""), color=INK)
+        axes.tick_params(colors=INK)
+        for spine in axes.spines.values():
+            spine.set_color(INK)
+        axes.grid(alpha=0.25, color=INK)
+        axes.legend(frameon=False, labelcolor=INK, loc="best")
+        if synthetic:
+            demo_mark(figure)
+        picture = png(figure)
     categories, series = native_series(drawn, log_scale=log_scale, aligned=aligned)
     return Chart(
-        buffer.getvalue(),
+        picture,
         alt_text=alt_text(drawn, log_scale, aligned),
         filename="compare.png",
         title="Cumulative stars",
@@ -137,59 +128,44 @@ def repo_chart(
     marked on both. None with fewer than two days to draw."""
     if len(curve) < 2:
         return None
-    import matplotlib
-
-    matplotlib.use("Agg")
     from matplotlib import dates as mdates
-    from matplotlib import pyplot as plt
 
-    with plt.rc_context({"font.size": FONT_POINTS}):
-        figure, (top, bottom) = plt.subplots(
-            2,
-            1,
-            sharex=True,
-            figsize=(WIDTH_INCHES, HEIGHT_INCHES + 0.6),
-            dpi=DPI,
-            gridspec_kw={"height_ratios": (2, 1)},
-        )
-        try:
-            days = mdates.date2num([day for day, _ in curve])  # type: ignore[no-untyped-call]
-            top.plot(days, [total for _, total in curve], color=COLOURS[0], linewidth=2.2)
-            bar_days = mdates.date2num([day for day, _ in daily])  # type: ignore[no-untyped-call]
-            bottom.bar(bar_days, [count for _, count in daily], width=0.8, color=COLOURS[1])
-            first, last = curve[0][0], curve[-1][0]
-            shown = [(day, tag) for day, tag in releases if first <= day <= last]
-            for day, tag in shown:
-                x = mdates.date2num(day)  # type: ignore[no-untyped-call]
-                for axes in (top, bottom):
-                    axes.axvline(x, color=INK, linestyle="--", linewidth=1)
-                top.annotate(
-                    tag[:16],
-                    (x, 1),
-                    xycoords=("data", "axes fraction"),
-                    rotation=90,
-                    va="top",
-                    ha="right",
-                    color=INK,
-                    fontsize=FONT_POINTS - 1,
-                )
-            top.set_title(f"{name}: stars", color=INK)
-            bottom.set_ylabel("per day", color=INK)
-            locator = mdates.AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
-            bottom.xaxis.set_major_locator(locator)
-            bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    with new_figure(HEIGHT_INCHES + 0.6) as figure:
+        top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=(2, 1))
+        days = mdates.date2num([day for day, _ in curve])  # type: ignore[no-untyped-call]
+        top.plot(days, [total for _, total in curve], color=COLOURS[0], linewidth=2.2)
+        bar_days = mdates.date2num([day for day, _ in daily])  # type: ignore[no-untyped-call]
+        bottom.bar(bar_days, [count for _, count in daily], width=0.8, color=COLOURS[1])
+        first, last = curve[0][0], curve[-1][0]
+        shown = [(day, tag) for day, tag in releases if first <= day <= last]
+        for day, tag in shown:
+            x = mdates.date2num(day)  # type: ignore[no-untyped-call]
             for axes in (top, bottom):
-                axes.yaxis.set_major_formatter(_thousands)
-                axes.tick_params(colors=INK)
-                axes.grid(alpha=0.25, color=INK)
-                for spine in axes.spines.values():
-                    spine.set_color(INK)
-            if synthetic:
-                figure.text(0.99, 0.01, "DEMO", ha="right", va="bottom", color=INK)
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png", transparent=True, bbox_inches="tight")
-        finally:
-            plt.close(figure)
+                axes.axvline(x, color=INK, linestyle="--", linewidth=1)
+            top.annotate(
+                tag[:16],
+                (x, 1),
+                xycoords=("data", "axes fraction"),
+                rotation=90,
+                va="top",
+                ha="right",
+                color=INK,
+                fontsize=FONT_POINTS - 1,
+            )
+        top.set_title(f"{name}: stars", color=INK)
+        bottom.set_ylabel("per day", color=INK)
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
+        bottom.xaxis.set_major_locator(locator)
+        bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+        for axes in (top, bottom):
+            axes.yaxis.set_major_formatter(_thousands)
+            axes.tick_params(colors=INK)
+            axes.grid(alpha=0.25, color=INK)
+            for spine in axes.spines.values():
+                spine.set_color(INK)
+        if synthetic:
+            demo_mark(figure)
+        picture = png(figure)
     peak_day, peak = max(daily, key=lambda item: item[1]) if daily else (last, 0)
     alt = (
         f"Chart of {name}'s stars from {fmt_day(first)} to {fmt_day(last)}: "
@@ -198,4 +174,4 @@ def repo_chart(
         + (f", {len(shown)} release{'s' if len(shown) > 1 else ''} marked" if shown else "")
         + "."
     )
-    return Chart(buffer.getvalue(), alt_text=alt, filename="repo.png")
+    return Chart(picture, alt_text=alt, filename="repo.png")
