@@ -18,7 +18,12 @@ from bot.collection.service import DataService
 from bot.core.adapter import Adapter
 from bot.core.settings import Settings
 from bot.core.store import ChannelRecord, Store
-from bot.features.briefing.channel import SharedLists, channel_briefing_parts, prose_model
+from bot.features.briefing.channel import (
+    SharedLists,
+    channel_briefing_parts,
+    prose_model,
+    warm_up_charts,
+)
 from bot.features.commands import Router
 from bot.features.commands.context import Context, utc_now
 from bot.jobs.delivery import Composed, Deliverer
@@ -108,6 +113,7 @@ async def serve(adapters: Sequence[Adapter], scheduler: BriefingScheduler | None
     try:
         await asyncio.gather(*(adapter.start() for adapter in adapters))
         async with asyncio.TaskGroup() as group:
+            group.create_task(warm_up_charts(), name="charts-warm-up")
             if scheduler is not None:
                 group.create_task(scheduler.start(), name="scheduler-start")
             for adapter in adapters:

@@ -55,6 +55,17 @@ def new_figure(height_inches: float = HEIGHT_INCHES) -> Iterator[Figure]:
             gc.collect()
 
 
+def warm_up() -> None:
+    """Draws a throwaway chart, so the first real one does not pay for importing
+    matplotlib and loading its font (about 0.4 s), then freezes what the process holds by
+    now: modules live as long as the process, and each chart's collection (see
+    :func:`new_figure`) scans only what came after (about 1 ms instead of 25)."""
+    with new_figure() as figure:
+        figure.subplots().plot([0.0, 1.0], label="warm")
+        png(figure)
+    gc.freeze()
+
+
 def png(figure: Figure) -> bytes:
     """The figure as a PNG with a transparent background, cropped to what is drawn."""
     buffer = io.BytesIO()

@@ -22,6 +22,7 @@ from bot.features.briefing.compose import compose
 from bot.features.briefing.export import briefing_json
 from bot.features.briefing.message import briefing_message
 from bot.features.briefing.model import Briefing
+from bot.features.chart_style import warm_up
 from bot.features.predictions import PredictionNews, briefing_predictions
 from bot.features.predictions.service import Proposals
 from bot.features.prose import Prose, word_briefing
@@ -42,6 +43,12 @@ SHARED_SECONDS = 300.0
 SHARED_LISTS = 64
 
 ListKey = tuple[tuple[RepoRecord, ...], date, int, bool]
+
+
+async def warm_up_charts() -> None:
+    """Readies the chart thread (see :func:`bot.features.chart_style.warm_up`): a
+    running bot's first scheduled chart is then as quick as the others."""
+    await asyncio.get_running_loop().run_in_executor(_DRAWER, warm_up)
 
 
 @dataclass(frozen=True, slots=True)
