@@ -3,7 +3,9 @@ enforces one message per second per channel and a workspace-wide rate with 429s.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, date, datetime
 
 from adapters.slack.app import SlackAdapter
@@ -86,12 +88,12 @@ async def test_the_pacer_spaces_a_workspaces_posts_and_a_channels() -> None:
     assert time.slept == [0.25, 0.5, 1.0]
 
 
-async def test_channels_watching_the_same_list_are_posted_one_after_another(
-    store: Store,
-) -> None:
-    """Six channels alternate between two lists (C0 A, C1 B, C2 A, ...); posted one at a
-    time, the three of list A come first in their own order, then the three of B, so a
-    list's briefing is composed once and its posts follow each other."""
+Deliver = Callable[[Deliverer, list[ChannelKey]], Awaitable[Mapping[ChannelKey, str]]]
+
+
+async def posted_in_order(store: Store, deliver: Deliver) -> list[str]:
+    """Six channels alternating between two lists (C0 A, C1 B, C2 A, ...), delivered one
+    post at a time by ``deliver``: the channels in the order they were posted to."""
     async with FakeSlack() as slack:
         keys = [ChannelKey("slack", slack.team_id, f"C{n}") for n in range(6)]
         for n, key in enumerate(keys):
@@ -107,10 +109,37 @@ async def test_channels_watching_the_same_list_are_posted_one_after_another(
             deliverer = Deliverer(store, {"slack": adapter}, compose, default_timezone="UTC",
                                   instance="t", clock=lambda: DUE,
                                   policy=DeliveryPolicy(concurrency=1, composing=1))
-            outcomes = await deliverer.deliver_all(await store.scheduled_channels())
+            outcomes = await deliver(deliverer, keys)
         finally:
             await adapter.close()
+    assert len(outcomes) == 6
     assert set(outcomes.values()) == {"done"}
-    assert [call.params["channel"] for call in slack.posted] == [
-        "C0", "C2", "C4", "C1", "C3", "C5",
-    ]
+    return [str(call.params["channel"]) for call in slack.posted]
+
+
+async def test_channels_watching_the_same_list_are_posted_one_after_another(
+    store: Store,
+) -> None:
+    """The three of list A come first in their own order, then the three of B, so a
+    list's briefing is composed once and its posts follow each other."""
+
+    async def catch_up(deliverer: Deliverer, keys: list[ChannelKey]) -> Mapping[ChannelKey, str]:
+        return await deliverer.deliver_all(await store.scheduled_channels())
+
+    assert await posted_in_order(store, catch_up) == ["C0", "C2", "C4", "C1", "C3", "C5"]
+
+
+async def test_channels_whose_time_comes_together_are_posted_list_by_list(
+    store: Store,
+) -> None:
+    """Their jobs fire at once, C1 (list B) first: B's three are posted, then A's; each
+    job learns its own channel's outcome."""
+
+    async def fire_at_once(
+        deliverer: Deliverer, keys: list[ChannelKey]
+    ) -> Mapping[ChannelKey, str]:
+        fired = [keys[n] for n in (1, 0, 3, 2, 5, 4)]
+        outcomes = await asyncio.gather(*(deliverer.fire(key) for key in fired))
+        return dict(zip(fired, outcomes, strict=True))
+
+    assert await posted_in_order(store, fire_at_once) == ["C1", "C3", "C5", "C0", "C2", "C4"]

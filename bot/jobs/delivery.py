@@ -84,6 +84,9 @@ class DeliveryPolicy:
     # at a time; a short queue there lets a post's ledger write follow the post at once,
     # so a crash leaves few posts made and not recorded (each would be repeated).
     composing: int = 4
+    # How long the first channel whose time comes waits for the others of the same
+    # moment (a minute's schedules fire together), to deliver them as one batch.
+    gather_seconds: float = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +126,8 @@ class Deliverer:
         # Claims this process made: any other claim in this instance's name is a previous
         # life's (a restarted container keeps its host name and, often, its pid).
         self._claimed: set[tuple[ChannelKey, str]] = set()
+        # Channels fired while the first of their moment waits for them (see ``fire``).
+        self._gathering: dict[ChannelKey, asyncio.Future[Outcome]] | None = None
 
     # -- what the scheduler asks ----------------------------------------------------------
 
@@ -156,11 +161,37 @@ class Deliverer:
         return Planned(channel, schedule)
 
     async def fire(self, key: ChannelKey) -> Outcome:
-        """A channel's time came: post its period, read fresh (it may be paused since)."""
-        channel = await self._store.get_channel(key)
-        if channel is None:
-            return "nothing due"
-        return await self.deliver_due(channel)
+        """A channel's time came: post its period, read fresh (it may be paused since).
+
+        Channels whose time comes at the same moment are delivered together, as
+        :meth:`deliver_all` does, so that those watching one list post one after another:
+        the first to fire waits ``gather_seconds`` for the rest and delivers them all;
+        each caller gets its own channel's outcome."""
+        loop = asyncio.get_running_loop()
+        if self._gathering is not None:
+            joined = self._gathering.setdefault(key, loop.create_future())
+            # Shielded: one caller stopping must not stop the others' delivery.
+            return await asyncio.shield(joined)
+        batch = self._gathering = {key: loop.create_future()}
+        try:
+            try:
+                await asyncio.sleep(self._policy.gather_seconds)
+            finally:
+                self._gathering = None
+            found = await asyncio.gather(*(self._store.get_channel(k) for k in batch))
+            outcomes = await self.deliver_all([c for c in found if c is not None])
+        except BaseException as exc:
+            for k, joined in batch.items():
+                if k == key or joined.done():
+                    continue
+                if isinstance(exc, asyncio.CancelledError):
+                    joined.cancel()
+                else:
+                    joined.set_exception(exc)
+            raise
+        for k, joined in batch.items():
+            joined.set_result(outcomes.get(k, "nothing due"))
+        return outcomes.get(key, "nothing due")
 
     async def catch_up(self) -> dict[ChannelKey, Outcome]:
         """At start: post what came due while no instance ran, if still in grace time, and
