@@ -143,11 +143,15 @@ async def seed_fanout(
     return due.date().isoformat()
 
 
-def peak_rss_mib(pid: int) -> float:
+def peak_rss_mib(pid: int, field: str = "VmHWM") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def rss_mib(pid: int) -> float:
+    return peak_rss_mib(pid, "VmRSS")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -200,6 +204,8 @@ async def fanout(
                 # Anything posted twice would come soon after.
                 await asyncio.sleep(2)
                 rss = peak_rss_mib(bot.process.pid)
+                print(f"  the bot's RSS: peak {rss:.0f} MiB, after the fan-out "
+                      f"{rss_mib(bot.process.pid):.0f} MiB")
                 print(f"  the bot's CPU time since spawn: {cpu_seconds(bot.process.pid):.1f} s")
             finally:
                 await bot.stop()

@@ -35,6 +35,7 @@ from bot.core.schedule import Schedule, schedule_set_at
 from bot.core.store import BriefingText, ChannelRecord, Store
 from bot.features.predictions.service import attach_message
 from bot.jobs.instance import Instance
+from bot.jobs.memory import release_memory
 
 log = logging.getLogger(__name__)
 
@@ -231,6 +232,7 @@ class Deliverer:
 
         workers = min(self._policy.concurrency, len(channels))
         await asyncio.gather(*(worker() for _ in range(workers)))
+        release_memory()
         return {channel.key: outcomes[channel.key] for channel in channels}
 
     async def _by_list(self, channels: Sequence[ChannelRecord]) -> list[ChannelRecord]:
