@@ -10,6 +10,7 @@ else may be repeated and nothing may be missing.
 from __future__ import annotations
 
 import asyncio
+import signal
 import time
 from collections import Counter
 from datetime import UTC, datetime
@@ -118,6 +119,45 @@ async def test_a_kill_before_any_claim_then_a_restart_posts_each_once(tmp_path: 
         second = await start_bot(env, tmp_path, tmp_path / "run.log")
         try:
             assert await second.listening_after() < await within_for_listening()
+            statuses = await all_done(database, period, second, within=30)
+        finally:
+            await second.stop()
+
+    assert statuses == {key.channel: "done" for key in keys}, (tmp_path / "run.log").read_text()
+    assert received(slack) == Counter({key.channel: 1 for key in keys})
+
+
+async def test_sigterm_mid_fan_out_finishes_what_it_claimed_and_a_restart_the_rest(
+    tmp_path: Path,
+) -> None:
+    """``docker stop`` mid-fan-out: the bot claims nothing more, lets its posts under way
+    finish and exits 0 within Docker's 10 s; every claim it made is finished, so the next
+    start posts the rest at once and nothing is posted twice."""
+    database = tmp_path / "momentum.db"
+    async with FakeSlack() as slack:
+        slack.pace_posts(per_channel_seconds=1.0, workspace_per_second=50)
+        keys = channel_keys(slack, CHANNELS)
+        period = await seed_due(database, keys, datetime.now(UTC))
+        env = run_env(slack, database, free_port(), closed_port_url())
+        first = await start_bot(env, tmp_path, tmp_path / "run.log")
+        try:
+            await first.listening_after()
+            await slack.wait_for("chat.postMessage", CHANNELS // 5, within=30)
+            first.process.send_signal(signal.SIGTERM)
+            code = await asyncio.wait_for(first.process.wait(), 10)
+        finally:
+            await first.kill()
+        assert code == 0, (tmp_path / "run.log").read_text()
+        before = received(slack)
+        left = ledger(database, period)
+        # Every claim was finished, and each finished one posted exactly once.
+        assert set(left.values()) == {"done"}
+        assert before == Counter(dict.fromkeys(left, 1))
+        assert 0 < len(before) < CHANNELS
+
+        second = await start_bot(env, tmp_path, tmp_path / "run.log")
+        try:
+            await second.listening_after()
             statuses = await all_done(database, period, second, within=30)
         finally:
             await second.stop()

@@ -105,11 +105,19 @@ class Services:
         return Composed(found.message(), word=word)
 
 
-async def serve(adapters: Sequence[Adapter], scheduler: BriefingScheduler | None = None) -> None:
+async def serve(
+    adapters: Sequence[Adapter],
+    scheduler: BriefingScheduler | None = None,
+    *,
+    stop: asyncio.Event | None = None,
+) -> None:
     """Start every adapter (the port listens, the socket connects), then serve; scheduled
     work starts in the background once all have started, so a briefing that is due never
     meets an adapter that cannot post it, and start-up's catch-up never delays the first
-    command. Returns when every adapter has stopped (the console at the end of its input)."""
+    command. Returns when every adapter has stopped (the console at the end of its input),
+    or once ``stop`` is set and the posts under way have finished."""
+    stopper = None if stop is None else asyncio.create_task(
+        _stop_when(stop, adapters, scheduler), name="stop")
     try:
         await asyncio.gather(*(adapter.start() for adapter in adapters))
         async with asyncio.TaskGroup() as group:
@@ -119,11 +127,26 @@ async def serve(adapters: Sequence[Adapter], scheduler: BriefingScheduler | None
             for adapter in adapters:
                 group.create_task(adapter.serve(), name=f"adapter-{adapter.name}")
     finally:
+        if stopper is not None:
+            if stop is not None and stop.is_set():
+                await stopper  # closing the adapters: let it finish
+            else:
+                stopper.cancel()
         if scheduler is not None:
             # Posts under way finish while the adapters can still send them.
             await scheduler.shutdown()
         for adapter in adapters:
             await adapter.close()
+
+
+async def _stop_when(
+    stop: asyncio.Event, adapters: Sequence[Adapter], scheduler: BriefingScheduler | None
+) -> None:
+    await stop.wait()
+    if scheduler is not None:
+        await scheduler.shutdown()
+    for adapter in adapters:
+        await adapter.close()
 
 
 @asynccontextmanager

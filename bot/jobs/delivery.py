@@ -40,7 +40,8 @@ from bot.jobs.memory import release_memory
 log = logging.getLogger(__name__)
 
 Outcome = Literal[
-    "done", "failed", "skipped", "taken", "nothing due", "empty", "elsewhere", "not started"
+    "done", "failed", "skipped", "taken", "nothing due", "empty", "elsewhere", "not started",
+    "stopped",
 ]
 
 
@@ -129,8 +130,15 @@ class Deliverer:
         self._claimed: set[tuple[ChannelKey, str]] = set()
         # Channels fired while the first of their moment waits for them (see ``fire``).
         self._gathering: dict[ChannelKey, asyncio.Future[Outcome]] | None = None
+        self._stopping = False
 
     # -- what the scheduler asks ----------------------------------------------------------
+
+    def stop(self) -> None:
+        """Claims nothing more: posts under way finish, every other channel is left
+        unclaimed (``"stopped"``), so the next start posts it at once instead of waiting
+        out a lease."""
+        self._stopping = True
 
     @property
     def grace(self) -> timedelta:
@@ -268,6 +276,8 @@ class Deliverer:
         # the lease and be taken over while this instance still means to post it, and
         # instances sharing a database spread the work by claiming as they have room.
         async with self._slots:
+            if self._stopping:
+                return "stopped"
             if not await self._claim(channel.key, period, orphans.get((channel.key, period))):
                 return "taken"
             now = self._clock()

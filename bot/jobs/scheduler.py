@@ -34,6 +34,9 @@ _CHANNEL_PREFIX = "briefing:"
 # Channels timed between yields to the event loop: timing thousands at start must not
 # hold up the commands that arrive meanwhile.
 _SYNC_BATCH = 100
+# How long a stop waits for the posts under way: `docker stop` and Kubernetes send SIGKILL
+# 10 s (by default) after SIGTERM.
+STOP_GRACE_SECONDS = 8.0
 
 
 class Deliveries(Protocol):
@@ -55,6 +58,8 @@ class Deliveries(Protocol):
 
     async def take_over_stale(self) -> Mapping[ChannelKey, Outcome]: ...
 
+    def stop(self) -> None: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Periodic:
@@ -75,6 +80,7 @@ class BriefingScheduler:
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._specs: dict[str, str] = {}
         self._running: set[asyncio.Task[object]] = set()
+        self._stopped = False
 
     async def start(self, *, paused: bool = False) -> None:
         """Build the jobs, start firing them, and catch up on anything missed (``paused``:
@@ -102,7 +108,7 @@ class BriefingScheduler:
                 coalesce=True,
                 max_instances=1,
             )
-        if paused:
+        if paused or self._stopped:
             return
         self._scheduler.resume()
         async with self._tracked():
@@ -171,9 +177,11 @@ class BriefingScheduler:
         finally:
             self._running.discard(task)
 
-    async def shutdown(self, grace_seconds: float = 30.0) -> None:
-        """Stop firing, let work under way finish (a post half done would sit claimed
-        until its lease ran out), then stop."""
+    async def shutdown(self, grace_seconds: float = STOP_GRACE_SECONDS) -> None:
+        """Stop firing and claiming, let the posts under way finish (a post half done
+        would sit claimed until its lease ran out), then stop."""
+        self._stopped = True
+        self._deliveries.stop()
         if not self._scheduler.running:
             return
         self._scheduler.pause()
