@@ -64,7 +64,7 @@ def test_the_questions_follow_the_rules() -> None:
     assert [q.claim.kind for q in asked] == ["list_velocity", "overtakes", "continues"]
     assert asked[0].claim.threshold == 67
     assert asked[0].wording == (
-        "this list's velocity stays above this week's 67 stars/day through Apr 19."
+        "this list's velocity stays above its 67 stars/day of Apr 6–Apr 12 through Apr 19."
     )
     assert asked[1].claim.repo_ids() == [1, 2]
     assert asked[1].wording == (

@@ -118,7 +118,7 @@ async def test_predictions_follow_the_scenario_and_settle_by_hand(store: Store) 
     assert {p.due for p in news.new} == {date(2026, 4, 19)}
     statements = [re.sub(r"^[A-Z][a-z -]+, \d+%: ", "", p.statement) for p in news.new]
     assert statements == [
-        "this list's velocity stays above this week's 35 stars/day through Apr 19.",
+        "this list's velocity stays above its 35 stars/day of Apr 6–Apr 12 through Apr 19.",
         "acme/rocket keeps running above its 4-week pace of 12 stars/day through Apr 19.",
         "acme/slow keeps running below its 4-week pace of 27 stars/day through Apr 19.",
     ]

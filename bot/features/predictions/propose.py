@@ -131,8 +131,11 @@ def _list_velocity(known: Sequence[Series], start: date, due: date) -> Question:
         "list_velocity", tuple((item.repo_id, item.name) for item in known), start, due,
         threshold,
     )
+    # The week is named: a briefing read mid-week has a window of its own ("this week"
+    # there is another seven days, with another figure).
+    week = f"{fmt.day(start - timedelta(days=WEEK))}–{fmt.day(start - timedelta(days=1))}"
     wording = (
-        f"this list's velocity stays above this week's {per_day(threshold)} stars/day "
+        f"this list's velocity stays above its {per_day(threshold)} stars/day of {week} "
         f"through {fmt.day(due)}."
     )
     return Question(claim, above_features(totals, days, threshold), wording)
