@@ -13,9 +13,11 @@ import asyncio
 import signal
 import time
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.core.command import ChannelKey
 from bot.testing.fake_slack import FakeSlack
 from tests.restart_support import (
     BotProcess,
@@ -64,22 +66,39 @@ async def all_done(database: Path, period: str, bot: BotProcess, within: float) 
         await asyncio.sleep(0.1)
 
 
+@dataclass
+class FanOut:
+    """``CHANNELS`` channels due, a bot started on them and a fifth of them posted."""
+
+    keys: list[ChannelKey]
+    period: str
+    env: dict[str, str]
+    first: BotProcess
+
+
+async def mid_fan_out(slack: FakeSlack, database: Path, tmp_path: Path) -> FanOut:
+    # Slack's pace (about 50 posts a second in a workspace, 429 past it) keeps the
+    # fan-out long enough, even on a busy machine, for what follows to land in its middle.
+    slack.pace_posts(per_channel_seconds=1.0, workspace_per_second=50)
+    keys = channel_keys(slack, CHANNELS)
+    period = await seed_due(database, keys, datetime.now(UTC))
+    env = run_env(slack, database, free_port(), closed_port_url())
+    first = await start_bot(env, tmp_path, tmp_path / "run.log")
+    try:
+        assert await first.listening_after() < await within_for_listening()
+        await slack.wait_for("chat.postMessage", CHANNELS // 5, within=30)
+    except BaseException:
+        await first.kill()
+        raise
+    return FanOut(keys, period, env, first)
+
+
 async def test_a_kill_mid_fan_out_and_an_immediate_restart_lose_nothing(tmp_path: Path) -> None:
     database = tmp_path / "momentum.db"
     async with FakeSlack() as slack:
-        # Slack's pace (about 50 posts a second in a workspace, 429 past it) keeps the
-        # fan-out long enough, even on a busy machine, for the kill to land in its middle.
-        slack.pace_posts(per_channel_seconds=1.0, workspace_per_second=50)
-        keys = channel_keys(slack, CHANNELS)
-        period = await seed_due(database, keys, datetime.now(UTC))
-        env = run_env(slack, database, free_port(), closed_port_url())
-        first = await start_bot(env, tmp_path, tmp_path / "run.log")
-        try:
-            assert await first.listening_after() < await within_for_listening()
-            # Kill once a fifth of the channels have been posted to: mid-fan-out.
-            await slack.wait_for("chat.postMessage", CHANNELS // 5, within=30)
-        finally:
-            await first.kill()
+        started = await mid_fan_out(slack, database, tmp_path)
+        keys, period, env, first = started.keys, started.period, started.env, started.first
+        await first.kill()  # a fifth posted: mid-fan-out
         before = received(slack)
         left = ledger(database, period)
         unfinished = {channel for channel, status in left.items() if status == "claimed"}
@@ -135,14 +154,9 @@ async def test_sigterm_mid_fan_out_finishes_what_it_claimed_and_a_restart_the_re
     start posts the rest at once and nothing is posted twice."""
     database = tmp_path / "momentum.db"
     async with FakeSlack() as slack:
-        slack.pace_posts(per_channel_seconds=1.0, workspace_per_second=50)
-        keys = channel_keys(slack, CHANNELS)
-        period = await seed_due(database, keys, datetime.now(UTC))
-        env = run_env(slack, database, free_port(), closed_port_url())
-        first = await start_bot(env, tmp_path, tmp_path / "run.log")
+        started = await mid_fan_out(slack, database, tmp_path)
+        keys, period, env, first = started.keys, started.period, started.env, started.first
         try:
-            await first.listening_after()
-            await slack.wait_for("chat.postMessage", CHANNELS // 5, within=30)
             first.process.send_signal(signal.SIGTERM)
             code = await asyncio.wait_for(first.process.wait(), 10)
         finally:
