@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -12,11 +13,12 @@ from functools import lru_cache
 from typing import Any
 
 from bot.clients.llm import ChatModel
+from bot.core import formatting as fmt
 from bot.core.links import repo_link
 from bot.core.message import Chart, Message, Span
 from bot.core.recent import Recent
 from bot.core.repo_ref import RepoRef
-from bot.core.store import BriefingText, ChannelRecord, RepoRecord, Store
+from bot.core.store import BriefingText, ChannelRecord, FeedRecord, RepoRecord, Store
 from bot.features.briefing.chart import briefing_chart
 from bot.features.briefing.compose import compose
 from bot.features.briefing.export import briefing_json
@@ -73,10 +75,12 @@ class ChannelBriefing:
     radar: Radar | None
     # The channel's model's wording, when the channel has prose on and a model is set.
     prose: Prose | None = None
+    # The channel's feeds whose last read failed: what they would add is missing.
+    unread_feeds: tuple[FeedRecord, ...] = ()
 
     def message(self) -> Message:
         worded = self.prose if self.prose is not None and self.prose.source == "model" else None
-        return briefing_message(
+        message = briefing_message(
             self.briefing, self.chart, predictions=self.predictions, radar=self.radar,
             worded=None if worded is None else worded.lede,
             mover_lines=None if worded is None else {
@@ -85,6 +89,8 @@ class ChannelBriefing:
                 if repo.ref.key in worded.lines
             },
         )
+        note = unread_feeds_note(self.unread_feeds)
+        return message if note is None else replace(message, footnotes=(*message.footnotes, note))
 
     @property
     def text(self) -> BriefingText:
@@ -182,4 +188,19 @@ async def channel_briefing_parts(
         shared=None if shared is None else shared.proposals, watched=repos,
     )
     radar = await radar_picks(store, channel.key, now, watched=repos)
-    return ChannelBriefing(briefing, chart, predictions, radar)
+    unread = tuple(feed for feed in await store.channel_feeds(channel.key) if feed.error)
+    return ChannelBriefing(briefing, chart, predictions, radar, unread_feeds=unread)
+
+
+def unread_feeds_note(feeds: Sequence[FeedRecord]) -> str | None:
+    """A footnote naming the feeds that could not be read, so that a briefing silent on
+    coverage is not taken to mean there was none; None when every feed was read."""
+    if not feeds:
+        return None
+    named = ", ".join(
+        f"“{feed.title}” ({fmt.plural(feed.failures, 'failed read')} in a row)" for feed in feeds
+    )
+    them = "its items are" if len(feeds) == 1 else "their items are"
+    return (
+        f"Not read: {named}; {them} missing here. /momentum feeds shows the last error."
+    )
