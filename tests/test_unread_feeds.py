@@ -45,7 +45,7 @@ async def test_feeds_whose_last_read_failed_are_named_in_a_footnote(store: Store
     assert message is not None
     assert message.footnotes[-1] == (
         "Not read: “Weekly <!channel>” (2 failed reads in a row); its items are missing "
-        "here. /momentum feeds shows the last error."
+        "here. /momentum feeds list shows the last error."
     )
     posted = json.dumps(render_slack(message).payload(), ensure_ascii=False)
     assert "<!channel>" not in posted

@@ -117,7 +117,7 @@ async def serve(
     command. Returns when every adapter has stopped (the console at the end of its input),
     or once ``stop`` is set and the posts under way have finished."""
     stopper = None if stop is None else asyncio.create_task(
-        _stop_when(stop, adapters, scheduler), name="stop")
+        _wind_down_when(stop, adapters, scheduler), name="stop")
     try:
         await asyncio.gather(*(adapter.start() for adapter in adapters))
         async with asyncio.TaskGroup() as group:
@@ -129,24 +129,28 @@ async def serve(
     finally:
         if stopper is not None:
             if stop is not None and stop.is_set():
-                await stopper  # closing the adapters: let it finish
+                await stopper  # it may be mid-way through closing the adapters
             else:
                 stopper.cancel()
-        if scheduler is not None:
-            # Posts under way finish while the adapters can still send them.
-            await scheduler.shutdown()
-        for adapter in adapters:
-            await adapter.close()
+        await _wind_down(adapters, scheduler)
 
 
-async def _stop_when(
-    stop: asyncio.Event, adapters: Sequence[Adapter], scheduler: BriefingScheduler | None
-) -> None:
-    await stop.wait()
+async def _wind_down(adapters: Sequence[Adapter], scheduler: BriefingScheduler | None) -> None:
+    """Both steps return at once when already done."""
     if scheduler is not None:
+        # Posts under way finish while the adapters can still send them.
         await scheduler.shutdown()
     for adapter in adapters:
         await adapter.close()
+
+
+async def _wind_down_when(
+    stop: asyncio.Event, adapters: Sequence[Adapter], scheduler: BriefingScheduler | None
+) -> None:
+    """Once ``stop`` is set: the adapters' ``serve`` return when they are closed, and so
+    does :func:`serve`."""
+    await stop.wait()
+    await _wind_down(adapters, scheduler)
 
 
 @asynccontextmanager

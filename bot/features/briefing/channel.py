@@ -202,5 +202,5 @@ def unread_feeds_note(feeds: Sequence[FeedRecord]) -> str | None:
     )
     them = "its items are" if len(feeds) == 1 else "their items are"
     return (
-        f"Not read: {named}; {them} missing here. /momentum feeds shows the last error."
+        f"Not read: {named}; {them} missing here. /momentum feeds list shows the last error."
     )
