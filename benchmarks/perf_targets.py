@@ -143,15 +143,12 @@ async def seed_fanout(
     return due.date().isoformat()
 
 
-def peak_rss_mib(pid: int, field: str = "VmHWM") -> float:
+def status_mib(pid: int, field: str) -> float:
+    """A memory figure of /proc/PID/status (VmHWM: the peak RSS; VmRSS: now), in MiB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def rss_mib(pid: int) -> float:
-    return peak_rss_mib(pid, "VmRSS")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -203,9 +200,9 @@ async def fanout(
                 print(f"  first post {first or 0:.1f} s after {since}; last {took:.1f} s")
                 # Anything posted twice would come soon after.
                 await asyncio.sleep(2)
-                rss = peak_rss_mib(bot.process.pid)
+                rss = status_mib(bot.process.pid, "VmHWM")
                 print(f"  the bot's RSS: peak {rss:.0f} MiB, after the fan-out "
-                      f"{rss_mib(bot.process.pid):.0f} MiB")
+                      f"{status_mib(bot.process.pid, 'VmRSS'):.0f} MiB")
                 print(f"  the bot's CPU time since spawn: {cpu_seconds(bot.process.pid):.1f} s")
             finally:
                 await bot.stop()
