@@ -29,7 +29,7 @@ from bot.features.predictions.model import FEATURES, Coefficients
 from bot.features.predictions.replay import replay
 
 OUT = Path(__file__).resolve().parents[1] / "bot" / "features" / "predictions" / "coefficients.json"
-VERSION = "logit-levels-days/2"
+VERSION = "logit-levels-days/3"
 # Chosen with the features by cross-validation inside the tuning period
 # (tune_predictions.py): 10 and 30 score alike, 1 and 100 a little worse on overtakes.
 RIDGE = 10.0

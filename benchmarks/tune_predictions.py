@@ -16,11 +16,14 @@ pooled and within kind), with the widest calibration gap over buckets of at leas
 the share beyond 10%/90%.
 
 The shipped model (``model.FEATURES``, ridge 10 in ``fit_predictions``) is the candidate
-"... + days + size × 4": within kind 1.04 against 0.73 for the first model, the best
-calibration gap of its ridges. Platt recalibration, size times every log ratio, hinges at
+"... + the series' record": within kind 1.09 against 1.04 for "... + days + size × 4"
+(logit-levels-days/2) and 0.73 for the first model, with the best calibration gap of its
+ridges. Of the record, the share of weeks above the threshold gave most (1.08 alone), the
+peak and the weeks since it the rest. Platt recalibration, size times every log ratio, hinges at
 the threshold and a 16-week slope each moved within kind by 0.02 or less, as did (tried
-outside this script) the list's common move (``tune_boost.py``), days 8-14 and twice the
-shuffles, so they were left out.
+outside this script) the list's common move (``tune_boost.py``), days 8-14, twice the
+shuffles, the repo's total stars (its age, as weeks of its pace) and its forks' weekly
+move, so they were left out.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from bot.features.predictions.model import (
     FEATURES,
     LEVEL_WEEKS,
     MIN_WEEKS,
+    RECORD,
     SCALED,
     WEEK,
     above_features,
@@ -146,6 +150,11 @@ def shipped(row: Row) -> list[float]:
         return list(ahead_features(a, a_days, b, b_days))
     threshold = math.expm1(row.cut) / 7
     return list(above_features(row.series[0], row.days[0], threshold))
+
+
+def sized(row: Row) -> list[float]:
+    """The shipped model's but the series' record (logit-levels-days/2)."""
+    return shipped(row)[: len(FEATURES) - len(RECORD)]
 
 
 def current(row: Row) -> list[float]:
@@ -256,8 +265,8 @@ KEY = [FEATURES.index(name) for name in
 
 
 def hinged(row: Row) -> list[float]:
-    """The shipped model's and the parts above the threshold of its key log ratios."""
-    features = shipped(row)
+    """logit-levels-days/2's and the parts above the threshold of its key log ratios."""
+    features = sized(row)
     return [*features, *(max(0.0, features[n]) for n in KEY)]
 
 
@@ -272,7 +281,7 @@ def _older(weeks: Sequence[int]) -> float:
 
 
 def longer(row: Row) -> list[float]:
-    """The shipped model's, the 16-week slope of log(1 + weekly stars) and the log ratio
+    """logit-levels-days/2's, the 16-week slope of log(1 + weekly stars) and the log ratio
     of the mean of the weeks before the last six."""
     if row.kind == "overtakes":
         a, b = row.series
@@ -280,7 +289,7 @@ def longer(row: Row) -> list[float]:
     else:
         weeks = row.series[0]
         extra = [_slope(weeks), _older(weeks) - row.cut]
-    return shipped(row) + extra
+    return sized(row) + extra
 
 
 CANDIDATES: dict[str, Callable[[Row], list[float]]] = {
@@ -294,9 +303,10 @@ CANDIDATES: dict[str, Callable[[Row], list[float]]] = {
     "... + bends and spread interactions": bent,
     "weekly + spread-scaled + log spread + days": daily,
     "... + days + size × every log ratio": daily_sized_all,
-    "... + days + size × 4 (shipped, model.FEATURES)": shipped,
-    "shipped + hinges at the threshold": hinged,
-    "shipped + 16-week slope, older mean": longer,
+    "... + days + size × 4 (logit-levels-days/2)": sized,
+    "/2 + hinges at the threshold": hinged,
+    "/2 + 16-week slope, older mean": longer,
+    "/2 + the series' record (shipped, model.FEATURES)": shipped,
 }
 
 

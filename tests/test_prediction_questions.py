@@ -139,6 +139,9 @@ def test_features_by_hand() -> None:
         == pytest.approx([gap] * 5)
     assert [low[name] for name in FEATURES if name.startswith("spread_")] == [4.0] * 5
     assert low["size_x_last_day"] == pytest.approx(math.log10(11) * gap)
+    # Every week (70) is above 35, the best of them is log(71 / 36) above it, and the
+    # best week is the latest (a tie goes to the latest): 0 weeks ago.
+    assert (low["share_above"], low["peak"], low["since_peak"]) == pytest.approx((1.0, gap, 0))
 
 
 def test_levels_and_days_by_hand() -> None:
@@ -166,6 +169,27 @@ def test_levels_and_days_by_hand() -> None:
     assert f["size_x_last_week"] == pytest.approx(math.log10(12) * math.log(141 / 71))
     assert f["size_x_median_4"] == pytest.approx(math.log10(12) * math.log(81.5 / 71))
     assert f["size_x_last_day"] == pytest.approx(math.log10(12) * math.log(281 / 71))
+    # The record: 77, 84 and 140 of the ten weeks are above 70 (70 itself is not), the
+    # best week is last week's 140.
+    assert (f["share_above"], f["peak"], f["since_peak"]) == pytest.approx(
+        (3 / 10, math.log(141 / 71), 0)
+    )
+
+
+def test_weeks_since_the_peak_by_hand() -> None:
+    # Twelve weeks with the best (90) the third of them: 9 whole weeks since, as 9/16.
+    # b's best is its last week, so a's lead in the count is 9/16 − 0. Of the twelve
+    # paired weeks a is ahead only in its peak week; its best lies log(91 / 41) above b's.
+    a = [20, 30, 90, 30, 30, 30, 30, 30, 30, 30, 30, 30]
+    b = [40] * 12
+    f = named(ahead_features(a, [4] * 7, b, [6] * 7))
+    assert (f["share_above"], f["peak"], f["since_peak"]) == pytest.approx(
+        (1 / 12, math.log(91 / 41), 9 / 16)
+    )
+    # Twenty weeks: only the last 16 count, so an older, higher peak is not seen.
+    older = [500] * 4 + a + [30] * 4
+    g = named(above_features(older, [4] * 7, 10.0))
+    assert (g["share_above"], g["since_peak"]) == pytest.approx((1 / 16, 13 / 16))
 
 
 def test_overtaking_features_by_hand() -> None:
@@ -181,6 +205,8 @@ def test_overtaking_features_by_hand() -> None:
     assert [f[name] for name in FEATURES if name.startswith("spread_")] == [-4.0] * 5
     assert (f["size"], f["log_spread"]) == pytest.approx((math.log10(16), math.log(scale)))
     assert f["size_x_last_3_days"] == pytest.approx(math.log10(16) * gap)
+    # a is never ahead of b; its best week (70) lies as far below b's as every level.
+    assert (f["share_above"], f["peak"], f["since_peak"]) == pytest.approx((0, gap, 0))
 
 
 def test_the_lists_days_are_its_repos_days_summed() -> None:
@@ -214,10 +240,11 @@ def test_rounding_keeps_the_claim_true_of_last_week() -> None:
 
 def test_the_shipped_coefficients_cover_every_kind() -> None:
     model = shipped()
-    assert model.version == "logit-levels-days/2"
+    assert model.version == "logit-levels-days/3"
     assert set(model.weights) == {"list_velocity", "continues", "overtakes"}
-    # An intercept and 17 levels, 5 scaled distances, size, log spread, 4 products.
-    assert all(len(weights) == 1 + 17 + 5 + 2 + 4 for weights in model.weights.values())
+    # An intercept and 17 levels, 5 scaled distances, size, log spread, 4 products and
+    # the 3 figures of the series' record.
+    assert all(len(weights) == 1 + 17 + 5 + 2 + 4 + 3 for weights in model.weights.values())
 
 
 def test_a_year_of_noisy_series_keeps_off_the_extremes() -> None:

@@ -9,7 +9,11 @@ proportional to its size:
 - the distances of last week, the week before and the 3-, 6- and 16-week means in units
   of the series' own week-to-week spread, and the log of that spread;
 - the repo's size, and its products with last week's, the 4-week median's, the last
-  day's and the last three days' distances (a big repo's week moves less with its news).
+  day's and the last three days' distances (a big repo's week moves less with its news);
+- the share of the 16 weeks above the threshold (or ahead of the other repo): the series'
+  own record, which a few wild weeks do not distort as they do the spread; and how far
+  its best week lies above the threshold and how many weeks ago it was (a repo fading
+  from a peak keeps fading).
 Cross-validation inside the tuning period chose these (``benchmarks/tune_predictions.py``);
 the weights of each kind were fitted by ``benchmarks/fit_predictions.py`` on real daily
 stars (the tuning period only) and ship in ``coefficients.json``.
@@ -45,8 +49,11 @@ SCALED = ("spread_last_week", "spread_week_before", "spread_mean_3", "spread_mea
           "spread_mean_16")
 # The levels whose distances are also taken times the size.
 SIZED = ("last_week", "median_4", "last_day", "last_3_days")
+# What the series' own record says: its share of weeks above, its best week's distance,
+# and how long ago that was, in 16ths (a share of the history, like the first).
+RECORD = ("share_above", "peak", "since_peak")
 FEATURES = (
-    *LEVELS, *SCALED, "size", "log_spread", *(f"size_x_{name}" for name in SIZED)
+    *LEVELS, *SCALED, "size", "log_spread", *(f"size_x_{name}" for name in SIZED), *RECORD
 )
 # A distance past this many spreads says no more than this many does; a series that
 # barely moved would otherwise give near-certain odds.
@@ -132,7 +139,13 @@ def above_features(
     scale = spread(weeks)
     gaps = [level - cut for level in levels(weeks, days)]
     scaled = [_clip((math.log1p(mean) - cut) / scale) for mean in recent_means(weeks)]
-    return _features(gaps, scaled, _size(_mean(weeks[-HISTORY_WEEKS:])), scale)
+    recent = weeks[-HISTORY_WEEKS:]
+    record = (
+        _mean([float(count > threshold_per_day * WEEK) for count in recent]),
+        math.log1p(max(recent)) - cut,
+        since_peak(recent),
+    )
+    return _features(gaps, scaled, _size(_mean(recent)), scale, record)
 
 
 def ahead_features(
@@ -151,14 +164,29 @@ def ahead_features(
         for a, b in zip(recent_means(first), recent_means(second), strict=True)
     ]
     both = (_mean(first[-HISTORY_WEEKS:]) + _mean(second[-HISTORY_WEEKS:])) / 2
-    return _features(gaps, scaled, _size(both), scale)
+    # The weeks both series cover, paired from the latest back.
+    depth = min(len(first), len(second), HISTORY_WEEKS)
+    a, b = first[-depth:], second[-depth:]
+    record = (
+        _mean([float(x > y) for x, y in zip(a, b, strict=True)]),
+        math.log1p(max(a)) - math.log1p(max(b)),
+        since_peak(a) - since_peak(b),
+    )
+    return _features(gaps, scaled, _size(both), scale, record)
+
+
+def since_peak(weeks: Sequence[int]) -> float:
+    """Whole weeks since the series' best week (its latest, on a tie), in 16ths."""
+    latest_best = max(range(len(weeks)), key=lambda n: (weeks[n], n))
+    return (len(weeks) - 1 - latest_best) / HISTORY_WEEKS
 
 
 def _features(
-    gaps: Sequence[float], scaled: Sequence[float], size: float, scale: float
+    gaps: Sequence[float], scaled: Sequence[float], size: float, scale: float,
+    record: Sequence[float],
 ) -> tuple[float, ...]:
     sized = [size * gaps[LEVELS.index(name)] for name in SIZED]
-    return (*gaps, *scaled, size, math.log(scale), *sized)
+    return (*gaps, *scaled, size, math.log(scale), *sized, *record)
 
 
 @dataclass(frozen=True, slots=True)
