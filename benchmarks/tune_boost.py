@@ -11,11 +11,12 @@ the base rate), pooled and within kind). The learners: the shipped ridge logisti
 (ridge 10); gradient-boosted shallow trees (``boost.py``) grown from
 the fold's base rate; and the same trees grown on the fold's logistic margin (a blend:
 the logistic's line plus the trees' corrections). Each tree setting is scored after
-several numbers of trees. The features: the shipped model's 28, then with the list's
-context (its repos' median move last week against their 4-week means, the repo's rank
-and share of the list's last week, whether it was picked as the list's fastest riser or
-faller), then with the whole sample's common move (which the bot cannot know: it sees one
-list, so this only bounds what a cross-sectional feature could add).
+several numbers of trees. The features: the shipped model's (28 when the result below
+was measured, logit-levels-days/2; 31 since), then with the list's context (its repos'
+median move last week against their 4-week means, the repo's rank and share of the
+list's last week, whether it was picked as the list's fastest riser or faller), then
+with the whole sample's common move (which the bot cannot know: it sees one list, so
+this only bounds what a cross-sectional feature could add).
 
 ``--every-week`` fits *continues* on a question for every repo at every briefing (55,464)
 instead of the ones the lists asked; ``--features``/``--learners`` run a part of the grid.
