@@ -14,7 +14,9 @@ HOW = (
     "Probabilities come from a logistic model per kind of question, fitted on a year of "
     "real daily stars: how far the threshold lies from each of the last six weeks, the 4- "
     "and 6-week medians, the 16-week mean and each of the last seven days, the recent "
-    "means also in units of the repo's usual week-to-week swing, and the repo's size. "
+    "means also in units of the repo's usual week-to-week swing, the repo's size, and its "
+    "record over 16 weeks: how many of them were above the threshold, how far above it its "
+    "best week was and how long ago. "
     "Skill within kind judges each kind of question against its own base rate, so an easy "
     "mix of questions cannot flatter it."
 )
