@@ -243,7 +243,7 @@ async def test_the_chat_briefing_says_the_same(database: Path, settings: Setting
     assert (
         "hn/spiky alone accounts for 84% of the rise. Its rise coincides with a Hacker News "
         f"story (412 points, 138 comments) “{STORY_TITLE}” (Nov 27), after which stars ran "
-        "11.4× their 28-day baseline for 48 h."
+        "11.4× their 28-day baseline for 48 h (2 more events fell within 48 h of it)."
     ) in text
     coverage = text.split("Attention and coverage")[1]
     assert (

@@ -20,6 +20,7 @@ from bot.core.links import pull_link, release_link, repo_link
 from bot.core.message import Span
 from bot.core.repo_ref import RepoRef
 from bot.core.store import RepoEvent
+from bot.features.briefing.lift import AFTER_HOURS
 from bot.features.briefing.model import Briefing, RepoFigures, Theme
 
 # Repos are named until they account for at least half of the change, three at most.
@@ -165,6 +166,12 @@ def _why(named: Sequence[RepoFigures]) -> list[Span]:
             f"stars ran {coincided.lift or 0:.1f}× their 28-day baseline for "
             f"{coincided.hours:.0f} h"
         )
+        if coincided.others:
+            # Their lifts overlap this one's: the lede must not credit it alone.
+            lift += (
+                f" ({fmt.plural(coincided.others, 'more event')} fell within "
+                f"{AFTER_HOURS} h of it)"
+            )
         # A slowdown is matched with the window before (the fading of an earlier lift).
         link = " coincides with " if rising else " follows "
         where = f" ({when})" if rising else f" in the window before ({when})"

@@ -18,7 +18,8 @@ from bot.core.figures import Window
 from bot.core.store import RepoEvent
 from bot.features.briefing.model import Coincidence
 
-AFTER = timedelta(hours=48)
+AFTER_HOURS = 48
+AFTER = timedelta(hours=AFTER_HOURS)
 BASELINE_DAYS = 28
 # Under half a day after an event says too little to measure.
 MIN_HOURS = 12.0

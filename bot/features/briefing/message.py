@@ -15,7 +15,7 @@ from bot.core.links import repo_link
 from bot.core.message import DEMO_LABEL, Chart, Message, Section, Span, Table, Text
 from bot.features.briefing.coverage import MIN_GAP
 from bot.features.briefing.lede import event_spans, lede
-from bot.features.briefing.lift import AFTER
+from bot.features.briefing.lift import AFTER_HOURS
 from bot.features.briefing.model import (
     Briefing,
     Coincidence,
@@ -156,8 +156,7 @@ def _coincidence(repo: RepoFigures, found: Coincidence, *, rising: bool) -> list
     when = fmt.day(event.occurred_at.date())
     lift = f"stars ran {found.lift or 0:.1f}× baseline for {found.hours:.0f} h"
     if found.others:
-        hours = int(AFTER.total_seconds() // 3600)
-        lift += f", and {fmt.plural(found.others, 'more event')} within {hours} h of it"
+        lift += f", and {fmt.plural(found.others, 'more event')} within {AFTER_HOURS} h of it"
     if rising:
         return ["Coincides with ", *named, f" ({when}): {lift}"]
     return ["The window before held ", *named, f" ({when}): {lift}"]
