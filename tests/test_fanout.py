@@ -143,3 +143,53 @@ async def test_channels_whose_time_comes_together_are_posted_list_by_list(
         return dict(zip(fired, outcomes, strict=True))
 
     assert await posted_in_order(store, fire_at_once) == ["C1", "C3", "C5", "C0", "C2", "C4"]
+
+
+async def test_a_gathered_batch_stopped_while_it_waits_loses_no_channel(store: Store) -> None:
+    """The first job to fire is cancelled (a shutdown) while it gathers the others: the
+    jobs that joined it are cancelled too and nothing is posted or claimed, so the next
+    start's catch-up posts every channel, once. A job cancelled on its own does not
+    stop the batch: its channel is posted with the rest."""
+    async with FakeSlack() as slack:
+        keys = [ChannelKey("slack", slack.team_id, f"C{n}") for n in range(4)]
+        for key in keys:
+            await store.add_to_watch_list(key, [RepoRef("org", "a")], "U1", ADDED, cap=10)
+        settings = Settings(
+            _env_file=None, SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET="s",
+            SLACK_API_URL=slack.api_url, PORT=0, SLACK_POSTS_PER_SECOND=1000,
+        )
+        adapter = SlackAdapter(settings, Router(Context(store, settings)), store, host="127.0.0.1")
+        await adapter.start()
+        try:
+            deliverer = Deliverer(store, {"slack": adapter}, compose, default_timezone="UTC",
+                                  instance="t", clock=lambda: DUE,
+                                  policy=DeliveryPolicy(gather_seconds=0.2))
+            first = asyncio.create_task(deliverer.fire(keys[0]))
+            await asyncio.sleep(0.01)
+            joined = [asyncio.create_task(deliverer.fire(key)) for key in keys[1:3]]
+            await asyncio.sleep(0.05)
+            first.cancel()
+            stopped = await asyncio.gather(first, *joined, return_exceptions=True)
+            assert all(isinstance(result, asyncio.CancelledError) for result in stopped)
+            assert slack.posted == []
+            assert [await store.get_delivery(key, "2026-W16") for key in keys] == [None] * 4
+
+            # Next, C3 leads and C1 joins and is cancelled on its own: both are posted.
+            lead = asyncio.create_task(deliverer.fire(keys[3]))
+            await asyncio.sleep(0.01)
+            quitter = asyncio.create_task(deliverer.fire(keys[1]))
+            await asyncio.sleep(0.05)
+            quitter.cancel()
+            assert await lead == "done"
+            assert sorted(call.params["channel"] for call in slack.posted) == ["C1", "C3"]
+            # The catch-up posts the two never posted, C0 and C2, and finds the others'
+            # weeks taken (done), so none is posted twice.
+            outcomes = await deliverer.deliver_all(await store.scheduled_channels())
+        finally:
+            await adapter.close()
+    assert {key.channel: outcomes.get(key) for key in keys} == {
+        "C0": "done", "C1": "taken", "C2": "done", "C3": "taken"
+    }
+    assert Counter(call.params["channel"] for call in slack.posted) == Counter(
+        {key.channel: 1 for key in keys}
+    )
