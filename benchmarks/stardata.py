@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -121,9 +122,22 @@ def all_daily(snapshots: Snapshots) -> dict[str, dict[date, int]]:
     return {name: daily_counts(series) for name, series in snapshots.items()}
 
 
-def tuning_block(folder: Path, seed: int = SEED) -> Block:
-    daily = all_daily(load(folder / EVANLI_ALL))
-    return block(f"tuning:{seed}", daily, daily, TUNE_START, TUNE_END, seed)
+def tuning_block(folder: Path, seed: int = SEED, offset: int = 0) -> Block:
+    """The tuning period's briefings, ``offset`` days (0 to 6) after TUNE_START's weekday:
+    the bot's briefings fall on any day of the week, and each weekday's weeks are cut
+    from the days differently. The last briefing is the last of that weekday on or
+    before TUNE_END, so no briefing falls outside the tuning period."""
+    if not 0 <= offset < WEEK:
+        raise ValueError("the offset is a weekday's, 0 to 6 days")
+    daily = _evanli_daily(folder)
+    start = TUNE_START + timedelta(days=offset)
+    end = TUNE_END - timedelta(days=(TUNE_END - start).days % WEEK)
+    return block(f"tuning:{seed}", daily, daily, start, end, seed)
+
+
+@cache
+def _evanli_daily(folder: Path) -> dict[str, dict[date, int]]:
+    return all_daily(load(folder / EVANLI_ALL))
 
 
 def held_out(folder: Path) -> dict[str, list[Block]]:

@@ -1,29 +1,42 @@
 """Choose the predictions' model by cross-validation inside the tuning period only
 (evanli, briefings 2025-11-21 to 2026-08-14); the held-out sets are never read here.
 
-    python benchmarks/tune_predictions.py [--data DIR]
+    python benchmarks/tune_predictions.py [--data DIR] [--weekdays N] [--fit-weekdays N]
+        [--only NAME] [--ridges 0.1,1,10,100]
 
 The questions are the bot's own (``propose.questions``, replayed as ``fit_predictions``
 replays them); for each, the series it is about, its threshold and its outcome are kept,
 and every candidate's features are computed from those. The folds cross time with repos:
 the briefing weeks are cut into 5 contiguous blocks and the repos into 5 groups (by a hash
 of the name), a question is tested in the fold of its block and of its first repo's group,
-and each fold's model is fitted only on questions of the other blocks that involve no repo
-of the test group, so no test repo and no test week is seen in fitting. Every question is
-tested once; the printed figures are those out-of-fold predictions, scored on the side the
-question states, as the benchmark scores them (10 × (1 − Brier / Brier of the base rate),
-pooled and within kind), with the widest calibration gap over buckets of at least 100 and
-the share beyond 10%/90%.
+and each fold's model is fitted only on questions of the other blocks, at least 14 days
+from the test block, that involve no repo of the test group, so no test repo and no test
+week is seen in fitting. Every question is tested once; the printed figures are those
+out-of-fold predictions, scored on the side the question states, as the benchmark scores
+them (10 × (1 − Brier / Brier of the base rate), pooled and within kind), with the widest
+calibration gap over buckets of at least 100 and the share beyond 10%/90%.
 
 The shipped model (``model.FEATURES``, ridge 10 in ``fit_predictions``) is the candidate
-"... + the series' record": within kind 1.09 against 1.04 for "... + days + size × 4"
-(logit-levels-days/2) and 0.73 for the first model, with the best calibration gap of its
-ridges. Of the record, the share of weeks above the threshold gave most (1.08 alone), the
-peak and the weeks since it the rest. Platt recalibration, size times every log ratio, hinges at
-the threshold and a 16-week slope each moved within kind by 0.02 or less, as did (tried
-outside this script) the list's common move (``tune_boost.py``), days 8-14, twice the
-shuffles, the repo's total stars (its age, as weeks of its pace) and its forks' weekly
-move, so they were left out.
+"/3 + hinges at the threshold". On briefings of every weekday (the default), ridge 10:
+
+| candidate | within kind | pooled |
+| --- | --- | --- |
+| "... + days + size × 4" (logit-levels-days/2) | 1.09 | 1.47 |
+| /2 + 16-week slope, older mean | 1.10 | 1.47 |
+| /2 + hinges at the threshold | 1.13 | 1.50 |
+| /2 + the series' record (logit-levels-days/3) | 1.12 | 1.50 |
+| /3 + hinges (shipped, logit-levels-days/4) | 1.15 | 1.53 |
+| /3 fitted on Fridays' briefings only (``--fit-weekdays 1``) | 1.08 | 1.46 |
+
+(``--only NAME --ridges 10`` runs one row, about 5 minutes.) On Fridays alone
+(``--weekdays 1``, before the folds had their embargo) /2 scored 1.04 against 0.73 for the
+first model, /3 1.09, and the hinges 0.02 or less, so the fit on every weekday's
+briefings, seven times the questions, is what let the hinges count. Of the record, the
+share of weeks above the threshold gave most, the peak and the weeks since it the rest.
+Platt recalibration and size times every log ratio moved within kind by 0.02 or less, as
+did (tried outside this script, on Fridays) the list's common move (``tune_boost.py``),
+days 8-14, twice the shuffles, the repo's total stars (its age, as weeks of its pace) and
+its forks' weekly move, so they were left out.
 """
 
 from __future__ import annotations
@@ -37,12 +50,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
-from fit_predictions import SHUFFLES, UNFITTED
-from stardata import data_dir, tuning_block
+from fit_predictions import SAMPLES, UNFITTED
+from stardata import TUNE_START, data_dir, tuning_block
 
 from bot.features.predictions.claims import KINDS
 from bot.features.predictions.model import (
     FEATURES,
+    HINGED,
     LEVEL_WEEKS,
     MIN_WEEKS,
     RECORD,
@@ -56,6 +70,9 @@ from bot.features.predictions.model import (
 from bot.features.predictions.replay import replay
 
 FOLDS = 5
+# Questions this close to a test block are not fitted on: with briefings on every weekday
+# their weeks overlap the block's (a question's week is the 7 days after it).
+EMBARGO = timedelta(days=14)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +94,15 @@ class Row:
     as_of: date | None = None
 
 
-def rows(folder: Path) -> list[Row]:
+def rows(folder: Path, weekdays: int = WEEK) -> list[Row]:
+    """The questions of ``fit_predictions.SAMPLES``: both shuffles, briefings on each of
+    the first ``weekdays`` days of the week from TUNE_START's (all seven, as the fit)."""
     found: list[tuple[str, tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...], float,
                       bool, bool, date, list[str], tuple[tuple[int, ...], ...], float]] = []
-    for seed in SHUFFLES:
-        sample = tuning_block(folder, seed)
+    for seed, offset in SAMPLES:
+        if offset >= weekdays:
+            continue
+        sample = tuning_block(folder, seed, offset)
         made = replay(sample.histories, sample.lists, sample.start, sample.end, UNFITTED).made
         common: dict[date, float] = {}
         for item in made:
@@ -153,8 +174,13 @@ def shipped(row: Row) -> list[float]:
 
 
 def sized(row: Row) -> list[float]:
-    """The shipped model's but the series' record (logit-levels-days/2)."""
-    return shipped(row)[: len(FEATURES) - len(RECORD)]
+    """The shipped model's but the series' record and the hinges (logit-levels-days/2)."""
+    return shipped(row)[: len(FEATURES) - len(RECORD) - len(HINGED)]
+
+
+def recorded(row: Row) -> list[float]:
+    """The shipped model's but the hinges (logit-levels-days/3)."""
+    return shipped(row)[: len(FEATURES) - len(HINGED)]
 
 
 def current(row: Row) -> list[float]:
@@ -260,8 +286,7 @@ def daily_sized_all(row: Row) -> list[float]:
 
 
 # The shipped model's features, by name, for the variants below.
-KEY = [FEATURES.index(name) for name in
-       ("last_week", "median_4", "last_3_days", "last_day", "mean_16")]
+KEY = [FEATURES.index(name) for name in HINGED]
 
 
 def hinged(row: Row) -> list[float]:
@@ -306,7 +331,8 @@ CANDIDATES: dict[str, Callable[[Row], list[float]]] = {
     "... + days + size × 4 (logit-levels-days/2)": sized,
     "/2 + hinges at the threshold": hinged,
     "/2 + 16-week slope, older mean": longer,
-    "/2 + the series' record (shipped, model.FEATURES)": shipped,
+    "/2 + the series' record (logit-levels-days/3)": recorded,
+    "/3 + hinges at the threshold (shipped, model.FEATURES)": shipped,
 }
 
 
@@ -330,8 +356,9 @@ def predict(w: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def out_of_fold(data: list[Row], features: Callable[[Row], list[float]], ridge: float,
-                platt: bool) -> np.ndarray:
-    """P(above) for each row from the models that never saw its block or its group."""
+                platt: bool, fit_weekdays: int = WEEK) -> np.ndarray:
+    """P(above) for each row from the models that never saw its block or its group,
+    fitted on the briefings of the first ``fit_weekdays`` weekdays only."""
     p = np.zeros(len(data))
     for kind in KINDS:
         index = np.array([n for n, r in enumerate(data) if r.kind == kind])
@@ -339,7 +366,9 @@ def out_of_fold(data: list[Row], features: Callable[[Row], list[float]], ridge: 
         x = np.array([features(r) for r in mine])
         y = np.array([r.above for r in mine], dtype=float)
         block = np.array([r.block for r in mine])
+        fitted = np.array([weekday(r) < fit_weekdays for r in mine])
         for train, test in folds(mine):
+            train &= fitted
             w = fit(x[train], y[train], ridge)
             scores = predict(w, x[test])
             if platt:
@@ -348,17 +377,29 @@ def out_of_fold(data: list[Row], features: Callable[[Row], list[float]], ridge: 
     return p
 
 
+def weekday(row: Row) -> int:
+    """Days from TUNE_START's weekday to the row's briefing's (0 to 6)."""
+    assert row.as_of is not None
+    return (row.as_of - TUNE_START).days % WEEK
+
+
 def folds(mine: Sequence[Row]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(train, test) masks over ``mine``: each week block crossed with each repo group;
-    training leaves out the block and every question that involves a repo of the group."""
+    training leaves out the block, the ``EMBARGO`` days either side of it, and every
+    question that involves a repo of the group."""
     block = np.array([r.block for r in mine])
     group = np.array([r.group for r in mine])
     touches = np.array([[g in r.groups for g in range(FOLDS)] for r in mine])
+    day = np.array([(r.as_of or date.min).toordinal() for r in mine])
     for b in range(FOLDS):
+        inside = day[block == b]
+        if not len(inside):
+            continue
+        near = (day >= inside.min() - EMBARGO.days) & (day <= inside.max() + EMBARGO.days)
         for g in range(FOLDS):
             test = (block == b) & (group == g)
             if test.any():
-                yield (block != b) & ~touches[:, g], test
+                yield ~near & ~touches[:, g], test
 
 
 def _platt(x: np.ndarray, y: np.ndarray, block: np.ndarray, ridge: float,
@@ -409,16 +450,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="the stardata folder (default: $MOMENTUM_STARDATA or "
                         "../shared/stardata)")
+    parser.add_argument("--weekdays", type=int, default=WEEK, choices=range(1, WEEK + 1),
+                        help="briefings on this many weekdays from TUNE_START's (default 7, "
+                        "as the fit; 1: Fridays only)")
+    parser.add_argument("--fit-weekdays", type=int, default=WEEK, choices=range(1, WEEK + 1),
+                        help="fit on the first this many weekdays' briefings only, test on "
+                        "all (1: what a fit on Fridays alone does on the other days)")
+    parser.add_argument("--only", default="", help="the candidates whose name holds this")
+    parser.add_argument("--ridges", default="0.1,1,10,100", help="comma-separated")
     options = parser.parse_args()
-    data = rows(data_dir(options.data))
+    data = rows(data_dir(options.data), options.weekdays)
     counts = {kind: sum(r.kind == kind for r in data) for kind in KINDS}
     print(f"tuning questions: {counts}; folds: {FOLDS} week blocks × {FOLDS} repo groups")
     print(f"{'candidate':<48} {'ridge':>5} {'platt':>5} {'pooled':>7} {'within':>7} "
           f"{'list':>6} {'cont.':>6} {'overt.':>6} {'gap':>5} {'>10/90':>6}")
+    ridges = [float(r) for r in options.ridges.split(",")]
     for name, features in CANDIDATES.items():
-        for ridge in (0.1, 1.0, 10.0, 100.0):
+        if options.only not in name:
+            continue
+        for ridge in ridges:
             for platt in (False, True) if ridge == 1.0 else (False,):
-                s = scores(data, out_of_fold(data, features, ridge, platt))
+                s = scores(data, out_of_fold(data, features, ridge, platt,
+                                             options.fit_weekdays))
                 print(f"{name:<48} {ridge:5g} {'yes' if platt else 'no':>5} "
                       f"{s['pooled']:7.2f} {s['within']:7.2f} {s['list_velocity']:6.2f} "
                       f"{s['continues']:6.2f} {s['overtakes']:6.2f} {s['gap']:5.1f} "

@@ -12,6 +12,7 @@ import pytest
 
 from bot.features.predictions.model import (
     FEATURES,
+    HINGED,
     Coefficients,
     above_features,
     ahead_features,
@@ -142,6 +143,8 @@ def test_features_by_hand() -> None:
     # Every week (70) is above 35, the best of them is log(71 / 36) above it, and the
     # best week is the latest (a tie goes to the latest): 0 weeks ago.
     assert (low["share_above"], low["peak"], low["since_peak"]) == pytest.approx((1.0, gap, 0))
+    # Above the threshold, each hinge is the distance itself.
+    assert [low[f"{name}_above"] for name in HINGED] == pytest.approx([gap] * 5)
 
 
 def test_levels_and_days_by_hand() -> None:
@@ -207,6 +210,8 @@ def test_overtaking_features_by_hand() -> None:
     assert f["size_x_last_3_days"] == pytest.approx(math.log10(16) * gap)
     # a is never ahead of b; its best week (70) lies as far below b's as every level.
     assert (f["share_above"], f["peak"], f["since_peak"]) == pytest.approx((0, gap, 0))
+    # Every distance is below 0, so every hinge is 0.
+    assert [f[f"{name}_above"] for name in HINGED] == [0.0] * 5
 
 
 def test_the_lists_days_are_its_repos_days_summed() -> None:
@@ -240,11 +245,13 @@ def test_rounding_keeps_the_claim_true_of_last_week() -> None:
 
 def test_the_shipped_coefficients_cover_every_kind() -> None:
     model = shipped()
-    assert model.version == "logit-levels-days/3"
+    assert model.version == "logit-levels-days/4"
     assert set(model.weights) == {"list_velocity", "continues", "overtakes"}
-    # An intercept and 17 levels, 5 scaled distances, size, log spread, 4 products and
-    # the 3 figures of the series' record.
-    assert all(len(weights) == 1 + 17 + 5 + 2 + 4 + 3 for weights in model.weights.values())
+    # An intercept and 17 levels, 5 scaled distances, size, log spread, 4 products, the
+    # 3 figures of the series' record and 5 hinges.
+    assert all(
+        len(weights) == 1 + 17 + 5 + 2 + 4 + 3 + 5 for weights in model.weights.values()
+    )
 
 
 def test_a_year_of_noisy_series_keeps_off_the_extremes() -> None:

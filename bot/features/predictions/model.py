@@ -13,7 +13,10 @@ proportional to its size:
 - the share of the 16 weeks above the threshold (or ahead of the other repo): the series'
   own record, which a few wild weeks do not distort as they do the spread; and how far
   its best week lies above the threshold and how many weeks ago it was (a repo fading
-  from a peak keeps fading).
+  from a peak keeps fading);
+- the parts of last week's, the 4-week median's, the last three days', the last day's and
+  the 16-week mean's distances that lie above the threshold (0 below it): a series above
+  its threshold does not drift as one below it does.
 Cross-validation inside the tuning period chose these (``benchmarks/tune_predictions.py``);
 the weights of each kind were fitted by ``benchmarks/fit_predictions.py`` on real daily
 stars (the tuning period only) and ship in ``coefficients.json``.
@@ -52,8 +55,11 @@ SIZED = ("last_week", "median_4", "last_day", "last_3_days")
 # What the series' own record says: its share of weeks above, its best week's distance,
 # and how long ago that was, in 16ths (a share of the history, like the first).
 RECORD = ("share_above", "peak", "since_peak")
+# The levels whose distances are also taken above the threshold only.
+HINGED = ("last_week", "median_4", "last_3_days", "last_day", "mean_16")
 FEATURES = (
-    *LEVELS, *SCALED, "size", "log_spread", *(f"size_x_{name}" for name in SIZED), *RECORD
+    *LEVELS, *SCALED, "size", "log_spread", *(f"size_x_{name}" for name in SIZED), *RECORD,
+    *(f"{name}_above" for name in HINGED),
 )
 # A distance past this many spreads says no more than this many does; a series that
 # barely moved would otherwise give near-certain odds.
@@ -186,7 +192,8 @@ def _features(
     record: Sequence[float],
 ) -> tuple[float, ...]:
     sized = [size * gaps[LEVELS.index(name)] for name in SIZED]
-    return (*gaps, *scaled, size, math.log(scale), *sized, *record)
+    hinged = [max(0.0, gaps[LEVELS.index(name)]) for name in HINGED]
+    return (*gaps, *scaled, size, math.log(scale), *sized, *record, *hinged)
 
 
 @dataclass(frozen=True, slots=True)
