@@ -27,6 +27,10 @@ The shipped model (``model.FEATURES``, ridge 10 in ``fit_predictions``) is the c
 | /2 + the series' record (logit-levels-days/3) | 1.12 | 1.50 |
 | /3 + hinges (shipped, logit-levels-days/4) | 1.15 | 1.53 |
 | /3 fitted on Fridays' briefings only (``--fit-weekdays 1``) | 1.08 | 1.46 |
+| /4 + spread × hinged distances | 1.16 | 1.54 |
+| /4 + size × every other level (12 more features) | 1.17 | 1.55 |
+
+The last two gain 0.01 and 0.02 for 5 and 12 more weights, too little to ship.
 
 (``--only NAME --ridges 10`` runs one row, about 5 minutes.) On Fridays alone
 (``--weekdays 1``, before the folds had their embargo) /2 scored 1.04 against 0.73 for the
@@ -58,9 +62,11 @@ from bot.features.predictions.model import (
     FEATURES,
     HINGED,
     LEVEL_WEEKS,
+    LEVELS,
     MIN_WEEKS,
     RECORD,
     SCALED,
+    SIZED,
     WEEK,
     above_features,
     ahead_features,
@@ -295,6 +301,22 @@ def hinged(row: Row) -> list[float]:
     return [*features, *(max(0.0, features[n]) for n in KEY)]
 
 
+def spread_interactions(row: Row) -> list[float]:
+    """The shipped model's and the hinged distances times the log spread: how far a
+    distance reaches may depend on how much the series swings."""
+    features = shipped(row)
+    log_spread = features[FEATURES.index("log_spread")]
+    return [*features, *(features[n] * log_spread for n in KEY)]
+
+
+def sized_every(row: Row) -> list[float]:
+    """The shipped model's and the size times every level's distance not yet sized."""
+    features = shipped(row)
+    size = features[FEATURES.index("size")]
+    rest = [FEATURES.index(name) for name in LEVELS if name not in SIZED]
+    return [*features, *(features[n] * size for n in rest)]
+
+
 def _slope(weeks: Sequence[int]) -> float:
     y = np.log1p(np.asarray(weeks[-16:], dtype=float))
     x = np.arange(len(y)) - (len(y) - 1) / 2
@@ -333,6 +355,8 @@ CANDIDATES: dict[str, Callable[[Row], list[float]]] = {
     "/2 + 16-week slope, older mean": longer,
     "/2 + the series' record (logit-levels-days/3)": recorded,
     "/3 + hinges at the threshold (shipped, model.FEATURES)": shipped,
+    "/4 + spread × hinged distances": spread_interactions,
+    "/4 + size × every other level": sized_every,
 }
 
 
