@@ -275,6 +275,12 @@ async def test_briefing_and_command_show_predictions(store: Store, chat: Chat) -
     assert f"✗ did not: {stored[2].statement}" in listing
     assert f"Track record: {skill} pooled" in listing
     assert "takes no arguments" in await chat.say_text("/momentum predictions all")
+    # Asked for the ledger in chat: where it is printed, with this channel's key.
+    export = await chat.say_text("/momentum predictions export")
+    assert "The ledger is exported on the bot's host" in export
+    assert f"momentum predictions export --channel {CHANNEL} --verify" in export
+    assert f"--channel {CHANNEL.platform}:{CHANNEL.workspace}/{CHANNEL.channel} " in export
+    assert len(await store.prediction_sets(CHANNEL)) == 2  # nothing changed
 
 
 def shown(skill: float) -> str:

@@ -11,9 +11,22 @@ from bot.features.predictions.text import HOW, head_line, listed, open_line, out
 
 # A reply must fit Slack's and Discord's limits; the oldest are the least interesting.
 SHOWN = 10
+# What someone after the ledger types; the export runs on the host (``momentum
+# predictions export``), where the database is.
+LEDGER_WORDS = frozenset({"export", "verify", "ledger"})
 
 
 async def predictions_command(ctx: Context, command: Command, args: list[str]) -> Message:
+    if args and args[0].lower() in LEDGER_WORDS:
+        # The ledger is printed where the database is, not in chat: name the command and
+        # this channel's key, so whoever runs the bot can be asked for it.
+        return usage_error(
+            "The ledger is exported on the bot's host",
+            "predictions",
+            "Whoever runs Momentum can print this channel's ledger with its hashes, and "
+            f"check every one: momentum predictions export --channel {command.channel} "
+            "--verify. Here, /momentum predictions shows the chain's latest hash.",
+        )
     if args:
         return usage_error("'predictions' takes no arguments", "predictions")
     every = await ctx.store.predictions(command.channel)
