@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 
 from adapters.slack.app import SlackAdapter
@@ -28,6 +29,22 @@ async def compose(channel: ChannelRecord, as_of: date) -> Message:
     return Message(title=f"Briefing for {channel.key.channel} as of {as_of}")
 
 
+@asynccontextmanager
+async def started_adapter(store: Store, slack: FakeSlack) -> AsyncIterator[SlackAdapter]:
+    """The real Slack adapter on ``slack``, its own pacer set far above the fake's limits
+    (the fake's 429s, where a test sets them, do the pacing)."""
+    settings = Settings(
+        _env_file=None, SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET="s",
+        SLACK_API_URL=slack.api_url, PORT=0, SLACK_POSTS_PER_SECOND=1000,
+    )
+    adapter = SlackAdapter(settings, Router(Context(store, settings)), store, host="127.0.0.1")
+    await adapter.start()
+    try:
+        yield adapter
+    finally:
+        await adapter.close()
+
+
 async def test_a_burst_of_due_channels_is_paced_not_lost(store: Store) -> None:
     async with FakeSlack() as slack:
         # 24 channels against 10 messages a second, the app's pacer set far above that:
@@ -36,18 +53,10 @@ async def test_a_burst_of_due_channels_is_paced_not_lost(store: Store) -> None:
         keys = [ChannelKey("slack", slack.team_id, f"C{n:02d}") for n in range(24)]
         for key in keys:
             await store.add_to_watch_list(key, [RepoRef("a", "b")], "U1", ADDED, cap=10)
-        settings = Settings(
-            _env_file=None, SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET="s",
-            SLACK_API_URL=slack.api_url, PORT=0, SLACK_POSTS_PER_SECOND=1000,
-        )
-        adapter = SlackAdapter(settings, Router(Context(store, settings)), store, host="127.0.0.1")
-        await adapter.start()
-        try:
+        async with started_adapter(store, slack) as adapter:
             deliverer = Deliverer(store, {"slack": adapter}, compose, default_timezone="UTC",
                                   instance="t", clock=lambda: DUE)
             outcomes = await deliverer.deliver_all(await store.scheduled_channels())
-        finally:
-            await adapter.close()
     assert set(outcomes.values()) == {"done"}
     received = Counter(call.params["channel"] for call in slack.posted)
     assert received == Counter({key.channel: 1 for key in keys})
@@ -99,19 +108,11 @@ async def posted_in_order(store: Store, deliver: Deliver) -> list[str]:
         for n, key in enumerate(keys):
             repo = RepoRef("org", "a" if n % 2 == 0 else "b")
             await store.add_to_watch_list(key, [repo], "U1", ADDED, cap=10)
-        settings = Settings(
-            _env_file=None, SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET="s",
-            SLACK_API_URL=slack.api_url, PORT=0, SLACK_POSTS_PER_SECOND=1000,
-        )
-        adapter = SlackAdapter(settings, Router(Context(store, settings)), store, host="127.0.0.1")
-        await adapter.start()
-        try:
+        async with started_adapter(store, slack) as adapter:
             deliverer = Deliverer(store, {"slack": adapter}, compose, default_timezone="UTC",
                                   instance="t", clock=lambda: DUE,
                                   policy=DeliveryPolicy(concurrency=1, composing=1))
             outcomes = await deliver(deliverer, keys)
-        finally:
-            await adapter.close()
     assert len(outcomes) == 6
     assert set(outcomes.values()) == {"done"}
     return [str(call.params["channel"]) for call in slack.posted]
@@ -154,13 +155,7 @@ async def test_a_gathered_batch_stopped_while_it_waits_loses_no_channel(store: S
         keys = [ChannelKey("slack", slack.team_id, f"C{n}") for n in range(4)]
         for key in keys:
             await store.add_to_watch_list(key, [RepoRef("org", "a")], "U1", ADDED, cap=10)
-        settings = Settings(
-            _env_file=None, SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET="s",
-            SLACK_API_URL=slack.api_url, PORT=0, SLACK_POSTS_PER_SECOND=1000,
-        )
-        adapter = SlackAdapter(settings, Router(Context(store, settings)), store, host="127.0.0.1")
-        await adapter.start()
-        try:
+        async with started_adapter(store, slack) as adapter:
             deliverer = Deliverer(store, {"slack": adapter}, compose, default_timezone="UTC",
                                   instance="t", clock=lambda: DUE,
                                   policy=DeliveryPolicy(gather_seconds=0.2))
@@ -185,8 +180,6 @@ async def test_a_gathered_batch_stopped_while_it_waits_loses_no_channel(store: S
             # The catch-up posts the two never posted, C0 and C2, and finds the others'
             # weeks taken (done), so none is posted twice.
             outcomes = await deliverer.deliver_all(await store.scheduled_channels())
-        finally:
-            await adapter.close()
     assert {key.channel: outcomes.get(key) for key in keys} == {
         "C0": "done", "C1": "taken", "C2": "done", "C3": "taken"
     }
