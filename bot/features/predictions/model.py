@@ -55,7 +55,11 @@ SIZED = ("last_week", "median_4", "last_day", "last_3_days")
 # What the series' own record says: its share of weeks above, its best week's distance,
 # and how long ago that was, in 16ths (a share of the history, like the first).
 RECORD = ("share_above", "peak", "since_peak")
-# The levels whose distances are also taken above the threshold only.
+# The levels whose distances are also taken above the threshold only. Some say nothing
+# new for some kinds, by how the questions are chosen: the list's last week is never below
+# its threshold (its hinge repeats the distance), the overtaking repo's never above the
+# other's (its hinge is 0, and so is its weight); the ridge copes, and one set of
+# features for every kind keeps one code path.
 HINGED = ("last_week", "median_4", "last_3_days", "last_day", "mean_16")
 FEATURES = (
     *LEVELS, *SCALED, "size", "log_spread", *(f"size_x_{name}" for name in SIZED), *RECORD,
